@@ -1,0 +1,102 @@
+package dev.hearth.gguf.engine;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.hearth.api.backend.Backend;
+import dev.hearth.api.backend.LoadOptions;
+import dev.hearth.api.backend.LoadedModel;
+import dev.hearth.api.backend.Support;
+import dev.hearth.api.chat.ChatTemplate;
+import dev.hearth.api.device.DeviceInfo;
+import dev.hearth.api.model.ModelDescription;
+import dev.hearth.api.tokenizer.Tokenizer;
+import dev.hearth.chat.ChatTemplates;
+import dev.hearth.gguf.GgufModelFormat;
+import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.llama.KvCacheType;
+import dev.hearth.gguf.llama.LlamaConfig;
+import dev.hearth.gguf.llama.LlamaForward;
+import dev.hearth.gguf.llama.LlamaLoader;
+import dev.hearth.gguf.llama.LlamaNames;
+import dev.hearth.gguf.llama.LlamaWeights;
+import dev.hearth.gguf.quant.QuantType;
+import dev.hearth.gguf.tokenizer.GgufVocabularies;
+import dev.hearth.tokenizer.Tokenizers;
+
+/** The {@code gguf-cpu} backend: Llama-family GGUF models on all CPU cores. */
+public final class GgufCpuBackend implements Backend {
+
+    public static final String ID = "gguf-cpu";
+
+    private final DeviceInfo device = CpuDevice.describe();
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public DeviceInfo device() {
+        return device;
+    }
+
+    @Override
+    public Set<String> formats() {
+        return Set.of(GgufModelFormat.ID);
+    }
+
+    @Override
+    public String version() {
+        return "hearth-gguf-cpu " + Runtime.version();
+    }
+
+    @Override
+    public Support supports(ModelDescription model) {
+        if (!GgufModelFormat.ID.equals(model.format())) {
+            return Support.no("gguf-cpu runs GGUF files; this model is " + model.format());
+        }
+        if (!LlamaNames.LLAMA_LIKE.contains(model.architecture())) {
+            return Support.no("architecture '" + model.architecture() + "' is not supported; supported: "
+                    + LlamaNames.LLAMA_LIKE);
+        }
+        for (ModelDescription.TensorTypeStat t : model.tensorTypes()) {
+            boolean known = false;
+            for (QuantType q : QuantType.values()) known |= q.name().equals(t.type());
+            if (!known) {
+                return Support.no("tensor type " + t.type() + " has no CPU kernels; supported: "
+                        + QuantType.supportedNames());
+            }
+        }
+        return Support.yes();
+    }
+
+    @Override
+    public LoadedModel load(ModelDescription model, LoadOptions options) throws IOException {
+        Support s = supports(model);
+        if (!s.supported()) throw new IOException(model.path().getFileName() + ": " + s.reason());
+        GgufFile file = GgufFile.open(model.path());
+        try {
+            LlamaConfig config = LlamaLoader.config(file);
+            LlamaWeights weights = LlamaLoader.weights(file, config);
+            Tokenizer tokenizer = Tokenizers.create(GgufVocabularies.fromFile(file));
+            Optional<ChatTemplate> template = ChatTemplates.select(model.chatTemplate(), text(tokenizer,
+                    tokenizer.bos()), text(tokenizer, tokenizer.eos()), options.extra().get(LoadOptions.CHAT_TEMPLATE));
+            int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+            int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
+            KvCacheType kvType = KvCacheType.parse(options.extra().getOrDefault(LoadOptions.KV_TYPE, "f16"));
+            WorkerPool pool = new WorkerPool(threads);
+            return new CpuLoadedModel(model, file, pool, new LlamaForward(config, weights, pool), tokenizer,
+                    template, context, model.tensorTypes().stream().mapToLong(ModelDescription.TensorTypeStat::bytes).sum(),
+                    kvType);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static String text(Tokenizer t, int id) {
+        return id < 0 ? "" : t.tokenText(id);
+    }
+}

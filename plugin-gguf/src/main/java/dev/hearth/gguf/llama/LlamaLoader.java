@@ -1,0 +1,99 @@
+package dev.hearth.gguf.llama;
+
+import static dev.hearth.gguf.llama.LlamaNames.*;
+
+import dev.hearth.api.model.ModelFileException;
+import dev.hearth.gguf.engine.WeightMatrix;
+import dev.hearth.gguf.format.GgufException;
+import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.format.GgufMetadata;
+import dev.hearth.gguf.format.GgufTensorInfo;
+import dev.hearth.gguf.format.GgufUnsupportedException;
+import dev.hearth.gguf.quant.QuantType;
+
+/** Reads a Llama-family model's geometry and weight views out of an open GGUF file. */
+public final class LlamaLoader {
+
+    private LlamaLoader() {
+    }
+
+    public static LlamaConfig config(GgufFile file) throws ModelFileException {
+        GgufMetadata md = file.metadata();
+        String arch = md.getString(ARCHITECTURE);
+        if (!LLAMA_LIKE.contains(arch)) {
+            throw new GgufUnsupportedException(file.path(), md.offsetOf(ARCHITECTURE), ARCHITECTURE,
+                    "architecture '" + arch + "' is not supported; supported: " + LLAMA_LIKE);
+        }
+        int dim = md.getInt(arch + EMBEDDING_LENGTH);
+        int heads = md.getInt(arch + HEAD_COUNT);
+        int headDim = md.optionalInt(arch + KEY_LENGTH).orElse(heads > 0 ? dim / heads : 0);
+        float scale = 1f;
+        if (md.optionalString(arch + ROPE_SCALING_TYPE).map("linear"::equals).orElse(false)) {
+            scale = 1f / md.optionalFloat(arch + ROPE_SCALING_FACTOR).orElse(1f);
+        }
+        GgufTensorInfo embd = file.requireTensor(TOKEN_EMBD);
+        try {
+            return new LlamaConfig(arch, dim,
+                    md.getInt(arch + FEED_FORWARD_LENGTH),
+                    md.getInt(arch + BLOCK_COUNT),
+                    heads,
+                    md.optionalInt(arch + HEAD_COUNT_KV).orElse(heads),
+                    headDim,
+                    md.optionalInt(arch + ROPE_DIMENSION_COUNT).orElse(headDim),
+                    Math.toIntExact(embd.shape().dim(1)),
+                    md.getInt(arch + CONTEXT_LENGTH),
+                    md.getFloat(arch + RMS_EPSILON),
+                    md.optionalFloat(arch + ROPE_FREQ_BASE).orElse(10000f),
+                    scale);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new GgufException(file.path(), -1, arch, e.getMessage());
+        }
+    }
+
+    public static LlamaWeights weights(GgufFile file, LlamaConfig c) throws ModelFileException {
+        LlamaWeights.Layer[] layers = new LlamaWeights.Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            layers[i] = new LlamaWeights.Layer(
+                    vector(file, layer(ATTN_NORM, i), c.dim()),
+                    matrix(file, layer(ATTN_Q, i), c.qDim(), c.dim()),
+                    matrix(file, layer(ATTN_K, i), c.kvDim(), c.dim()),
+                    matrix(file, layer(ATTN_V, i), c.kvDim(), c.dim()),
+                    matrix(file, layer(ATTN_OUTPUT, i), c.dim(), c.qDim()),
+                    vector(file, layer(FFN_NORM, i), c.dim()),
+                    matrix(file, layer(FFN_GATE, i), c.ffnDim(), c.dim()),
+                    matrix(file, layer(FFN_UP, i), c.ffnDim(), c.dim()),
+                    matrix(file, layer(FFN_DOWN, i), c.dim(), c.ffnDim()));
+        }
+        WeightMatrix embedding = matrix(file, TOKEN_EMBD, c.vocabSize(), c.dim());
+        WeightMatrix output = file.tensor(OUTPUT).isPresent()
+                ? matrix(file, OUTPUT, c.vocabSize(), c.dim())
+                : embedding; // tied embeddings
+        return new LlamaWeights(embedding, layers, vector(file, OUTPUT_NORM, c.dim()), output);
+    }
+
+    private static WeightMatrix matrix(GgufFile file, String name, int rows, int cols) throws ModelFileException {
+        GgufTensorInfo t = file.requireTensor(name);
+        expectShape(file, t, cols, rows);
+        file.checkSupported(t);
+        QuantType type = QuantType.forId(t.type().id()).orElseThrow(() -> new GgufUnsupportedException(file.path(),
+                t.infoOffset(), t.item(), "type " + t.type() + " has no kernels; supported: " + QuantType.supportedNames()));
+        return new WeightMatrix(name, type, file.tensorData(t), rows, cols);
+    }
+
+    private static float[] vector(GgufFile file, String name, int n) throws ModelFileException {
+        WeightMatrix m = matrix(file, name, 1, n);
+        float[] out = new float[n];
+        m.dequantizeRow(0, out, 0);
+        return out;
+    }
+
+    private static void expectShape(GgufFile file, GgufTensorInfo t, long ne0, long ne1) throws ModelFileException {
+        long[] d = t.shape().dims();
+        boolean ok = d.length >= 1 && d[0] == ne0 && (d.length == 1 ? ne1 == 1 : d[1] == ne1);
+        for (int i = 2; i < d.length; i++) ok &= d[i] == 1;
+        if (!ok) {
+            throw new GgufException(file.path(), t.infoOffset(), t.item(),
+                    "shape " + t.shape() + " does not match the model, expected [" + ne0 + (ne1 == 1 ? "" : ", " + ne1) + "]");
+        }
+    }
+}

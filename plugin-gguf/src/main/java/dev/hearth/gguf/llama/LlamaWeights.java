@@ -1,0 +1,43 @@
+package dev.hearth.gguf.llama;
+
+import dev.hearth.gguf.engine.WeightMatrix;
+
+/**
+ * The weights of a Llama-family model, views into the mapped GGUF file. Shapes are written rows x cols
+ * (GGUF's ne1 x ne0).
+ *
+ * @param tokenEmbedding {@code token_embd.weight}: vocab x dim
+ * @param layers         one entry per {@code blk.N}
+ * @param outputNorm     {@code output_norm.weight}: dim
+ * @param output         {@code output.weight}: vocab x dim; the token embedding itself when the file has none (tied)
+ */
+public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] outputNorm, WeightMatrix output) {
+
+    /**
+     * One transformer block.
+     *
+     * @param attnNorm {@code blk.N.attn_norm.weight}: dim
+     * @param wq       {@code blk.N.attn_q.weight}: heads*headDim x dim
+     * @param wk       {@code blk.N.attn_k.weight}: kvHeads*headDim x dim
+     * @param wv       {@code blk.N.attn_v.weight}: kvHeads*headDim x dim
+     * @param wo       {@code blk.N.attn_output.weight}: dim x heads*headDim
+     * @param ffnNorm  {@code blk.N.ffn_norm.weight}: dim
+     * @param wGate    {@code blk.N.ffn_gate.weight}: ffn x dim
+     * @param wUp      {@code blk.N.ffn_up.weight}: ffn x dim
+     * @param wDown    {@code blk.N.ffn_down.weight}: dim x ffn
+     */
+    public record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
+                        float[] ffnNorm, WeightMatrix wGate, WeightMatrix wUp, WeightMatrix wDown) {
+    }
+
+    /** Bytes of weights a forward pass reads for one token (the output head included). */
+    public long bytesPerToken() {
+        long sum = output.data().byteSize() + outputNorm.length * 4L;
+        for (Layer l : layers) {
+            sum += l.wq.data().byteSize() + l.wk.data().byteSize() + l.wv.data().byteSize() + l.wo.data().byteSize()
+                    + l.wGate.data().byteSize() + l.wUp.data().byteSize() + l.wDown.data().byteSize()
+                    + (l.attnNorm.length + l.ffnNorm.length) * 4L;
+        }
+        return sum;
+    }
+}

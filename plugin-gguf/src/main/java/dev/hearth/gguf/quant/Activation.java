@@ -1,0 +1,96 @@
+package dev.hearth.gguf.quant;
+
+import java.util.Objects;
+
+/**
+ * One activation vector as every kernel may want it: the floats, and on request their Q8_0 and Q8_K forms.
+ *
+ * <p>Use: {@link #set} the floats (kept by reference, not copied), {@link #prepare} the format a kernel
+ * wants ({@link RowKernel#activationFormat()}) on one thread, then run {@link RowKernel#dot} or
+ * {@link MatVec#matVec} from as many threads as you like. {@code prepare} quantizes only once per
+ * {@code set}. Owned by one session; never shared between sessions.
+ */
+public final class Activation {
+
+    private final Q8Activation q8_0;
+    private final Q8Activation q8_K;
+    private float[] values;
+    private int offset;
+    private int length;
+    private boolean q8_0Ready;
+    private boolean q8_KReady;
+
+    /** Buffers for vectors of up to {@code capacity} elements. */
+    public Activation(int capacity) {
+        this.q8_0 = new Q8Activation(capacity);
+        this.q8_K = new Q8Activation(capacity);
+    }
+
+    /** Points this at {@code x[offset, offset + length)}; forgets the quantized forms. */
+    public Activation set(float[] x, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, x.length);
+        if (length > q8_0.capacity()) {
+            throw new IllegalArgumentException("length " + length + " exceeds capacity " + q8_0.capacity());
+        }
+        this.values = x;
+        this.offset = offset;
+        this.length = length;
+        this.q8_0Ready = false;
+        this.q8_KReady = false;
+        return this;
+    }
+
+    /** Call after changing the floats in place: forgets the quantized forms. */
+    public void invalidate() {
+        this.q8_0Ready = false;
+        this.q8_KReady = false;
+    }
+
+    /** Makes the given form available (quantizing now if needed). Not thread-safe. */
+    public Activation prepare(ActivationFormat format) {
+        switch (format) {
+            case F32 -> { }
+            case Q8_0 -> {
+                if (!q8_0Ready) {
+                    Q8Activation.quantizeQ8_0(values, offset, length, q8_0);
+                    q8_0Ready = true;
+                }
+            }
+            case Q8_K -> {
+                if (!q8_KReady) {
+                    Q8Activation.quantizeQ8_K(values, offset, length, q8_K);
+                    q8_KReady = true;
+                }
+            }
+        }
+        return this;
+    }
+
+    public float[] values() {
+        return values;
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** The Q8_0 form; {@link #prepare} it first. */
+    public Q8Activation q8_0() {
+        if (!q8_0Ready) {
+            throw new IllegalStateException("Q8_0 form not prepared");
+        }
+        return q8_0;
+    }
+
+    /** The Q8_K form; {@link #prepare} it first. */
+    public Q8Activation q8_K() {
+        if (!q8_KReady) {
+            throw new IllegalStateException("Q8_K form not prepared");
+        }
+        return q8_K;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.hearth.gguf.quant;
+
+/**
+ * An activation vector quantized to 8 bits in Q8_0 or Q8_K form, in reusable heap buffers.
+ *
+ * <p>Element {@code i} stands for {@code scales[i / blockSize] * quants[i]}. {@code sums} holds the sum of
+ * the quants of every 32 elements for Q8_0 (what ggml's Q8_1 carries, used by Q4_1/Q5_1) and of every 16
+ * elements for Q8_K ({@code bsums}). Q8_0 scales are rounded to F16, as {@code block_q8_0.d} stores them.
+ *
+ * <p>One instance is filled by one thread ({@link #quantizeQ8_0}, {@link #quantizeQ8_K}), then may be read by
+ * many threads at once. The arrays are exposed for kernels; callers must not modify them.
+ */
+public final class Q8Activation {
+
+    private final byte[] quants;
+    private final float[] scales;
+    private final int[] sums;
+    private ActivationFormat format;
+    private int length;
+
+    /** Buffers for vectors of up to {@code capacity} elements (rounded up to a whole Q8_K block). */
+    public Q8Activation(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity " + capacity);
+        }
+        int rounded = (capacity + Q8_KKernels.QK_K - 1) / Q8_KKernels.QK_K * Q8_KKernels.QK_K;
+        this.quants = new byte[rounded];
+        this.scales = new float[rounded / 32];
+        this.sums = new int[rounded / 16];
+        this.format = null;
+        this.length = 0;
+    }
+
+    /** The format last quantized to, or null when empty. */
+    public ActivationFormat format() {
+        return format;
+    }
+
+    /** Number of elements last quantized. */
+    public int length() {
+        return length;
+    }
+
+    /** Capacity in elements. */
+    public int capacity() {
+        return quants.length;
+    }
+
+    /** The int8 quants, {@code length()} valid. */
+    public byte[] quants() {
+        return quants;
+    }
+
+    /** One scale per block. */
+    public float[] scales() {
+        return scales;
+    }
+
+    /** Quant sums: per 32 elements (Q8_0) or per 16 (Q8_K). */
+    public int[] sums() {
+        return sums;
+    }
+
+    /**
+     * Quantizes {@code x[off, off + n)} to Q8_0 ({@code quantize_row_q8_0}): per block of 32,
+     * {@code d = max|x| / 127}, {@code q = round(x / d)}.
+     */
+    public static void quantizeQ8_0(float[] x, int off, int n, Q8Activation out) {
+        out.prepare(ActivationFormat.Q8_0, n);
+        java.util.Objects.checkFromIndexSize(off, n, x.length);
+        for (int b = 0; b < n / 32; b++) {
+            int base = off + 32 * b;
+            float amax = 0f;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[base + j]));
+            }
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                int q = (int) Math.rint(x[base + j] * id);
+                out.quants[32 * b + j] = (byte) q;
+                sum += q;
+            }
+            out.scales[b] = Bytes.roundToF16(d);
+            out.sums[b] = sum;
+        }
+    }
+
+    /**
+     * Quantizes {@code x[off, off + n)} to Q8_K ({@code quantize_row_q8_K_ref}): per block of 256, the element
+     * of largest magnitude {@code max} maps to -127, {@code q = min(127, rint(-127 x / max))},
+     * {@code d = -max / 127}, and the sums of every 16 quants.
+     */
+    public static void quantizeQ8_K(float[] x, int off, int n, Q8Activation out) {
+        out.prepare(ActivationFormat.Q8_K, n);
+        java.util.Objects.checkFromIndexSize(off, n, x.length);
+        for (int b = 0; b < n / 256; b++) {
+            int base = off + 256 * b;
+            float max = 0f;
+            float amax = 0f;
+            for (int j = 0; j < 256; j++) {
+                float ax = Math.abs(x[base + j]);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[base + j];
+                }
+            }
+            if (amax == 0f) {
+                java.util.Arrays.fill(out.quants, 256 * b, 256 * b + 256, (byte) 0);
+                java.util.Arrays.fill(out.sums, 16 * b, 16 * b + 16, 0);
+                out.scales[b] = 0f;
+                continue;
+            }
+            float iscale = -127f / max;
+            for (int j = 0; j < 256; j++) {
+                out.quants[256 * b + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[base + j]));
+            }
+            for (int g = 0; g < 16; g++) {
+                int sum = 0;
+                for (int j = 0; j < 16; j++) {
+                    sum += out.quants[256 * b + 16 * g + j];
+                }
+                out.sums[16 * b + g] = sum;
+            }
+            out.scales[b] = 1f / iscale;
+        }
+    }
+
+    /** Dequantizes element {@code i} (for tests and debugging). */
+    public float get(int i) {
+        java.util.Objects.checkIndex(i, length);
+        return scales[i / format.blockSize()] * quants[i];
+    }
+
+    /** Throws unless this holds {@code n} elements in {@code expected} form. */
+    void require(ActivationFormat expected, int n) {
+        if (format != expected || length != n) {
+            throw new IllegalStateException("activation holds " + length + " elements as " + format
+                    + ", kernel wants " + n + " as " + expected);
+        }
+    }
+
+    private void prepare(ActivationFormat f, int n) {
+        if (n < 0 || n % f.blockSize() != 0) {
+            throw new IllegalArgumentException(f + ": length " + n + " is not a multiple of " + f.blockSize());
+        }
+        if (n > quants.length) {
+            throw new IllegalArgumentException("length " + n + " exceeds capacity " + quants.length);
+        }
+        this.format = f;
+        this.length = n;
+    }
+}
