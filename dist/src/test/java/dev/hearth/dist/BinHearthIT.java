@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,61 +23,27 @@ import org.junit.jupiter.api.io.TempDir;
  * gets a deploy/ folder of its own through {@code HEARTH_OPTS}, so the distribution's own deploy/ stays empty.
  */
 class BinHearthIT {
-    private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
-
     @TempDir
     Path work;
     Path deploy;
-
-    record Result(int code, String out, String err) {
-        /** No Java stack trace reached the terminal. */
-        boolean noStackTrace() {
-            return !err.contains("\tat ") && !err.contains("Exception") && !out.contains("\tat ");
-        }
-
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
     @BeforeEach
     void deployFolder() throws IOException {
         deploy = Files.createDirectories(work.resolve("deploy"));
     }
 
-    Result hearth(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Dist.home().resolve("bin/hearth").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("HEARTH_OPTS", "-Dhearth.dir.deploy=" + deploy + " -Dhearth.service.timeout=5");
-        pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Path out = work.resolve("out.txt");
-        Path err = work.resolve("err.txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("bin/hearth " + String.join(" ", args) + " ran over " + RUN_LIMIT);
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    HearthRunner.Result hearth(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return new HearthRunner(work, deploy).run(env, args);
     }
 
-    Result hearth(String... args) throws IOException, InterruptedException {
+    HearthRunner.Result hearth(String... args) throws IOException, InterruptedException {
         return hearth(Map.of(), args);
     }
 
     @Test
     void backendsListsAPluginFromDeployAndExitsZero() throws Exception {
         Files.copy(Dist.testPlugin("echo-backend"), deploy.resolve("echo-backend.jar"));
-        Result r = hearth("backends");
+        HearthRunner.Result r = hearth("backends");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("test-echo ") && l.contains("CPU") && l.endsWith("echo")),
                 "one line for test-echo with its device and formats\n" + r);
@@ -88,7 +53,7 @@ class BinHearthIT {
     @Test
     void verifyOnAFileNoFormatAcceptsFailsWithOneLine() throws Exception {
         Path file = Files.writeString(work.resolve("notes.txt"), "not a model", StandardCharsets.UTF_8);
-        Result r = hearth("verify", file.toString());
+        HearthRunner.Result r = hearth("verify", file.toString());
         assertEquals(1, r.code(), r.toString());
         assertEquals(1, r.errLines().size(), "one line\n" + r);
         assertTrue(r.err().contains("notes.txt") && r.err().contains("verify"), r.toString());
@@ -97,7 +62,7 @@ class BinHearthIT {
 
     @Test
     void verifyOnAMissingFileFailsWithOneLine() throws Exception {
-        Result r = hearth("verify", "no-such-model.gguf");
+        HearthRunner.Result r = hearth("verify", "no-such-model.gguf");
         assertEquals(1, r.code(), r.toString());
         assertEquals(1, r.errLines().size(), "one line\n" + r);
         assertTrue(r.err().contains("no such file") && r.err().contains("no-such-model.gguf"), r.toString());
@@ -106,14 +71,14 @@ class BinHearthIT {
 
     @Test
     void unknownCommandIsAUsageError() throws Exception {
-        Result r = hearth("frobnicate");
+        HearthRunner.Result r = hearth("frobnicate");
         assertEquals(2, r.code(), r.toString());
         assertEquals(List.of("hearth: unknown command 'frobnicate' (try 'hearth help')"), r.errLines());
     }
 
     @Test
     void badOptionIsAUsageErrorAndVerboseShowsDetails() throws Exception {
-        Result r = hearth("--timeout", "soon", "backends");
+        HearthRunner.Result r = hearth("--timeout", "soon", "backends");
         assertEquals(2, r.code(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
         assertTrue(r.noStackTrace(), r.toString());
@@ -121,7 +86,7 @@ class BinHearthIT {
 
     @Test
     void helpListsTheBuiltInCommands() throws Exception {
-        Result r = hearth("help");
+        HearthRunner.Result r = hearth("help");
         assertEquals(0, r.code(), r.toString());
         for (String c : List.of("backends", "formats", "verify", "info", "help", "console", "serve")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + c + " ")), c + " listed\n" + r);
@@ -135,7 +100,7 @@ class BinHearthIT {
         Path java = fake.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.9\" 2023-10-17' >&2\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Result r = hearth(Map.of("JAVA_HOME", work.resolve("jdk17").toString(),
+        HearthRunner.Result r = hearth(Map.of("JAVA_HOME", work.resolve("jdk17").toString(),
                 "PATH", fake + ":/usr/bin:/bin", "HEARTH_JDK_SEARCH", work.resolve("none").toString()), "backends");
         assertEquals(1, r.code(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());

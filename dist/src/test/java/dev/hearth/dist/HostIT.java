@@ -54,7 +54,12 @@ class HostIT {
             service("org.apache.felix.service.command.Function", "(&(osgi.command.scope=hearth)(osgi.command.function=verify))"),
             service("org.apache.felix.service.command.CommandProcessor", null),
             service("dev.hearth.api.model.ModelFormat", "(hearth.format=gguf)"),
-            service("dev.hearth.api.backend.Backend", "(hearth.backend=gguf-cpu)"));
+            service("dev.hearth.api.backend.Backend", "(hearth.backend=gguf-cpu)"),
+            service("dev.hearth.api.model.ModelFormat", "(hearth.format=safetensors)"),
+            service("dev.hearth.api.backend.Backend", "(hearth.backend=safetensors-ort-cpu)"),
+            service("dev.hearth.api.command.HearthCommand", "(hearth.command=run)"),
+            service("dev.hearth.api.command.HearthCommand", "(hearth.command=bench)"),
+            service("dev.hearth.api.command.HearthCommand", "(hearth.command=export)"));
 
     static final String ECHO_BACKEND = "(&(objectClass=dev.hearth.api.backend.Backend)(hearth.backend=test-echo))";
 

@@ -28,7 +28,7 @@ final class DefaultModel {
      * Arguments for {@code synth} to write the benchmark model to a path ({@code %s}). The one place to change when
      * the synth command's options settle.
      */
-    static final List<String> SYNTH_ARGS = List.of("--out", "%s");
+    static final List<String> SYNTH_ARGS = List.of("--preset", "mini", "--type", "Q4_K_M", "--out", "%s");
 
     private DefaultModel() {}
 

@@ -15,6 +15,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** Rows handed to one thread at a time: keeps slices on cache-line boundaries of the output. */
     private static final int GRAIN = 16;
 
+    /** Below this many weights a product is faster on the calling thread than handed to the pool. */
+    private static final long PARALLEL_MIN_WEIGHTS = 1L << 16;
+
     public long rowBytes() {
         return type.rowBytes(cols);
     }
@@ -22,6 +25,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** {@code out[r] = row r · x} for every row, split over the pool's threads. */
     public void matVec(Activation x, float[] out, WorkerPool pool) {
         x.prepare(type.activationFormat());
+        if ((long) rows * cols < PARALLEL_MIN_WEIGHTS) {
+            MatVec.matVec(type, data, 0, rows, cols, x, out, 0, rows);
+            return;
+        }
         pool.parallelFor(rows, GRAIN, (start, end) -> MatVec.matVec(type, data, 0, rows, cols, x, out, start, end));
     }
 

@@ -5,6 +5,9 @@ import dev.hearth.gguf.engine.WorkerPool;
 /** The Llama forward pass for one token at a time, on the CPU. */
 public final class LlamaForward {
 
+    /** Below this much attention work (heads x positions x head size) the heads run on the calling thread. */
+    private static final long ATTENTION_PARALLEL_MIN = 1L << 15;
+
     private final LlamaConfig c;
     private final LlamaWeights w;
     private final WorkerPool pool;
@@ -61,9 +64,13 @@ public final class LlamaForward {
             // grouped-query attention over positions 0..pos, heads split over threads; output heads into xb
             float[] keys = s.keyCache[l];
             float[] values = s.valueCache[l];
-            pool.parallelFor(c.heads(), 1, (h0, h1) -> {
-                for (int h = h0; h < h1; h++) attendHead(s, keys, values, h, pos);
-            });
+            if ((long) c.heads() * (pos + 1) * headDim < ATTENTION_PARALLEL_MIN) {
+                for (int h = 0; h < c.heads(); h++) attendHead(s, keys, values, h, pos);
+            } else {
+                pool.parallelFor(c.heads(), 1, (h0, h1) -> {
+                    for (int h = h0; h < h1; h++) attendHead(s, keys, values, h, pos);
+                });
+            }
 
             // attention output projection and residual
             s.actDim.set(s.xb, 0, c.qDim());

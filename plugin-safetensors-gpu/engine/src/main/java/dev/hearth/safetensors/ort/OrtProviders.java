@@ -1,0 +1,80 @@
+package dev.hearth.safetensors.ort;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.SessionOptions;
+
+/**
+ * Which execution providers load on this machine, and why the others do not. A provider is usable when the ONNX
+ * Runtime build has it ({@link OrtEnvironment#getAvailableProviders()}) and appending it to session options
+ * succeeds: that is when ONNX Runtime loads {@code libonnxruntime_providers_cuda.so}, which fails when CUDA 12's or
+ * cuDNN 9's libraries are missing. The reason names the missing library in one line.
+ */
+public final class OrtProviders {
+    private static final Logger LOG = Logger.getLogger("dev.hearth.safetensors.ort");
+    private static final Pattern LIBRARY = Pattern.compile("(lib[\\w.+-]+\\.so[\\w.]*|[\\w.-]+\\.dll)");
+
+    /** A provider and whether it loads. */
+    public record Probe(OrtProvider provider, boolean usable, String reason) {}
+
+    private OrtProviders() {}
+
+    /** Probes every provider, logging one line for each: the CPU always loads. */
+    public static List<Probe> probe(OrtEnvironment env) {
+        EnumSet<ai.onnxruntime.OrtProvider> built = OrtEnvironment.getAvailableProviders();
+        List<Probe> out = new ArrayList<>();
+        for (OrtProvider p : OrtProvider.values()) {
+            Probe probe = probe(env, p, built);
+            LOG.info(() -> p.backendId() + ": " + (probe.usable() ? "available" : "not available") + " ("
+                    + probe.reason() + ")");
+            out.add(probe);
+        }
+        return out;
+    }
+
+    static Probe probe(OrtEnvironment env, OrtProvider p, EnumSet<ai.onnxruntime.OrtProvider> built) {
+        if (p == OrtProvider.CPU) {
+            return new Probe(p, true, "ONNX Runtime " + env.getVersion() + " CPU provider");
+        }
+        ai.onnxruntime.OrtProvider ort = p == OrtProvider.CUDA ? ai.onnxruntime.OrtProvider.CUDA
+                : ai.onnxruntime.OrtProvider.DIRECT_ML;
+        if (p == OrtProvider.DML && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("windows")) {
+            return new Probe(p, false, "DirectML runs on Windows only");
+        }
+        if (!built.contains(ort)) {
+            return new Probe(p, false, "this ONNX Runtime build has no " + ort + " provider (install the "
+                    + (p == OrtProvider.CUDA ? "onnxruntime-gpu bundle" : "DirectML build") + ")");
+        }
+        try (SessionOptions o = new SessionOptions()) {
+            p.configure(o, 0);
+            return new Probe(p, true, "ONNX Runtime " + env.getVersion() + " " + ort + " provider, device 0");
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+            return new Probe(p, false, missing(p, String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** One line naming the library the provider could not load. */
+    static String missing(OrtProvider p, String message) {
+        Matcher m = LIBRARY.matcher(message);
+        String lib = null;
+        while (m.find()) {
+            String candidate = m.group(1);
+            if (!candidate.startsWith("libonnxruntime")) { // the provider library itself is not the cause
+                lib = candidate;
+                break;
+            }
+        }
+        String needs = p == OrtProvider.CUDA ? "ONNX Runtime 1.29's CUDA provider needs CUDA 12 and cuDNN 9" : p.label();
+        String first = message.lines().findFirst().orElse(message);
+        return lib != null ? needs + ": " + lib + " is missing; staying on the CPU provider"
+                : needs + ": " + first + "; staying on the CPU provider";
+    }
+}
