@@ -51,22 +51,22 @@ public final class BenchCommand implements HearthCommand {
 
     private final Supplier<List<Backend>> backends;
     private final Supplier<List<ModelFormat>> formats;
-    private final Path defaultModel;
+    private final Path defaultModels;
 
     /**
      * @param backends     the backend services registered now (a live view)
      * @param formats      the model format services registered now
-     * @param defaultModel the model to use without {@code --model}
+     * @param defaultModels the folder of the models used without {@code --model}
      */
-    public BenchCommand(Supplier<List<Backend>> backends, Supplier<List<ModelFormat>> formats, Path defaultModel) {
+    public BenchCommand(Supplier<List<Backend>> backends, Supplier<List<ModelFormat>> formats, Path defaultModels) {
         this.backends = Objects.requireNonNull(backends, "backends");
         this.formats = Objects.requireNonNull(formats, "formats");
-        this.defaultModel = Objects.requireNonNull(defaultModel, "defaultModel");
+        this.defaultModels = Objects.requireNonNull(defaultModels, "defaultModels");
     }
 
-    /** The standard default model path, {@code ~/.hearth/models/default-bench.gguf}. */
-    public static Path standardDefaultModel() {
-        return DefaultModel.standardPath();
+    /** The standard folder of the default models, {@code ~/.hearth/models/bench}. */
+    public static Path standardDefaultModels() {
+        return DefaultModel.standardFolder();
     }
 
     @Override
@@ -195,9 +195,9 @@ public final class BenchCommand implements HearthCommand {
             throws Exception {
         List<Path> paths = new ArrayList<>();
         if (o.models.isEmpty()) {
-            Optional<Path> p = DefaultModel.ensure(defaultModel, ctx);
+            Optional<List<Path>> p = DefaultModel.ensure(defaultModels, ctx);
             if (p.isEmpty()) return Optional.of(FAILURE);
-            paths.add(p.get());
+            paths.addAll(p.get());
         } else {
             for (String m : o.models) paths.add(ctx.resolve(m));
         }

@@ -35,8 +35,8 @@ public final class BenchComponent implements HearthCommand {
 
     @Activate
     public BenchComponent(BenchConfig config) {
-        Path model = config.defaultModel().isBlank() ? BenchCommand.standardDefaultModel()
-                : Path.of(config.defaultModel());
+        Path model = config.defaultModels().isBlank() ? BenchCommand.standardDefaultModels()
+                : Path.of(config.defaultModels());
         this.command = new BenchCommand(() -> List.copyOf(backends), () -> List.copyOf(formats), model);
     }
 

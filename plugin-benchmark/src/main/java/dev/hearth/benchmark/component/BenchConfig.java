@@ -7,6 +7,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Hearth benchmark", description = "The hearth bench command")
 public @interface BenchConfig {
 
-    @AttributeDefinition(description = "Model used without --model; empty means ~/.hearth/models/default-bench.gguf")
-    String defaultModel() default "";
+    @AttributeDefinition(description = "Folder of the models used without --model (made by synth when missing); "
+            + "empty means ~/.hearth/models/bench")
+    String defaultModels() default "";
 }

@@ -104,11 +104,20 @@ public final class LlamaForward {
         int kvOff = (h / c.groupSize()) * headDim;
         int attOff = h * s.contextLength;
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        // ggml's 16-lane order where the head dimension allows it (llama.cpp's F16 path), plain vectors otherwise
+        boolean lanes16 = headDim % 16 == 0;
         for (int t = 0; t <= pos; t++) {
-            s.att[attOff + t] = LlamaOps.dot(s.q, qOff, keys, t * kvDim + kvOff, headDim) * scale;
+            int k = t * kvDim + kvOff;
+            s.att[attOff + t] = (lanes16 ? LlamaOps.dot16(keys, k, s.q, qOff, headDim)
+                    : LlamaOps.dot(s.q, qOff, keys, k, headDim)) * scale;
         }
         LlamaOps.softmax(s.att, attOff, pos + 1);
         s.kvType.round(s.att, attOff, pos + 1); // and with F16 attention weights
+        if (lanes16) {
+            LlamaOps.weightedSum16(s.xb, qOff, s.att, attOff, pos + 1, values, kvOff, kvDim, headDim, s.attLanes,
+                    h * 16 * headDim);
+            return;
+        }
         java.util.Arrays.fill(s.xb, qOff, qOff + headDim, 0f);
         for (int t = 0; t <= pos; t++) {
             LlamaOps.axpy(s.xb, qOff, s.att[attOff + t], values, t * kvDim + kvOff, headDim);

@@ -1,6 +1,8 @@
 package dev.hearth.gguf.llama;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -49,32 +51,123 @@ public final class LlamaOps {
             for (int i = 0; i < ropeDim / 2; i++) {
                 float x0 = x[base + 2 * i];
                 float x1 = x[base + 2 * i + 1];
-                x[base + 2 * i] = x0 * cos[i] - x1 * sin[i];
-                x[base + 2 * i + 1] = x0 * sin[i] + x1 * cos[i];
+                // the fused forms ggml's x86 build compiles these two lines to (FMA contraction)
+                x[base + 2 * i] = Math.fma(x0, cos[i], -(x1 * sin[i]));
+                x[base + 2 * i + 1] = Math.fma(x1, cos[i], x0 * sin[i]);
             }
         }
     }
 
-    /** In-place softmax of {@code x[off, off+n)}. */
+    /**
+     * In-place softmax of {@code x[off, off+n)} as ggml computes it on x86: the exponentials with {@link #expf},
+     * summed in groups of 16 as a tree ({@link #sum16}), the group sums in double, then scaled by
+     * {@code (float) (1 / sum)}.
+     */
     public static void softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
+        int i = 0;
+        FloatVector m = FloatVector.broadcast(F, max);
+        for (; i <= n - F.length(); i += F.length()) {
+            expf(FloatVector.fromArray(F, x, off + i).sub(m)).intoArray(x, off + i);
         }
+        for (; i < n; i++) x[off + i] = expf(x[off + i] - max);
+        double sum = 0;
+        for (int c = 0; c < n; c += 16) sum += sum16(x, off + c, Math.min(16, n - c));
         float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) x[off + i] *= inv;
+        for (int k = 0; k < n; k++) x[off + k] *= inv;
     }
 
-    /** SwiGLU: {@code gate[i] = silu(gate[i]) * up[i]}. */
+    /**
+     * SwiGLU: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 + expf(-g))}, {@link #expf}
+     * being ggml's exponential.
+     */
     public static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            g.div(expf(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
+        for (; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + expf(-g)) * up[i];
+        }
+    }
+
+    // ---------------------------------------------------------------- ggml's exponential
+    // exp(x) = 2^n * e^b with n = round(x / ln2) and b = x - n ln2 (ln2 in two parts, so b is nearly exact), e^b
+    // by a degree-5 polynomial evaluated with fused multiply-adds. Its results differ from Math.exp in the last
+    // bit or two; llama.cpp uses it for softmax and SiLU, and a last-bit difference there changes an 8-bit
+    // activation now and then, so we use the same formula to agree with its logits.
+    private static final float ROUND = 0x1.8p23f;
+    private static final float LOG2E = 0x1.715476p+0f;
+    private static final float LN2_HI = 0x1.62e4p-1f;
+    private static final float LN2_LO = 0x1.7f7d1cp-20f;
+    private static final float P1 = 0x1.ffffecp-1f;
+    private static final float P2 = 0x1.fffdb6p-2f;
+    private static final float P3 = 0x1.555e66p-3f;
+    private static final float P4 = 0x1.573e2ep-5f;
+    private static final float P5 = 0x1.0e4020p-7f;
+    /** Past this |n| the result is 0 or infinity. */
+    private static final float N_LIMIT = 192f;
+
+    /** ggml's vector exponential, one value: the scalar twin of {@link #expf(FloatVector)}, equal to the bit. */
+    static float expf(float x) {
+        float n = Math.fma(x, LOG2E, ROUND) - ROUND;
+        float b = Math.fma(-n, LN2_LO, Math.fma(-n, LN2_HI, x));
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(P5, b, P4), u, Math.fma(P3, b, P2)), u, Math.fma(P1, b, 1f));
+        if (Math.abs(n) > N_LIMIT) {
+            return n > 0f ? Float.POSITIVE_INFINITY : 0f;
+        }
+        // j * 2^n in two exact powers of two: the first product is exact, the second rounds once
+        int ni = (int) n;
+        int a = ni >> 1;
+        return j * Float.intBitsToFloat(a + 127 << 23) * Float.intBitsToFloat(ni - a + 127 << 23);
+    }
+
+    /** ggml's vector exponential, lane by lane (see {@link #expf(float)}). */
+    static FloatVector expf(FloatVector x) {
+        FloatVector n = x.fma(LOG2E, ROUND).sub(ROUND);
+        FloatVector negN = n.neg();
+        FloatVector b = negN.fma(x.broadcast(LN2_LO), negN.fma(x.broadcast(LN2_HI), x));
+        FloatVector u = b.mul(b);
+        FloatVector p = x.broadcast(P5).fma(b, x.broadcast(P4));
+        p = p.fma(u, x.broadcast(P3).fma(b, x.broadcast(P2)));
+        FloatVector j = p.fma(u, x.broadcast(P1).fma(b, x.broadcast(1f)));
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector a = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector pa = a.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector pb = ni.sub(a).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector r = j.mul(pa).mul(pb);
+        VectorMask<Float> out = n.abs().compare(VectorOperators.GT, N_LIMIT);
+        if (out.anyTrue()) {
+            FloatVector alt = x.broadcast(0f).blend(Float.POSITIVE_INFINITY, n.compare(VectorOperators.GT, 0f));
+            r = r.blend(alt, out);
+        }
+        return r;
+    }
+
+    /**
+     * The sum of {@code x[off, off+len)}, {@code len <= 16}, padded with zeros to 16 lanes and added as the
+     * AVX-512 horizontal sum does: {@code t_i = v_i + v_{i+8}}, {@code s_i = t_i + t_{i+4}},
+     * {@code (s_0 + s_2) + (s_1 + s_3)}.
+     */
+    static float sum16(float[] x, int off, int len) {
+        float s0 = quad16(x, off, len, 0);
+        float s1 = quad16(x, off, len, 1);
+        float s2 = quad16(x, off, len, 2);
+        float s3 = quad16(x, off, len, 3);
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    /** {@code s_i = (v_i + v_{i+8}) + (v_{i+4} + v_{i+12})} of {@link #sum16}. */
+    private static float quad16(float[] x, int off, int len, int i) {
+        return (at(x, off, len, i) + at(x, off, len, i + 8)) + (at(x, off, len, i + 4) + at(x, off, len, i + 12));
+    }
+
+    private static float at(float[] x, int off, int len, int i) {
+        return i < len ? x[off + i] : 0f;
     }
 
     /** {@code x[i] += y[i]}. */
@@ -112,5 +205,72 @@ public final class LlamaOps {
             }
         }
         for (; i < n; i++) out[outOff + i] += w * v[vOff + i];
+    }
+
+    // ---------------------------------------------------------------- attention products in ggml's order
+    // With an F16 KV cache llama.cpp (x86, AVX-512) multiplies in 16 float lanes: element k of the sum goes to
+    // lane k mod 16 by fused multiply-add, and the lanes are added as the AVX-512 horizontal sum ({@link #sum16}).
+
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+
+    /** Dot product in 16 lanes (two 8-lane halves), {@code n} a multiple of 16, reduced as {@link #sum16}. */
+    public static float dot16(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector lo = FloatVector.zero(F8);
+        FloatVector hi = FloatVector.zero(F8);
+        for (int i = 0; i < n; i += 16) {
+            lo = FloatVector.fromArray(F8, a, aOff + i).fma(FloatVector.fromArray(F8, b, bOff + i), lo);
+            hi = FloatVector.fromArray(F8, a, aOff + i + 8).fma(FloatVector.fromArray(F8, b, bOff + i + 8), hi);
+        }
+        FloatVector t = lo.add(hi); // t_i = v_i + v_{i+8}
+        float s0 = t.lane(0) + t.lane(4);
+        float s1 = t.lane(1) + t.lane(5);
+        float s2 = t.lane(2) + t.lane(6);
+        float s3 = t.lane(3) + t.lane(7);
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    /**
+     * {@code out[outOff + d] = sum_t w[wOff + t] * v[vOff + t * stride + d]} for {@code t < nT}, {@code d < n},
+     * with position {@code t} in lane {@code t mod 16}: {@code lanes} (16 rows of {@code n} at {@code lanesOff})
+     * collects each lane by fused multiply-add, vectorised over {@code d}, then the rows are added as
+     * {@link #sum16}.
+     */
+    public static void weightedSum16(float[] out, int outOff, float[] w, int wOff, int nT, float[] v, int vOff,
+                                     int stride, int n, float[] lanes, int lanesOff) {
+        java.util.Arrays.fill(lanes, lanesOff, lanesOff + 16 * n, 0f);
+        for (int t = 0; t < nT; t++) {
+            axpy(lanes, lanesOff + (t & 15) * n, w[wOff + t], v, vOff + t * stride, n);
+        }
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector s0 = row(lanes, lanesOff, n, 0, i).add(row(lanes, lanesOff, n, 8, i))
+                    .add(row(lanes, lanesOff, n, 4, i).add(row(lanes, lanesOff, n, 12, i)));
+            FloatVector s1 = row(lanes, lanesOff, n, 1, i).add(row(lanes, lanesOff, n, 9, i))
+                    .add(row(lanes, lanesOff, n, 5, i).add(row(lanes, lanesOff, n, 13, i)));
+            FloatVector s2 = row(lanes, lanesOff, n, 2, i).add(row(lanes, lanesOff, n, 10, i))
+                    .add(row(lanes, lanesOff, n, 6, i).add(row(lanes, lanesOff, n, 14, i)));
+            FloatVector s3 = row(lanes, lanesOff, n, 3, i).add(row(lanes, lanesOff, n, 11, i))
+                    .add(row(lanes, lanesOff, n, 7, i).add(row(lanes, lanesOff, n, 15, i)));
+            s0.add(s2).add(s1.add(s3)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float s0 = (lane(lanes, lanesOff, n, 0, i) + lane(lanes, lanesOff, n, 8, i))
+                    + (lane(lanes, lanesOff, n, 4, i) + lane(lanes, lanesOff, n, 12, i));
+            float s1 = (lane(lanes, lanesOff, n, 1, i) + lane(lanes, lanesOff, n, 9, i))
+                    + (lane(lanes, lanesOff, n, 5, i) + lane(lanes, lanesOff, n, 13, i));
+            float s2 = (lane(lanes, lanesOff, n, 2, i) + lane(lanes, lanesOff, n, 10, i))
+                    + (lane(lanes, lanesOff, n, 6, i) + lane(lanes, lanesOff, n, 14, i));
+            float s3 = (lane(lanes, lanesOff, n, 3, i) + lane(lanes, lanesOff, n, 11, i))
+                    + (lane(lanes, lanesOff, n, 7, i) + lane(lanes, lanesOff, n, 15, i));
+            out[outOff + i] = (s0 + s2) + (s1 + s3);
+        }
+    }
+
+    private static float lane(float[] lanes, int lanesOff, int n, int k, int i) {
+        return lanes[lanesOff + k * n + i];
+    }
+
+    private static FloatVector row(float[] lanes, int lanesOff, int n, int k, int i) {
+        return FloatVector.fromArray(F, lanes, lanesOff + k * n + i);
     }
 }

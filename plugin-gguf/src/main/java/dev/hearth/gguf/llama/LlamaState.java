@@ -23,6 +23,8 @@ public final class LlamaState {
     final float[] v;
     /** Attention scores, one row of contextLength per head. */
     final float[] att;
+    /** Per-head scratch of the attention-weighted value sums in 16 lanes: heads x 16 x headDim. */
+    final float[] attLanes;
     /** SwiGLU gate and up projections: ffnDim. */
     final float[] hb;
     final float[] hb2;
@@ -50,6 +52,7 @@ public final class LlamaState {
         k = new float[c.kvDim()];
         v = new float[c.kvDim()];
         att = new float[c.heads() * contextLength];
+        attLanes = new float[c.heads() * 16 * c.headDim()];
         hb = new float[c.ffnDim()];
         hb2 = new float[c.ffnDim()];
         logits = new float[c.vocabSize()];

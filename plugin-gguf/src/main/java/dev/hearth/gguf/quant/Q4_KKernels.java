@@ -3,11 +3,6 @@ package dev.hearth.gguf.quant;
 import static dev.hearth.gguf.quant.Bytes.LE;
 import static dev.hearth.gguf.quant.Bytes.f16;
 import static dev.hearth.gguf.quant.Bytes.u8;
-import static dev.hearth.gguf.quant.Simd.BYTE_HALF;
-import static dev.hearth.gguf.quant.Simd.FLOAT;
-import static dev.hearth.gguf.quant.Simd.INT;
-import static dev.hearth.gguf.quant.Simd.SHORT;
-import static dev.hearth.gguf.quant.Simd.STEP;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -79,33 +74,85 @@ public final class Q4_KKernels {
         }
     }
 
+    /**
+     * Dot product with a Q8_K activation in ggml's x86 order ({@link GgmlLanes}): per super-block, 8 integer lanes
+     * (lane {@code k} takes weights {@code 4k .. 4k+3} of every 32-weight sub-block, times the sub-block's scale)
+     * fused-multiply-added with {@code d_x * d} into 8 float accumulators; the min term
+     * {@code min(2i) * bsum(2i) + min(2i+1) * bsum(2i+1)} goes into 4 float accumulators of its own with
+     * {@code -d_x * dmin}. At the end {@link GgmlLanes#hsum8} of the first plus {@link GgmlLanes#hsum4} of the second.
+     * The order is fixed so that results match llama.cpp's on x86 to the bit; {@link #dotVector} computes exactly
+     * the same.
+     */
     public static float dotScalar(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
         x.require(ActivationFormat.Q8_K, n);
         byte[] xq = x.quants();
         float[] xd = x.scales();
         int[] bsums = x.sums();
-        float sum = 0f;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             int a = BLOCK_SIZE * b;
-            int isum = 0;
-            int msum = 0;
-            for (int c = 0; c < 4; c++) {
-                int lo = 0;
-                int hi = 0;
-                for (int l = 0; l < 32; l++) {
-                    int q = u8(w, block + 16 + 32 * c + l);
-                    lo += (q & 0xF) * xq[a + 64 * c + l];
-                    hi += (q >>> 4) * xq[a + 64 * c + 32 + l];
-                }
-                isum += scale(w, block + 4, 2 * c) * lo + scale(w, block + 4, 2 * c + 1) * hi;
-                msum += min(w, block + 4, 2 * c) * (bsums[16 * b + 4 * c] + bsums[16 * b + 4 * c + 1])
-                        + min(w, block + 4, 2 * c + 1) * (bsums[16 * b + 4 * c + 2] + bsums[16 * b + 4 * c + 3]);
+            float d = xd[b] * f16(w, block);
+            a0 = Math.fma(d, (float) lane(w, block, xq, a, 0), a0);
+            a1 = Math.fma(d, (float) lane(w, block, xq, a, 1), a1);
+            a2 = Math.fma(d, (float) lane(w, block, xq, a, 2), a2);
+            a3 = Math.fma(d, (float) lane(w, block, xq, a, 3), a3);
+            a4 = Math.fma(d, (float) lane(w, block, xq, a, 4), a4);
+            a5 = Math.fma(d, (float) lane(w, block, xq, a, 5), a5);
+            a6 = Math.fma(d, (float) lane(w, block, xq, a, 6), a6);
+            a7 = Math.fma(d, (float) lane(w, block, xq, a, 7), a7);
+        }
+        return GgmlLanes.hsum8(a0, a1, a2, a3, a4, a5, a6, a7) + minSum(w, wOffset, x, n);
+    }
+
+    /** Integer lane {@code k} of a super-block: weights {@code 4k .. 4k+3} of each sub-block times its scale. */
+    private static int lane(MemorySegment w, long block, byte[] xq, int a, int k) {
+        int sum = 0;
+        for (int c = 0; c < 4; c++) {
+            int lo = 0;
+            int hi = 0;
+            for (int l = 4 * k; l < 4 * k + 4; l++) {
+                int q = u8(w, block + 16 + 32 * c + l);
+                lo += (q & 0xF) * xq[a + 64 * c + l];
+                hi += (q >>> 4) * xq[a + 64 * c + 32 + l];
             }
-            sum += xd[b] * (f16(w, block) * isum - f16(w, block + 2) * msum);
+            sum += scale(w, block + 4, 2 * c) * lo + scale(w, block + 4, 2 * c + 1) * hi;
         }
         return sum;
+    }
+
+    /**
+     * The min term of the dot product, {@code -sum_b d_x dmin sum_j min(j) * bsum(j)}, in ggml's order: per
+     * super-block 4 integer lanes (lane {@code i} takes sub-blocks {@code 2i} and {@code 2i+1}) fused-multiply-added
+     * with {@code -d_x * dmin} into 4 float accumulators, reduced as {@link GgmlLanes#hsum4}. It is independent of
+     * the quants, so both paths compute it here, in a loop of its own.
+     */
+    static float minSum(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        float[] xd = x.scales();
+        int[] bsums = x.sums();
+        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            long block = wOffset + (long) b * TYPE_SIZE;
+            float dmin = -xd[b] * f16(w, block + 2);
+            long mn = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
+            int g = 16 * b;
+            m0 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 0), m0);
+            m1 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 1), m1);
+            m2 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 2), m2);
+            m3 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 3), m3);
+        }
+        return GgmlLanes.hsum4(m0, m1, m2, m3);
+    }
+
+    /**
+     * Min-term lane {@code i} from the 8 unpacked mins of {@link #mins}: sub-blocks {@code 2i} and {@code 2i+1},
+     * each min times the sum of its 32 activation quants (bsums {@code g + 4i .. g + 4i + 3}).
+     */
+    private static int minTerm(long mn, int[] bsums, int g, int i) {
+        int lo = (int) (mn >>> (16 * i)) & 0xFF;
+        int hi = (int) (mn >>> (16 * i + 8)) & 0xFF;
+        return lo * (bsums[g + 4 * i] + bsums[g + 4 * i + 1]) + hi * (bsums[g + 4 * i + 2] + bsums[g + 4 * i + 3]);
     }
 
     /**
@@ -125,49 +172,53 @@ public final class Q4_KKernels {
         return (u1 & 0x3F3F3F3FL) | (long) upper << 32;
     }
 
+    /**
+     * {@link #dotScalar} with 256-bit vectors: the 32 quant bytes of a sub-block pair are one byte vector, split
+     * into low and high nibbles of the even and odd bytes of each 16-bit lane, so that the int view holds ggml's
+     * 8 lanes. Runs the scalar twin when {@link Simd#BITS} is below 256.
+     */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        if (!GgmlLanes.VECTOR) {
+            return dotScalar(w, wOffset, x, n);
+        }
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
         x.require(ActivationFormat.Q8_K, n);
-        byte[] xq = x.quants();
         float[] xd = x.scales();
-        int[] bsums = x.sums();
-        FloatVector acc = FloatVector.zero(FLOAT);
-        float minSum = 0f;
-        // Few scalar reads per super-block: C2 stops inlining the vector calls once the method graph grows
-        // large (NodeCountInliningCutoff), and every segment read adds nodes.
-        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+        short[] xe = x.evens();
+        short[] xo = x.odds();
+        int nb = n / BLOCK_SIZE;
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
+        IntVector isum = IntVector.zero(GgmlLanes.INT);
+        float d = 0f;
+        // C2 stops inlining once the method graph grows large (NodeCountInliningCutoff) and then boxes every
+        // vector, so: few scalar reads per super-block, the min term in a loop of its own, and the float steps
+        // (fold the previous super-block, the final reduction) parsed before the integer work of the next one.
+        for (int b = 0; ; b++) {
+            acc = GgmlLanes.accumulate(isum, d, acc); // super-block b - 1 (for b == 0: 0 * 0 + 0, no change)
+            if (b == nb) {
+                return GgmlLanes.hsum8(acc) + minSum(w, wOffset, x, n);
+            }
             long block = wOffset + (long) b * TYPE_SIZE;
-            int dd = w.get(Bytes.INT_LE, block);
-            long packedLo = w.get(Bytes.LONG_LE, block + 4);
-            int packedHi = w.get(Bytes.INT_LE, block + 12);
-            long sc = scales(packedLo, packedHi);
-            long mn = mins(packedLo, packedHi);
+            long head = w.get(Bytes.LONG_LE, block);
+            long tail = w.get(Bytes.LONG_LE, block + 8);
+            // d (bytes 0-1), then the 12 scale bytes 4..15 as bytes 4..11 and 12..15
+            long sc = scales((head >>> 32) | (tail << 32), (int) (tail >>> 32));
             int a = BLOCK_SIZE * b;
-            IntVector isum = IntVector.zero(INT);
-            int msum = 0;
+            isum = IntVector.zero(GgmlLanes.INT);
             for (int c = 0; c < 4; c++) {
-                // ---- 64 weights: low nibbles (sub-block 2c), high nibbles (sub-block 2c + 1)
-                ShortVector lo = ShortVector.zero(SHORT);
-                ShortVector hi = ShortVector.zero(SHORT);
-                for (int s = 0; s < 32; s += STEP) {
-                    ByteVector q = ByteVector.fromMemorySegment(BYTE_HALF, w, block + 16 + 32 * c + s, LE);
-                    ShortVector x0 = Simd.widen(ByteVector.fromArray(BYTE_HALF, xq, a + 64 * c + s));
-                    ShortVector x1 = Simd.widen(ByteVector.fromArray(BYTE_HALF, xq, a + 64 * c + 32 + s));
-                    // |q * x| <= 15 * 127 and at most 4 terms per lane: exact in 16 bits
-                    lo = lo.add(Simd.widen(q.and((byte) 0x0F)).mul(x0));
-                    hi = hi.add(Simd.widen(q.lanewise(VectorOperators.LSHR, 4)).mul(x1));
-                }
+                // ---- 32 bytes: low nibbles (sub-block 2c), high nibbles (sub-block 2c + 1), even and odd bytes
+                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 16 + 32 * c, LE)
+                        .reinterpretAsShorts();
+                int i = (a + 64 * c) / 2;
+                ShortVector lo = GgmlLanes.products(q.and((short) 0x0F),
+                        q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F), xe, xo, i);
+                ShortVector hi = GgmlLanes.products(q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F),
+                        q.lanewise(VectorOperators.LSHR, 12), xe, xo, i + 16);
                 int s0 = (int) (sc >>> (16 * c)) & 0xFF;
                 int s1 = (int) (sc >>> (16 * c + 8)) & 0xFF;
-                isum = isum.add(Simd.pairSum(lo).mul(s0)).add(Simd.pairSum(hi).mul(s1));
-                int m0 = (int) (mn >>> (16 * c)) & 0xFF;
-                int m1 = (int) (mn >>> (16 * c + 8)) & 0xFF;
-                int g = 16 * b + 4 * c;
-                msum += m0 * (bsums[g] + bsums[g + 1]) + m1 * (bsums[g + 2] + bsums[g + 3]);
+                isum = isum.add(GgmlLanes.pairSumNarrow(lo).mul(s0)).add(GgmlLanes.pairSumNarrow(hi).mul(s1));
             }
-            acc = Simd.toFloat(isum).fma(FloatVector.broadcast(FLOAT, Float.float16ToFloat((short) dd) * xd[b]), acc);
-            minSum += Float.float16ToFloat((short) (dd >>> 16)) * xd[b] * msum;
+            d = xd[b] * Float.float16ToFloat((short) head);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - minSum;
     }
 }

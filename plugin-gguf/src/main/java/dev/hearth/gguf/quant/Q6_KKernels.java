@@ -4,10 +4,6 @@ import static dev.hearth.gguf.quant.Bytes.LE;
 import static dev.hearth.gguf.quant.Bytes.f16;
 import static dev.hearth.gguf.quant.Bytes.i8;
 import static dev.hearth.gguf.quant.Bytes.u8;
-import static dev.hearth.gguf.quant.Simd.BYTE_HALF;
-import static dev.hearth.gguf.quant.Simd.FLOAT;
-import static dev.hearth.gguf.quant.Simd.INT;
-import static dev.hearth.gguf.quant.Simd.STEP;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -63,81 +59,93 @@ public final class Q6_KKernels {
         }
     }
 
+    /**
+     * Dot product with a Q8_K activation in ggml's x86 order ({@link GgmlLanes}): per super-block, 8 integer lanes
+     * (lane {@code k} takes weights {@code 4k .. 4k+3} of every 32-weight run, times their group's scale)
+     * fused-multiply-added with {@code d_x * d} into 8 float accumulators, reduced as {@link GgmlLanes#hsum8}. The
+     * order is fixed so that results match llama.cpp's on x86 to the bit; {@link #dotVector} computes exactly the
+     * same.
+     */
     public static float dotScalar(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q6_K");
         x.require(ActivationFormat.Q8_K, n);
         byte[] xq = x.quants();
         float[] xd = x.scales();
-        float sum = 0f;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
-            int isum = 0;
-            for (int h = 0; h < 2; h++) {
-                for (int k = 0; k < 4; k++) {
-                    for (int g = 0; g < 2; g++) {
-                        int gsum = 0;
-                        for (int i = 0; i < 16; i++) {
-                            int l = 16 * g + i;
-                            gsum += quant(w, block, h, k, l) * xq[BLOCK_SIZE * b + 128 * h + 32 * k + l];
-                        }
-                        isum += i8(w, block + 192 + 8 * h + 2 * k + g) * gsum;
-                    }
+            int a = BLOCK_SIZE * b;
+            float d = xd[b] * f16(w, block + 208);
+            a0 = Math.fma(d, (float) lane(w, block, xq, a, 0), a0);
+            a1 = Math.fma(d, (float) lane(w, block, xq, a, 1), a1);
+            a2 = Math.fma(d, (float) lane(w, block, xq, a, 2), a2);
+            a3 = Math.fma(d, (float) lane(w, block, xq, a, 3), a3);
+            a4 = Math.fma(d, (float) lane(w, block, xq, a, 4), a4);
+            a5 = Math.fma(d, (float) lane(w, block, xq, a, 5), a5);
+            a6 = Math.fma(d, (float) lane(w, block, xq, a, 6), a6);
+            a7 = Math.fma(d, (float) lane(w, block, xq, a, 7), a7);
+        }
+        return GgmlLanes.hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /** Integer lane {@code j} of a super-block: weights {@code 4j .. 4j+3} of each 32-run times the group scale. */
+    private static int lane(MemorySegment w, long block, byte[] xq, int a, int j) {
+        int sum = 0;
+        for (int h = 0; h < 2; h++) {
+            for (int k = 0; k < 4; k++) {
+                int run = 0;
+                for (int l = 4 * j; l < 4 * j + 4; l++) {
+                    run += quant(w, block, h, k, l) * xq[a + 128 * h + 32 * k + l];
                 }
+                sum += i8(w, block + 192 + 8 * h + 2 * k + j / 4) * run;
             }
-            sum += f16(w, block + 208) * xd[b] * isum;
         }
         return sum;
     }
 
+    /**
+     * {@link #dotScalar} with 256-bit vectors: each 32-run of quants is one byte vector (assembled in the 16-bit
+     * view, as ggml does), whose int view holds ggml's 8 lanes. Runs the scalar twin when {@link Simd#BITS} is
+     * below 256.
+     */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        if (!GgmlLanes.VECTOR) {
+            return dotScalar(w, wOffset, x, n);
+        }
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q6_K");
         x.require(ActivationFormat.Q8_K, n);
-        byte[] xq = x.quants();
         float[] xd = x.scales();
-        FloatVector acc = FloatVector.zero(FLOAT);
-        // One 32-run per iteration and few scalar reads: C2 stops inlining the vector calls once the method
-        // graph grows large (NodeCountInliningCutoff) or deep (MaxInlineLevel), and then boxes every vector.
+        short[] xe = x.evens();
+        short[] xo = x.odds();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
+        // One 32-run per iteration and few scalar reads: C2 stops inlining the vector calls once the method graph
+        // grows large (NodeCountInliningCutoff) or deep (MaxInlineLevel), and then boxes every vector.
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             long sc0 = w.get(Bytes.LONG_LE, block + 192);
             long sc1 = w.get(Bytes.LONG_LE, block + 200);
-            IntVector isum = IntVector.zero(INT);
+            IntVector isum = IntVector.zero(GgmlLanes.INT);
             for (int run = 0; run < 8; run++) {
                 int h = run >> 2;
                 int k = run & 3;
-                long ql = block + 64 * h + 32 * (k & 1);
-                long qh = block + 128 + 32 * h;
-                int lowShift = 4 * (k >> 1);
-                int highShift = 2 * k;
+                // ---- 32 quants: 4 low bits | 2 high bits << 4, minus 32 (shifts in 16 bits, masks per byte)
+                ShortVector low = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 64 * h + 32 * (k & 1), LE)
+                        .reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and((short) 0x0F0F);
+                ShortVector high = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 128 + 32 * h, LE)
+                        .reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * k).and((short) 0x0303);
+                ShortVector q = low.or(high.lanewise(VectorOperators.LSHL, 4)).reinterpretAsBytes().sub((byte) 32)
+                        .reinterpretAsShorts();
+                // ---- times the activation, per ggml lane, times the group scale (lanes 0-3 and 4-7)
+                ShortVector p = GgmlLanes.products(GgmlLanes.even(q), GgmlLanes.odd(q), xe, xo,
+                        (BLOCK_SIZE * b + 32 * run) / 2);
                 long sc = h == 0 ? sc0 : sc1;
-                int a = BLOCK_SIZE * b + 32 * run;
-                for (int l = 0; l < 32; l += STEP) {
-                    // ---- STEP quants of the run: 4 low bits | 2 high bits << 4, minus 32
-                    ByteVector low = ByteVector.fromMemorySegment(BYTE_HALF, w, ql + l, LE)
-                            .lanewise(VectorOperators.LSHR, lowShift).and((byte) 0x0F);
-                    ByteVector high = ByteVector.fromMemorySegment(BYTE_HALF, w, qh + l, LE)
-                            .lanewise(VectorOperators.LSHR, highShift).and((byte) 0x03);
-                    ByteVector q = low.or(high.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    // ---- times the activation (|q x| <= 32 * 127), widened, times the group scales
-                    ShortVector products = Simd.widen(q).mul(Simd.widen(ByteVector.fromArray(BYTE_HALF, xq, a + l)));
-                    isum = isum.add(Simd.pairSum(products).mul(scales(sc, 2 * k, l)));
-                }
+                IntVector scales = IntVector.broadcast(GgmlLanes.INT, (byte) (sc >>> (16 * k)))
+                        .blend((byte) (sc >>> (16 * k + 8)), GgmlLanes.UPPER);
+                isum = isum.add(GgmlLanes.pairSumNarrow(p).mul(scales));
             }
-            float d = Float.float16ToFloat(w.get(Bytes.SHORT_LE, block + 208));
-            acc = Simd.toFloat(isum).fma(FloatVector.broadcast(FLOAT, d * xd[b]), acc);
+            float d = xd[b] * Float.float16ToFloat(w.get(Bytes.SHORT_LE, block + 208));
+            acc = GgmlLanes.accumulate(isum, d, acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * The scale of each int lane for the STEP weights starting at {@code l} of the 32-run whose two group
-     * scales are bytes {@code k}, {@code k + 1} of {@code sc}: a lane covers 2 weights, a group 16, so with
-     * STEP 32 the lower half of the lanes takes the first scale and the upper half the second.
-     */
-    private static IntVector scales(long sc, int k, int l) {
-        if (STEP <= 16) {
-            return IntVector.broadcast(INT, (byte) (sc >>> (8 * (k + l / 16))));
-        }
-        return IntVector.broadcast(INT, (byte) (sc >>> (8 * k))).blend((byte) (sc >>> (8 * k + 8)), Simd.UPPER_HALF);
+        return GgmlLanes.hsum8(acc);
     }
 }

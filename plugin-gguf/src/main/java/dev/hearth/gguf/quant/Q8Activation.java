@@ -15,6 +15,9 @@ public final class Q8Activation {
     private final byte[] quants;
     private final float[] scales;
     private final int[] sums;
+    /** {@code quants[2j]} and {@code quants[2j+1]} as shorts: the even and odd bytes of each 16-bit lane. */
+    private final short[] evens;
+    private final short[] odds;
     private ActivationFormat format;
     private int length;
 
@@ -27,6 +30,8 @@ public final class Q8Activation {
         this.quants = new byte[rounded];
         this.scales = new float[rounded / 32];
         this.sums = new int[rounded / 16];
+        this.evens = new short[rounded / 2];
+        this.odds = new short[rounded / 2];
         this.format = null;
         this.length = 0;
     }
@@ -63,7 +68,9 @@ public final class Q8Activation {
 
     /**
      * Quantizes {@code x[off, off + n)} to Q8_0 ({@code quantize_row_q8_0}): per block of 32,
-     * {@code d = max|x| / 127}, {@code q = round(x / d)}.
+     * {@code d = max|x| / 127}, {@code q = round(x * (127 / max|x|))} rounded half to even. The multiplier is
+     * {@code 127 / max|x|} rather than {@code 1 / d}, as ggml's x86 code computes it: the two differ in the last
+     * bit now and then, which flips a quant exactly at a rounding tie or near one. The quants lie in [-127, 127].
      */
     public static void quantizeQ8_0(float[] x, int off, int n, Q8Activation out) {
         out.prepare(ActivationFormat.Q8_0, n);
@@ -75,7 +82,7 @@ public final class Q8Activation {
                 amax = Math.max(amax, Math.abs(x[base + j]));
             }
             float d = amax / 127f;
-            float id = d != 0f ? 1f / d : 0f;
+            float id = amax != 0f ? 127f / amax : 0f;
             int sum = 0;
             for (int j = 0; j < 32; j++) {
                 int q = (int) Math.rint(x[base + j] * id);
@@ -85,6 +92,7 @@ public final class Q8Activation {
             out.scales[b] = Bytes.roundToF16(d);
             out.sums[b] = sum;
         }
+        out.split(n);
     }
 
     /**
@@ -124,6 +132,28 @@ public final class Q8Activation {
                 out.sums[16 * b + g] = sum;
             }
             out.scales[b] = 1f / iscale;
+        }
+        out.split(n);
+    }
+
+    /**
+     * The quants at even positions, widened to shorts ({@code evens()[j] == quants()[2j]}), for the kernels that
+     * sum in ggml's lane order ({@link GgmlLanes}); filled by both quantizers.
+     */
+    short[] evens() {
+        return evens;
+    }
+
+    /** The quants at odd positions, widened to shorts ({@code odds()[j] == quants()[2j+1]}). */
+    short[] odds() {
+        return odds;
+    }
+
+    /** Fills {@link #evens} and {@link #odds} for the first {@code n} quants. */
+    private void split(int n) {
+        for (int j = 0; j < n / 2; j++) {
+            evens[j] = quants[2 * j];
+            odds[j] = quants[2 * j + 1];
         }
     }
 

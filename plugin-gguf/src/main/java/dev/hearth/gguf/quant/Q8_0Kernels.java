@@ -3,17 +3,11 @@ package dev.hearth.gguf.quant;
 import static dev.hearth.gguf.quant.Bytes.LE;
 import static dev.hearth.gguf.quant.Bytes.f16;
 import static dev.hearth.gguf.quant.Bytes.i8;
-import static dev.hearth.gguf.quant.Simd.BYTE_HALF;
-import static dev.hearth.gguf.quant.Simd.FLOAT;
-import static dev.hearth.gguf.quant.Simd.INT;
-import static dev.hearth.gguf.quant.Simd.STEP;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * GGML_TYPE_Q8_0 (id 8), {@code block_q8_0}, 34 bytes per 32 weights:
@@ -43,39 +37,64 @@ public final class Q8_0Kernels {
         }
     }
 
+    /**
+     * Dot product with a Q8_0 activation in ggml's x86 order ({@link GgmlLanes}): per block, 8 integer lanes of 4
+     * products each, each lane converted to float and fused-multiply-added with {@code d_w * d_x} into its own
+     * float accumulator; the 8 accumulators are reduced as {@link GgmlLanes#hsum8} at the end. The order is fixed
+     * so that results match llama.cpp's on x86 to the bit; {@link #dotVector} computes exactly the same.
+     */
     public static float dotScalar(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q8_0");
         x.require(ActivationFormat.Q8_0, n);
         byte[] xq = x.quants();
         float[] xd = x.scales();
-        float sum = 0f;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
-            int isum = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                isum += i8(w, block + 2 + j) * xq[BLOCK_SIZE * b + j];
-            }
-            sum += isum * (f16(w, block) * xd[b]);
+            long q = block + 2;
+            int a = BLOCK_SIZE * b;
+            float d = f16(w, block) * xd[b];
+            a0 = Math.fma(d, (float) quad(w, q, xq, a, 0), a0);
+            a1 = Math.fma(d, (float) quad(w, q, xq, a, 1), a1);
+            a2 = Math.fma(d, (float) quad(w, q, xq, a, 2), a2);
+            a3 = Math.fma(d, (float) quad(w, q, xq, a, 3), a3);
+            a4 = Math.fma(d, (float) quad(w, q, xq, a, 4), a4);
+            a5 = Math.fma(d, (float) quad(w, q, xq, a, 5), a5);
+            a6 = Math.fma(d, (float) quad(w, q, xq, a, 6), a6);
+            a7 = Math.fma(d, (float) quad(w, q, xq, a, 7), a7);
         }
-        return sum;
+        return GgmlLanes.hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
+    /** Lane {@code k} of a block: the products of weights {@code 4k .. 4k+3} with their activations. */
+    private static int quad(MemorySegment w, long q, byte[] xq, int a, int k) {
+        int s = 0;
+        for (int t = 4 * k; t < 4 * k + 4; t++) {
+            s += i8(w, q + t) * xq[a + t];
+        }
+        return s;
+    }
+
+    /**
+     * {@link #dotScalar} with 256-bit vectors: one block is one byte vector, its int view holds ggml's 8 lanes.
+     * Runs the scalar twin when {@link Simd#BITS} is below 256.
+     */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        if (!GgmlLanes.VECTOR) {
+            return dotScalar(w, wOffset, x, n);
+        }
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q8_0");
         x.require(ActivationFormat.Q8_0, n);
-        byte[] xq = x.quants();
         float[] xd = x.scales();
-        FloatVector acc = FloatVector.zero(FLOAT);
+        short[] xe = x.evens();
+        short[] xo = x.odds();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
-            IntVector isum = IntVector.zero(INT);
-            for (int s = 0; s < BLOCK_SIZE; s += STEP) {
-                ShortVector q = Simd.widen(ByteVector.fromMemorySegment(BYTE_HALF, w, block + 2 + s, LE));
-                ShortVector a = Simd.widen(ByteVector.fromArray(BYTE_HALF, xq, BLOCK_SIZE * b + s));
-                isum = isum.add(Simd.pairSum(q.mul(a)));
-            }
-            acc = Simd.toFloat(isum).fma(FloatVector.broadcast(FLOAT, f16(w, block) * xd[b]), acc);
+            ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 2, LE).reinterpretAsShorts();
+            ShortVector p = GgmlLanes.products(GgmlLanes.even(q), GgmlLanes.odd(q), xe, xo, BLOCK_SIZE / 2 * b);
+            acc = GgmlLanes.accumulate(GgmlLanes.pairSum(p), f16(w, block) * xd[b], acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return GgmlLanes.hsum8(acc);
     }
 }

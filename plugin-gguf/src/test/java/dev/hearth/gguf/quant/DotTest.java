@@ -50,6 +50,13 @@ class DotTest {
 
     static final int ROWS = 12;
 
+    /**
+     * Types whose vector and scalar paths sum in the same fixed order (ggml's x86 order, see {@code GgmlLanes})
+     * and so must agree to the bit.
+     */
+    static final java.util.Set<QuantType> BIT_EXACT = java.util.EnumSet.of(QuantType.Q8_0, QuantType.Q4_K,
+            QuantType.Q6_K);
+
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (QuantType t : QuantType.values()) {
@@ -101,6 +108,12 @@ class DotTest {
                     type, n, path, seed, nmse, tol, got[0], ref[0]));
         }
         for (int r = 0; r < ROWS; r++) {
+            if (BIT_EXACT.contains(type) && Float.floatToRawIntBits((float) got[r])
+                    != Float.floatToRawIntBits((float) other[r])) {
+                throw new AssertionError(String.format("%s n=%d seed=%d row %d: vector and scalar must agree to the"
+                        + " bit: %s vs %s", type, n, seed, r, Float.toHexString((float) got[r]),
+                        Float.toHexString((float) other[r])));
+            }
             if (Math.abs(got[r] - other[r]) > VECTOR_VS_SCALAR * magnitude[r] + 1e-30) {
                 throw new AssertionError(String.format("%s n=%d seed=%d row %d: vector and scalar differ: %g vs %g",
                         type, n, seed, r, got[r], other[r]));

@@ -204,10 +204,26 @@ public final class SafetensorsModelFormat implements ModelFormat {
                 }
             });
             ckpt.aliases().forEach((k, v) -> props.put("alias." + k, v));
-            String name = path.toAbsolutePath().normalize().getFileName().toString();
+            String name = declaredName(path).orElse(path.toAbsolutePath().normalize().getFileName().toString());
+            if (name.toLowerCase(java.util.Locale.ROOT).contains("random weights")) {
+                props.put(ModelDescription.PROP_RANDOM_WEIGHTS, "true");
+            }
             return new ModelDescription(path, ID, config.map(HfConfig::modelType).orElse("unknown"), name, params,
                     quantization, types, config.map(HfConfig::maxPositionEmbeddings).orElse(0), tokInfo, template,
                     props);
+        }
+    }
+
+    /** {@code _name_or_path} of a folder's config.json, the name synthetic models carry ("... (random weights)"). */
+    private static java.util.Optional<String> declaredName(Path path) {
+        Path config = java.nio.file.Files.isDirectory(path) ? path.resolve(HfConfig.FILE_NAME) : null;
+        if (config == null || !java.nio.file.Files.isRegularFile(config)) return java.util.Optional.empty();
+        try (var reader = java.nio.file.Files.newBufferedReader(config)) {
+            var e = com.google.gson.JsonParser.parseReader(reader).getAsJsonObject().get("_name_or_path");
+            return e != null && e.isJsonPrimitive() && !e.getAsString().isBlank()
+                    ? java.util.Optional.of(e.getAsString()) : java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty(); // the name is cosmetic; config.json itself is checked elsewhere
         }
     }
 

@@ -1,0 +1,88 @@
+package dev.hearth.gguf.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** ggml's exponential and the 16-lane sums: vector against scalar to the bit, and against Math.exp / double. */
+class LlamaOpsTest {
+
+    /** ggml's exponential is within about 2 ulps of the exact value over the range that matters. */
+    static final double EXP_RELATIVE = 1e-6;
+
+    @Test
+    void expfVectorEqualsScalarAndIsAccurate() {
+        long seed = 11;
+        Random rnd = new Random(seed);
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[lanes * 4000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 4) {
+                case 0 -> (float) (rnd.nextGaussian() * 5);
+                case 1 -> (float) (rnd.nextDouble() * 200 - 100);
+                case 2 -> (float) (rnd.nextDouble() * 400 - 200);
+                default -> (float) (rnd.nextGaussian() * 1e-3);
+            };
+        }
+        x[0] = 0f;
+        x[1] = -0f;
+        x[2] = Float.NEGATIVE_INFINITY;
+        x[3] = 88.7f;
+        x[4] = -103f;
+        for (int i = 0; i < x.length; i += lanes) {
+            float[] v = new float[lanes];
+            LlamaOps.expf(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i)).intoArray(v, 0);
+            for (int k = 0; k < lanes; k++) {
+                float s = LlamaOps.expf(x[i + k]);
+                assertEquals(Float.floatToRawIntBits(s), Float.floatToRawIntBits(v[k]),
+                        "seed " + seed + ": expf(" + x[i + k] + ") vector " + v[k] + " scalar " + s);
+                double exact = Math.exp(x[i + k]);
+                if (exact > 1e-37 && exact < 1e38) {
+                    assertTrue(Math.abs(s - exact) <= EXP_RELATIVE * exact, "expf(" + x[i + k] + ") = " + s);
+                }
+            }
+        }
+    }
+
+    @Test
+    void softmaxSumsToOne() {
+        Random rnd = new Random(3);
+        for (int n : new int[] {1, 7, 16, 17, 35, 100}) {
+            float[] x = new float[n + 2];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian() * 3;
+            LlamaOps.softmax(x, 1, n);
+            double sum = 0;
+            for (int i = 1; i <= n; i++) sum += x[i];
+            assertEquals(1.0, sum, 1e-5, "n=" + n);
+        }
+    }
+
+    @Test
+    void sixteenLaneProductsMatchDouble() {
+        Random rnd = new Random(5);
+        int n = 64;
+        int nT = 37;
+        float[] a = new float[n + 3];
+        float[] b = new float[n + 5];
+        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+        double ref = 0;
+        for (int i = 0; i < n; i++) ref += (double) a[3 + i] * b[5 + i];
+        assertEquals(ref, LlamaOps.dot16(a, 3, b, 5, n), 1e-4);
+
+        float[] w = new float[nT];
+        float[] v = new float[nT * n];
+        for (int t = 0; t < nT; t++) w[t] = rnd.nextFloat();
+        for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
+        float[] out = new float[n];
+        LlamaOps.weightedSum16(out, 0, w, 0, nT, v, 0, n, n, new float[16 * n], 0);
+        for (int d = 0; d < n; d++) {
+            double e = 0;
+            for (int t = 0; t < nT; t++) e += (double) w[t] * v[t * n + d];
+            assertEquals(e, out[d], 1e-4, "d=" + d);
+        }
+    }
+}
