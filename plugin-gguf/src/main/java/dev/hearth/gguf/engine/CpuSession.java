@@ -52,13 +52,19 @@ final class CpuSession implements Session {
         if (position + (to - from) > contextLength()) {
             throw new ContextOverflowException(position, to - from, contextLength());
         }
-        for (int i = from; i < to; i++) {
+        // the tokens go through in batches; logits only for the rows the caller wants
+        for (int start = from; start < to; start += s.batch()) {
             if (cancel.isCancelled()) throw new CancellationException("cancelled");
-            boolean wantLogits = mode == LogitsMode.ALL || (mode == LogitsMode.LAST && i == to - 1);
             model.checkOpen();
-            forward.forward(s, tokens[i], position, wantLogits);
-            position++;
-            if (wantLogits) consumer.accept(i - from, s.logits());
+            int n = Math.min(s.batch(), to - start);
+            int logitsFrom = switch (mode) {
+                case ALL -> 0;
+                case LAST -> start + n == to ? n - 1 : n;
+                case NONE -> n;
+            };
+            forward.forward(s, tokens, start, n, position, logitsFrom);
+            position += n;
+            for (int b = logitsFrom; b < n; b++) consumer.accept(start + b - from, s.logits(b));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.hearth.gguf.engine;
 import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
-import dev.hearth.gguf.quant.MatVec;
 import dev.hearth.gguf.quant.QuantType;
 
 /**
@@ -15,21 +14,34 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** Rows handed to one thread at a time: keeps slices on cache-line boundaries of the output. */
     private static final int GRAIN = 16;
 
-    /** Below this many weights a product is faster on the calling thread than handed to the pool. */
-    private static final long PARALLEL_MIN_WEIGHTS = 1L << 16;
+    /** Below this many multiply-adds a product is faster on the calling thread than handed to the pool. */
+    private static final long PARALLEL_MIN_WORK = 1L << 16;
 
     public long rowBytes() {
         return type.rowBytes(cols);
     }
 
-    /** {@code out[r] = row r · x} for every row, split over the pool's threads. */
-    public void matVec(Activation x, float[] out, WorkerPool pool) {
-        x.prepare(type.activationFormat());
-        if ((long) rows * cols < PARALLEL_MIN_WEIGHTS) {
-            MatVec.matVec(type, data, 0, rows, cols, x, out, 0, rows);
+    /**
+     * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}. Each thread
+     * takes a slice of the rows and multiplies every row with all the activations while it is in cache, so the
+     * weights stream from memory once per batch, not once per token. Every product is the same kernel call as for a
+     * single token, so batching does not change a single bit of the result.
+     */
+    public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
+        for (int b = from; b < to; b++) xs[b].prepare(type.activationFormat());
+        if ((long) rows * cols * (to - from) < PARALLEL_MIN_WORK) {
+            multiply(xs, from, to, out, 0, rows);
             return;
         }
-        pool.parallelFor(rows, GRAIN, (start, end) -> MatVec.matVec(type, data, 0, rows, cols, x, out, start, end));
+        pool.parallelFor(rows, GRAIN, (start, end) -> multiply(xs, from, to, out, start, end));
+    }
+
+    private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
+        long rowBytes = rowBytes();
+        for (int r = rowStart; r < rowEnd; r++) {
+            long offset = r * rowBytes;
+            for (int b = from; b < to; b++) out[b][r] = type.dot(data, offset, xs[b], cols);
+        }
     }
 
     /** Writes row {@code row} as floats to {@code dst[off, off + cols)}. */

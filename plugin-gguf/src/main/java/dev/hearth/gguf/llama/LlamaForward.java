@@ -2,7 +2,7 @@ package dev.hearth.gguf.llama;
 
 import dev.hearth.gguf.engine.WorkerPool;
 
-/** The Llama forward pass for one token at a time, on the CPU. */
+/** The Llama forward pass on the CPU, over a batch of tokens at consecutive positions. */
 public final class LlamaForward {
 
     /** Below this much attention work (heads x positions x head size) the heads run on the calling thread. */
@@ -23,81 +23,103 @@ public final class LlamaForward {
     }
 
     /**
-     * Runs {@code token} at position {@code pos}, writing its key and value into the cache; when {@code logits} is
-     * true, leaves the next-token logits in {@code s.logits()}.
+     * Runs {@code n} tokens ({@code tokens[from, from+n)}, at most {@link LlamaState#batch()}) at positions
+     * {@code pos0 .. pos0+n-1}, writing their keys and values into the cache; leaves the next-token logits of batch
+     * rows {@code logitsFrom .. n-1} in {@link LlamaState#logits(int)} ({@code logitsFrom = n} computes none, {@code n-1}
+     * only the last). Every token sees the cache up to its own position (causal), so a batch gives the same result,
+     * bit for bit, as its tokens one at a time; batching only makes each weight row serve all of them at once.
      */
-    public void forward(LlamaState s, int token, int pos, boolean logits) {
-        if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " outside the vocabulary of " + c.vocabSize());
-        }
-        if (pos < 0 || pos >= s.contextLength) {
-            throw new IllegalArgumentException("position " + pos + " outside the context of " + s.contextLength);
+    public void forward(LlamaState s, int[] tokens, int from, int n, int pos0, int logitsFrom) {
+        if (n < 1 || n > s.batch()) throw new IllegalArgumentException("batch of " + n + " tokens, 1.." + s.batch() + " allowed");
+        if (pos0 < 0 || pos0 + n > s.contextLength) {
+            throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + n - 1) + " outside the context of "
+                    + s.contextLength);
         }
         int dim = c.dim();
-        int kvDim = c.kvDim();
         int headDim = c.headDim();
 
-        // embedding: the token's row of token_embd
-        w.tokenEmbedding().dequantizeRow(token, s.x, 0);
+        // embedding: each token's row of token_embd
+        for (int b = 0; b < n; b++) {
+            int token = tokens[from + b];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " outside the vocabulary of " + c.vocabSize());
+            }
+            w.tokenEmbedding().dequantizeRow(token, s.x[b], 0);
+        }
 
         for (int l = 0; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
 
             // attention: rmsnorm, q k v projections
-            LlamaOps.rmsNorm(s.xb, 0, s.x, 0, layer.attnNorm(), dim, c.rmsEps());
-            s.actDim.set(s.xb, 0, dim);
-            layer.wq().matVec(s.actDim, s.q, pool);
-            layer.wk().matVec(s.actDim, s.k, pool);
-            layer.wv().matVec(s.actDim, s.v, pool);
+            for (int b = 0; b < n; b++) {
+                LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.attnNorm(), dim, c.rmsEps());
+                s.actDim[b].set(s.xb[b], 0, dim);
+            }
+            layer.wq().matMul(s.actDim, 0, n, s.q, pool);
+            layer.wk().matMul(s.actDim, 0, n, s.k, pool);
+            layer.wv().matMul(s.actDim, 0, n, s.v, pool);
 
-            // rope on queries and keys
-            LlamaOps.rope(s.q, 0, c.heads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                    s.ropeCos, s.ropeSin);
-            LlamaOps.rope(s.k, 0, c.kvHeads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                    s.ropeCos, s.ropeSin);
+            // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
+            for (int b = 0; b < n; b++) {
+                int pos = pos0 + b;
+                LlamaOps.rope(s.q[b], 0, c.heads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
+                        s.ropeCos, s.ropeSin);
+                LlamaOps.rope(s.k[b], 0, c.kvHeads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
+                        s.ropeCos, s.ropeSin);
+                s.kvType.store(s.k[b], s.keyCache[l], pos * c.kvDim(), c.kvDim());
+                s.kvType.store(s.v[b], s.valueCache[l], pos * c.kvDim(), c.kvDim());
+                s.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
+            }
 
-            // kv cache: store this position (rounded to F16 for an F16 cache)
-            s.kvType.store(s.k, s.keyCache[l], pos * kvDim, kvDim);
-            s.kvType.store(s.v, s.valueCache[l], pos * kvDim, kvDim);
-            s.kvType.round(s.q, 0, s.q.length); // ggml multiplies an F16 cache with F16 queries
-
-            // grouped-query attention over positions 0..pos, heads split over threads; output heads into xb
+            // grouped-query attention, each token over positions 0..its own; heads split over threads, output into xb
             float[] keys = s.keyCache[l];
             float[] values = s.valueCache[l];
-            if ((long) c.heads() * (pos + 1) * headDim < ATTENTION_PARALLEL_MIN) {
-                for (int h = 0; h < c.heads(); h++) attendHead(s, keys, values, h, pos);
+            long work = (long) c.heads() * n * (pos0 + n) * headDim;
+            if (work < ATTENTION_PARALLEL_MIN) {
+                for (int h = 0; h < c.heads(); h++) attendHeadOfBatch(s, keys, values, h, n, pos0);
             } else {
                 pool.parallelFor(c.heads(), 1, (h0, h1) -> {
-                    for (int h = h0; h < h1; h++) attendHead(s, keys, values, h, pos);
+                    for (int h = h0; h < h1; h++) attendHeadOfBatch(s, keys, values, h, n, pos0);
                 });
             }
 
             // attention output projection and residual
-            s.actDim.set(s.xb, 0, c.qDim());
-            layer.wo().matVec(s.actDim, s.xb2, pool);
-            LlamaOps.add(s.x, s.xb2, dim);
+            for (int b = 0; b < n; b++) s.actDim[b].set(s.xb[b], 0, c.qDim());
+            layer.wo().matMul(s.actDim, 0, n, s.xb2, pool);
+            for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], dim);
 
             // feed-forward: rmsnorm, swiglu(gate, up), down projection, residual
-            LlamaOps.rmsNorm(s.xb, 0, s.x, 0, layer.ffnNorm(), dim, c.rmsEps());
-            s.actDim.set(s.xb, 0, dim);
-            layer.wGate().matVec(s.actDim, s.hb, pool);
-            layer.wUp().matVec(s.actDim, s.hb2, pool);
-            LlamaOps.swiglu(s.hb, s.hb2, c.ffnDim());
-            s.actFfn.set(s.hb, 0, c.ffnDim());
-            layer.wDown().matVec(s.actFfn, s.xb2, pool);
-            LlamaOps.add(s.x, s.xb2, dim);
+            for (int b = 0; b < n; b++) {
+                LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.ffnNorm(), dim, c.rmsEps());
+                s.actDim[b].set(s.xb[b], 0, dim);
+            }
+            layer.wGate().matMul(s.actDim, 0, n, s.hb, pool);
+            layer.wUp().matMul(s.actDim, 0, n, s.hb2, pool);
+            for (int b = 0; b < n; b++) {
+                LlamaOps.swiglu(s.hb[b], s.hb2[b], c.ffnDim());
+                s.actFfn[b].set(s.hb[b], 0, c.ffnDim());
+            }
+            layer.wDown().matMul(s.actFfn, 0, n, s.xb2, pool);
+            for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], dim);
         }
 
-        if (logits) {
-            // final rmsnorm and output head
-            LlamaOps.rmsNorm(s.xb, 0, s.x, 0, w.outputNorm(), dim, c.rmsEps());
-            s.actDim.set(s.xb, 0, dim);
-            w.output().matVec(s.actDim, s.logits, pool);
+        if (logitsFrom < n) {
+            // final rmsnorm and output head, for the rows that want logits
+            for (int b = logitsFrom; b < n; b++) {
+                LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
+                s.actDim[b].set(s.xb[b], 0, dim);
+            }
+            w.output().matMul(s.actDim, logitsFrom, n, s.logits, pool);
         }
     }
 
-    /** One query head against the cached keys and values of its KV head. */
-    private void attendHead(LlamaState s, float[] keys, float[] values, int h, int pos) {
+    /** Head {@code h} of every batch token against the cached keys and values of its KV head. */
+    private void attendHeadOfBatch(LlamaState s, float[] keys, float[] values, int h, int n, int pos0) {
+        for (int b = 0; b < n; b++) attendHead(s, keys, values, h, b, pos0 + b);
+    }
+
+    /** One query head of batch token {@code b}, at position {@code pos}, against the cached keys and values. */
+    private void attendHead(LlamaState s, float[] keys, float[] values, int h, int b, int pos) {
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         int qOff = h * headDim;
@@ -106,21 +128,23 @@ public final class LlamaForward {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         // ggml's 16-lane order where the head dimension allows it (llama.cpp's F16 path), plain vectors otherwise
         boolean lanes16 = headDim % 16 == 0;
+        float[] q = s.q[b];
+        float[] out = s.xb[b];
         for (int t = 0; t <= pos; t++) {
             int k = t * kvDim + kvOff;
-            s.att[attOff + t] = (lanes16 ? LlamaOps.dot16(keys, k, s.q, qOff, headDim)
-                    : LlamaOps.dot(s.q, qOff, keys, k, headDim)) * scale;
+            s.att[attOff + t] = (lanes16 ? LlamaOps.dot16(keys, k, q, qOff, headDim)
+                    : LlamaOps.dot(q, qOff, keys, k, headDim)) * scale;
         }
         LlamaOps.softmax(s.att, attOff, pos + 1);
         s.kvType.round(s.att, attOff, pos + 1); // and with F16 attention weights
         if (lanes16) {
-            LlamaOps.weightedSum16(s.xb, qOff, s.att, attOff, pos + 1, values, kvOff, kvDim, headDim, s.attLanes,
+            LlamaOps.weightedSum16(out, qOff, s.att, attOff, pos + 1, values, kvOff, kvDim, headDim, s.attLanes,
                     h * 16 * headDim);
             return;
         }
-        java.util.Arrays.fill(s.xb, qOff, qOff + headDim, 0f);
+        java.util.Arrays.fill(out, qOff, qOff + headDim, 0f);
         for (int t = 0; t <= pos; t++) {
-            LlamaOps.axpy(s.xb, qOff, s.att[attOff + t], values, t * kvDim + kvOff, headDim);
+            LlamaOps.axpy(out, qOff, s.att[attOff + t], values, t * kvDim + kvOff, headDim);
         }
     }
 }

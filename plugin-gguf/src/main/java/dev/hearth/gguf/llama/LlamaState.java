@@ -3,70 +3,87 @@ package dev.hearth.gguf.llama;
 import dev.hearth.gguf.quant.Activation;
 
 /**
- * The activations and KV cache of one session. Never shared between sessions; allocated once, so the forward pass
- * allocates nothing per token.
+ * The activations and KV cache of one session. Activations hold a batch of up to {@link #batch()} tokens, one array
+ * per token. Never shared between sessions; allocated once, so the forward pass allocates nothing per token.
  */
 public final class LlamaState {
+    /** Tokens evaluated together at most: the prompt goes through in batches of this size. */
+    public static final int MAX_BATCH = 32;
+
     final int contextLength;
     final KvCacheType kvType;
 
-    /** Residual stream: dim. */
-    final float[] x;
-    /** Normalised input of a block, then attention output heads: max(dim, qDim). */
-    final float[] xb;
+    /** Residual stream: dim per token. */
+    final float[][] x;
+    /** Normalised input of a block, then attention output heads: max(dim, qDim) per token. */
+    final float[][] xb;
     /** Output of a projection back to dim. */
-    final float[] xb2;
-    /** Queries of all heads: qDim. */
-    final float[] q;
-    /** Key and value of the current position: kvDim. */
-    final float[] k;
-    final float[] v;
-    /** Attention scores, one row of contextLength per head. */
+    final float[][] xb2;
+    /** Queries of all heads: qDim per token. */
+    final float[][] q;
+    /** Keys and values of the batch's positions: kvDim per token. */
+    final float[][] k;
+    final float[][] v;
+    /** Attention scores, one row of contextLength per head (heads run in parallel, tokens one after another). */
     final float[] att;
     /** Per-head scratch of the attention-weighted value sums in 16 lanes: heads x 16 x headDim. */
     final float[] attLanes;
-    /** SwiGLU gate and up projections: ffnDim. */
-    final float[] hb;
-    final float[] hb2;
-    /** Output logits: vocab. */
-    final float[] logits;
+    /** SwiGLU gate and up projections: ffnDim per token. */
+    final float[][] hb;
+    final float[][] hb2;
+    /** Output logits: vocab per token. */
+    final float[][] logits;
     /** KV cache per layer: contextLength x kvDim, position-major. */
     final float[][] keyCache;
     final float[][] valueCache;
-    /** RoPE tables for the current position: ropeDim / 2. */
+    /** RoPE tables for one position: ropeDim / 2. */
     final float[] ropeCos;
     final float[] ropeSin;
-    /** Quantized forms of the vectors that feed matrix products. */
-    final Activation actDim;
-    final Activation actFfn;
+    /** Quantized forms of the rows that feed matrix products: one per token. */
+    final Activation[] actDim;
+    final Activation[] actFfn;
 
     public LlamaState(LlamaConfig c, int contextLength, KvCacheType kvType) {
+        this(c, contextLength, kvType, MAX_BATCH);
+    }
+
+    public LlamaState(LlamaConfig c, int contextLength, KvCacheType kvType, int batch) {
         if (contextLength <= 0) throw new IllegalArgumentException("context length must be > 0, was " + contextLength);
+        if (batch <= 0) throw new IllegalArgumentException("batch must be > 0, was " + batch);
         this.contextLength = contextLength;
         this.kvType = kvType;
         int wide = Math.max(c.dim(), c.qDim());
-        x = new float[c.dim()];
-        xb = new float[wide];
-        xb2 = new float[c.dim()];
-        q = new float[c.qDim()];
-        k = new float[c.kvDim()];
-        v = new float[c.kvDim()];
+        x = new float[batch][c.dim()];
+        xb = new float[batch][wide];
+        xb2 = new float[batch][c.dim()];
+        q = new float[batch][c.qDim()];
+        k = new float[batch][c.kvDim()];
+        v = new float[batch][c.kvDim()];
         att = new float[c.heads() * contextLength];
         attLanes = new float[c.heads() * 16 * c.headDim()];
-        hb = new float[c.ffnDim()];
-        hb2 = new float[c.ffnDim()];
-        logits = new float[c.vocabSize()];
+        hb = new float[batch][c.ffnDim()];
+        hb2 = new float[batch][c.ffnDim()];
+        logits = new float[batch][c.vocabSize()];
         keyCache = new float[c.layers()][contextLength * c.kvDim()];
         valueCache = new float[c.layers()][contextLength * c.kvDim()];
         ropeCos = new float[c.ropeDim() / 2];
         ropeSin = new float[c.ropeDim() / 2];
-        actDim = new Activation(wide);
-        actFfn = new Activation(c.ffnDim());
+        actDim = new Activation[batch];
+        actFfn = new Activation[batch];
+        for (int b = 0; b < batch; b++) {
+            actDim[b] = new Activation(wide);
+            actFfn[b] = new Activation(c.ffnDim());
+        }
     }
 
-    /** The logits of the last evaluated token for which logits were computed. */
-    public float[] logits() {
-        return logits;
+    /** Tokens one {@link LlamaForward#forward} call takes at most. */
+    public int batch() {
+        return x.length;
+    }
+
+    /** The logits of batch row {@code b}, when the last forward computed them. */
+    public float[] logits(int b) {
+        return logits[b];
     }
 
     /** Bytes held by the KV cache. */

@@ -15,17 +15,24 @@ public final class ModelLogits {
 
     private ModelLogits() {}
 
-    public static float[][] of(Path model, int[] tokens) throws Exception {
+    /** The logits of every position, the prompt evaluated in batches of {@code batch} tokens. */
+    public static float[][] of(Path model, int[] tokens, int batch) throws Exception {
         try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2)) {
             LlamaConfig config = LlamaLoader.config(file);
             LlamaForward forward = new LlamaForward(config, LlamaLoader.weights(file, config), pool);
-            LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16);
+            LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16, batch);
             float[][] out = new float[tokens.length][];
-            for (int pos = 0; pos < tokens.length; pos++) {
-                forward.forward(state, tokens[pos], pos, true);
-                out[pos] = state.logits().clone();
+            for (int pos = 0; pos < tokens.length; pos += batch) {
+                int n = Math.min(batch, tokens.length - pos);
+                forward.forward(state, tokens, pos, n, pos, 0);
+                for (int b = 0; b < n; b++) out[pos + b] = state.logits(b).clone();
             }
             return out;
         }
+    }
+
+    /** The logits of every position, the prompt evaluated in the engine's default batches. */
+    public static float[][] of(Path model, int[] tokens) throws Exception {
+        return of(model, tokens, LlamaState.MAX_BATCH);
     }
 }
