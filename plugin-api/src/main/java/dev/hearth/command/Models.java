@@ -38,6 +38,14 @@ public final class Models {
             throw new CommandFailure("no model format is installed to read " + path + " (waited "
                     + context.serviceTimeout().toSeconds() + " s for a ModelFormat service)");
         }
+        return resolve(path, formats);
+    }
+
+    /**
+     * Describes the model at {@code path} with the first of {@code formats} that claims it; for callers without a
+     * {@link CommandContext} (the HTTP server), which track the services themselves.
+     */
+    public static Resolved resolve(Path path, List<ModelFormat> formats) throws IOException {
         for (ModelFormat f : formats) {
             if (f.probe(path)) return new Resolved(path, f, f.describe(path));
         }
@@ -58,6 +66,14 @@ public final class Models {
                     : "backend '" + backendId + "' is not installed (waited " + context.serviceTimeout().toSeconds()
                             + " s; see 'hearth backends')");
         }
+        return chooseBackend(model, backends);
+    }
+
+    /**
+     * The first of {@code backends} that supports the model, GPUs before CPUs; for callers without a
+     * {@link CommandContext}. {@code backends} is already narrowed to the pinned id, if any, and not empty.
+     */
+    public static Backend chooseBackend(ModelDescription model, List<Backend> backends) {
         StringBuilder reasons = new StringBuilder();
         for (Backend b : backends.stream().sorted(Comparator.comparing(
                 (Backend b) -> b.device().type() == DeviceInfo.Type.GPU ? 0 : 1)).toList()) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -37,6 +38,16 @@ public record HostConfig(Path home, Path bundleDir, Path consoleDir, Path deploy
 
     public static final String FILE = "conf/hearth.properties";
 
+    /**
+     * Prefixes of {@code hearth.*} settings that belong to bundles, not to the launcher: they are handed to the
+     * framework as they are, so the bundle reads them with {@code BundleContext.getProperty}.
+     */
+    static final List<String> BUNDLE_SETTINGS = List.of("hearth.serve.", "hearth.models.",
+            "hearth.pull.", "hearth.plugin.");
+
+    /** Framework property set by {@code hearth serve}: bundles that only run in a serving host (HTTP API) check it. */
+    public static final String SERVE = "hearth.serve";
+
     public HostConfig {
         framework = Map.copyOf(framework);
     }
@@ -62,7 +73,7 @@ public record HostConfig(Path home, Path bundleDir, Path consoleDir, Path deploy
     public static HostConfig from(Path home, Properties p) {
         Map<String, String> framework = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {
-            if (!key.startsWith("hearth.")) {
+            if (!key.startsWith("hearth.") || BUNDLE_SETTINGS.stream().anyMatch(key::startsWith)) {
                 framework.put(key, p.getProperty(key).trim());
             }
         }
@@ -84,6 +95,14 @@ public record HostConfig(Path home, Path bundleDir, Path consoleDir, Path deploy
     public HostConfig withDeployDir(Path dir) {
         return new HostConfig(home, bundleDir, consoleDir, dir, logDir, cacheRoot, serviceTimeout, pollMillis,
                 logLevel, felixLogLevel, dsLogLevel, framework);
+    }
+
+    /** The same settings with one more framework property (it wins over the host's own values). */
+    public HostConfig withFrameworkProperty(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(framework);
+        m.put(key, value);
+        return new HostConfig(home, bundleDir, consoleDir, deployDir, logDir, cacheRoot, serviceTimeout, pollMillis,
+                logLevel, felixLogLevel, dsLogLevel, m);
     }
 
     public HostConfig withServiceTimeout(Duration timeout) {

@@ -144,7 +144,8 @@ public final class Main {
     // ---- bin/hearth serve: a headless host until SIGTERM/SIGINT -------------------------------------------------
 
     private static int serve(HostConfig config) throws Exception {
-        Host host = Host.start(config);
+        // the HTTP API bundle starts its server only in a serving host
+        Host host = Host.start(config.withFrameworkProperty(HostConfig.SERVE, "true"));
         Thread hook = new Thread(() -> {
             LOG.info("stopping");
             host.close();

@@ -37,7 +37,8 @@ import dev.hearth.safetensors.onnx.OnnxPrecision;
  * cache) and run by ONNX Runtime on one execution provider.
  *
  * <p>{@link LoadOptions#extra()} keys: {@value #OPTION_PRECISION} ({@code fp32} on the CPU, {@code fp16} on GPUs by
- * default), {@value #OPTION_FUSED} ({@code true}: com.microsoft fused operators), {@value #OPTION_OPTIMIZATION}
+ * default; {@code int4}: 4-bit linear layers), {@value #OPTION_BLOCK_SIZE} and {@value #OPTION_ACCURACY_LEVEL} (int4
+ * only), {@value #OPTION_FUSED} ({@code true}: com.microsoft fused operators), {@value #OPTION_OPTIMIZATION}
  * ({@code all} by default, {@code extended}, {@code basic}, {@code none}), {@value #OPTION_CACHE} (the export cache
  * folder), {@value #OPTION_CHAT_TEMPLATE}.
  */
@@ -46,6 +47,10 @@ public final class OrtBackend implements Backend {
 
     public static final String OPTION_PRECISION = "onnx.precision";
     public static final String OPTION_FUSED = "onnx.fused";
+    /** int4 only: weights per quantization block, 32 (default) or 128. */
+    public static final String OPTION_BLOCK_SIZE = "onnx.int4.block_size";
+    /** int4 only: MatMulNBits' accuracy_level, 0 (default: F32 compute) to 4 (int8 activations). */
+    public static final String OPTION_ACCURACY_LEVEL = "onnx.int4.accuracy_level";
     public static final String OPTION_OPTIMIZATION = "onnx.optimization";
     public static final String OPTION_CACHE = "onnx.cache";
     public static final String OPTION_CHAT_TEMPLATE = "chat.template";
@@ -159,7 +164,18 @@ public final class OrtBackend implements Backend {
         OnnxPrecision precision = Optional.ofNullable(options.extra().get(OPTION_PRECISION)).map(OnnxPrecision::parse)
                 .orElse(provider.defaultPrecision());
         boolean fused = Boolean.parseBoolean(options.extra().getOrDefault(OPTION_FUSED, "false"));
-        return new OnnxExportOptions(precision, fused);
+        return new OnnxExportOptions(precision, fused,
+                number(options, OPTION_BLOCK_SIZE, OnnxExportOptions.DEFAULT_BLOCK_SIZE),
+                number(options, OPTION_ACCURACY_LEVEL, OnnxExportOptions.DEFAULT_ACCURACY_LEVEL));
+    }
+
+    private static int number(LoadOptions options, String key, int otherwise) {
+        String v = options.extra().get(key);
+        try {
+            return v == null ? otherwise : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number: '" + v + "'");
+        }
     }
 
     private SessionOptions sessionOptions(LoadOptions options) throws OrtException {

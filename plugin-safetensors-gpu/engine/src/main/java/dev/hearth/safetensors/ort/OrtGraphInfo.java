@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import dev.hearth.safetensors.onnx.OnnxNames;
+import dev.hearth.safetensors.onnx.OnnxPrecision;
 
 /**
  * What the engine needs to know about an exported graph, read from its metadata ({@link OnnxNames}).
@@ -32,7 +33,8 @@ record OrtGraphInfo(boolean fused, int layers, int kvHeads, int headDim, int voc
         return new OrtGraphInfo(layout.equals(OnnxNames.LAYOUT_SHARED), number(m, OnnxNames.META_LAYERS),
                 number(m, OnnxNames.META_KV_HEADS), number(m, OnnxNames.META_HEAD_DIM), number(m, OnnxNames.META_VOCAB),
                 number(m, OnnxNames.META_MAX_POSITIONS),
-                require(m, OnnxNames.META_PRECISION).equals("fp32") ? OnnxJavaType.FLOAT : OnnxJavaType.FLOAT16);
+                OnnxPrecision.parse(require(m, OnnxNames.META_PRECISION)).activationBytes() == 4
+                        ? OnnxJavaType.FLOAT : OnnxJavaType.FLOAT16);
     }
 
     private static String require(Map<String, String> m, String key) {

@@ -114,10 +114,14 @@ class OrtBadInputTest {
     }
 
     @Test
-    void int4IsNamedAsNotImplemented() throws IOException {
+    void int4BlockSizeNotOfferedNamesTheChoices() throws IOException {
         Path dir = copyOfTinyStories();
-        IOException e = assertThrows(IOException.class, () -> load(dir, Map.of(OrtBackend.OPTION_PRECISION, "int4")).close());
-        assertTrue(e.getMessage().contains("int4"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(dir,
+                Map.of(OrtBackend.OPTION_PRECISION, "int4", OrtBackend.OPTION_BLOCK_SIZE, "64")).close());
+        assertTrue(e.getMessage().contains("64") && e.getMessage().contains("[32, 128]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> load(dir,
+                Map.of(OrtBackend.OPTION_PRECISION, "int4", OrtBackend.OPTION_BLOCK_SIZE, "big")).close());
+        assertTrue(e.getMessage().contains(OrtBackend.OPTION_BLOCK_SIZE), e.getMessage());
     }
 
     @Test

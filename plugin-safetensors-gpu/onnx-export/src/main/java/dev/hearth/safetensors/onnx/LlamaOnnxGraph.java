@@ -17,7 +17,9 @@ import dev.hearth.safetensors.format.HfTensorNames;
  *
  * <p>Hidden states are 2-D {@code [T, hidden]}, so every linear layer is one {@code Gemm} with {@code transB=1}
  * over the checkpoint's own {@code [out, in]} weight: no transposed copy is needed and the weight can be read in
- * place from the {@code .safetensors} file. RMSNorm and softmax run in F32 also in F16 graphs.
+ * place from the {@code .safetensors} file. RMSNorm and softmax run in F32 also in F16 graphs. In int4 graphs every
+ * linear layer, lm_head included, is one {@code com.microsoft.MatMulNBits} over the same {@code [out, in]} weight
+ * quantized to 4-bit blocks (bias, where the model has one, added after); the embedding stays float.
  */
 final class LlamaOnnxGraph {
     private final OnnxGraphBuilder g;
@@ -72,10 +74,9 @@ final class LlamaOnnxGraph {
         String lmHead = c.tieWordEmbeddings() && !present(HfTensorNames.LM_HEAD) ? HfTensorNames.EMBED_TOKENS
                 : HfTensorNames.LM_HEAD;
         String norm = w.weight(HfTensorNames.NORM, act);
-        String head = w.weight(lmHead, act);
-        logits(x, norm, head, OnnxNames.LOGITS);
+        logits(x, norm, lmHead, OnnxNames.LOGITS);
         String last = g.op("Slice", List.of(x, g.int64s(-1), g.int64s(Long.MAX_VALUE), g.int64s(0)));
-        logits(last, norm, head, OnnxNames.LOGITS_LAST);
+        logits(last, norm, lmHead, OnnxNames.LOGITS_LAST);
         g.output(OnnxNames.LOGITS, DataType.FLOAT, 1, "sequence", c.vocabSize());
         g.output(OnnxNames.LOGITS_LAST, DataType.FLOAT, 1, 1, c.vocabSize());
     }
@@ -88,9 +89,9 @@ final class LlamaOnnxGraph {
         }
     }
 
-    private void logits(String x, String norm, String head, String output) {
+    private void logits(String x, String norm, String head, String output) throws IOException {
         String h = rmsNorm(x, norm);
-        String logits = g.op("Gemm", List.of(h, head), attr("transB", 1L));
+        String logits = matmul(h, head, null);
         if (act != DataType.FLOAT) {
             logits = g.op("Cast", List.of(logits), attr("to", (long) DataType.FLOAT.getNumber()));
         }
@@ -128,14 +129,27 @@ final class LlamaOnnxGraph {
         return g.op("Add", List.of(x, down));
     }
 
-    /** {@code x · W^T (+ b)} over the checkpoint's [out, in] weight. */
+    /** {@code x · W^T (+ b)} over the checkpoint's [out, in] weight of layer {@code l}. */
     private String linear(String x, String weightPattern, String biasPattern, int l) throws IOException {
-        String weight = w.weight(HfTensorNames.layer(weightPattern, l), act);
-        if (biasPattern != null && c.attentionBias()) {
-            String bias = w.weight(HfTensorNames.layer(biasPattern, l), act);
-            return g.op("Gemm", List.of(x, weight, bias), attr("transB", 1L));
+        String bias = biasPattern != null && c.attentionBias() ? HfTensorNames.layer(biasPattern, l) : null;
+        return matmul(x, HfTensorNames.layer(weightPattern, l), bias);
+    }
+
+    /**
+     * {@code x [T, in] · W^T (+ b)}: a {@code Gemm(transB=1)} over the float weight, or in int4 graphs a
+     * {@code MatMulNBits} over its 4-bit blocks (B is {@code [N=out, k_blocks, blob]}: the same orientation).
+     */
+    private String matmul(String x, String weightName, String biasName) throws IOException {
+        String bias = biasName == null ? null : w.weight(biasName, act);
+        if (options.precision() != OnnxPrecision.INT4) {
+            String weight = w.weight(weightName, act);
+            return g.op("Gemm", bias == null ? List.of(x, weight) : List.of(x, weight, bias), attr("transB", 1L));
         }
-        return g.op("Gemm", List.of(x, weight), attr("transB", 1L));
+        OnnxWeights.Int4Weight q = w.int4(weightName, options.blockSize());
+        String y = g.ops(OnnxGraphBuilder.MS_DOMAIN, "MatMulNBits", List.of(x, q.packed(), q.scales(), q.zeroPoints()), 1,
+                attr("K", (long) q.k()), attr("N", (long) q.n()), attr("bits", (long) Int4BlockQuantizer.BITS),
+                attr("block_size", (long) options.blockSize()), attr("accuracy_level", (long) options.accuracyLevel()))[0];
+        return bias == null ? y : g.op("Add", List.of(y, bias));
     }
 
     /** RMSNorm over the last axis, in F32: {@code weight * x / sqrt(mean(x²) + eps)}. */

@@ -16,7 +16,7 @@ import dev.hearth.safetensors.format.SafetensorsException;
 
 /**
  * Writes a Hugging Face Llama-family model folder as an ONNX model: {@code model.onnx} (the graph, opset 17, plus
- * com.microsoft opset 1 for fused graphs) with its weights as external data (see {@link OnnxWeights}).
+ * com.microsoft opset 1 for fused and int4 graphs) with its weights as external data (see {@link OnnxWeights}).
  */
 public final class OnnxExporter {
     /** Bumped whenever the graph changes, so cached exports of older versions are not reused. */
@@ -38,14 +38,10 @@ public final class OnnxExporter {
     /**
      * Exports {@code model} into {@code out} (created if absent; files of an earlier export are replaced).
      *
-     * @throws UnsupportedModelException for a precision or tensor type the exporter does not handle
+     * @throws UnsupportedModelException for a tensor type or shape the exporter does not handle
      */
     public OnnxExport export(HfModelFolder model, Path out, OnnxExportOptions options, String key) throws IOException {
         HfConfig c = model.config();
-        if (options.precision() == OnnxPrecision.INT4) {
-            throw new UnsupportedModelException(c.file(), SafetensorsException.NO_OFFSET, "precision",
-                    "int4 (MatMulNBits) export is not implemented yet; use fp32 or fp16");
-        }
         if (c.headDim() % 2 != 0) {
             throw new UnsupportedModelException(c.file(), SafetensorsException.NO_OFFSET, "head_dim",
                     c.headDim() + " is odd; rotary embedding needs an even head_dim");
@@ -62,11 +58,15 @@ public final class OnnxExporter {
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("hearth")
                 .setProducerVersion(Integer.toString(GRAPH_VERSION)).setGraph(graph.build())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
-        if (options.fused()) {
+        boolean int4 = options.precision() == OnnxPrecision.INT4;
+        if (options.fused() || int4) {
             m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(OnnxGraphBuilder.MS_DOMAIN).setVersion(1));
         }
         meta(m, OnnxNames.META_LAYOUT, options.fused() ? OnnxNames.LAYOUT_SHARED : OnnxNames.LAYOUT_APPEND);
         meta(m, OnnxNames.META_PRECISION, options.precision().label());
+        if (int4) {
+            meta(m, OnnxNames.META_INT4_BLOCK_SIZE, options.blockSize());
+        }
         meta(m, OnnxNames.META_LAYERS, c.numHiddenLayers());
         meta(m, OnnxNames.META_KV_HEADS, c.numKeyValueHeads());
         meta(m, OnnxNames.META_HEAD_DIM, c.headDim());

@@ -40,6 +40,8 @@ public final class OnnxNames {
     /** metadata_props keys of {@code model.onnx}. */
     public static final String META_LAYOUT = "hearth.kv_layout";
     public static final String META_PRECISION = "hearth.precision";
+    /** Int4 graphs only: MatMulNBits' block_size. */
+    public static final String META_INT4_BLOCK_SIZE = "hearth.int4.block_size";
     public static final String META_LAYERS = "hearth.num_layers";
     public static final String META_KV_HEADS = "hearth.kv_heads";
     public static final String META_HEAD_DIM = "hearth.head_dim";

@@ -11,8 +11,12 @@ public enum OnnxPrecision {
     FP32(DataType.FLOAT, 4),
     /** F16 weights and activations (RMSNorm and softmax in F32): for GPU providers. */
     FP16(DataType.FLOAT16, 2),
-    /** 4-bit blocks for com.microsoft MatMulNBits; not implemented yet. */
-    INT4(DataType.FLOAT16, 2);
+    /**
+     * The linear layers (q/k/v/o, gate/up/down, lm_head) as 4-bit blocks run by com.microsoft {@code MatMulNBits}
+     * (see {@link Int4BlockQuantizer}); the embedding, the norms, activations and the KV cache stay F32, which is
+     * what ONNX Runtime's CPU kernel computes in.
+     */
+    INT4(DataType.FLOAT, 4);
 
     private final DataType activation;
     private final int activationBytes;
@@ -22,7 +26,7 @@ public enum OnnxPrecision {
         this.activationBytes = activationBytes;
     }
 
-    /** The element type of activations and of the KV cache. */
+    /** The element type of activations, of the float weights and of the KV cache. */
     public DataType activation() { return activation; }
 
     /** Bytes per activation (and KV cache) element. */

@@ -34,6 +34,8 @@ import dev.hearth.safetensors.format.SafetensorsFile;
  * is written to disk. Tensors that need a conversion (F16 or BF16 to F32, F32 or BF16 to F16) and the tables the
  * exporter computes (RoPE's cos and sin) go to {@value #DATA_FILE}, each at a 4096-byte boundary so ONNX Runtime
  * can map them. Where hard links cannot be made (another file system), every tensor goes to {@value #DATA_FILE}.
+ * Weights quantized to 4 bits ({@link #int4}) go to {@value #DATA_FILE} as three tensors: packed codes, scales and
+ * zero points.
  */
 final class OnnxWeights implements AutoCloseable {
     static final String DATA_FILE = "weights.bin";
@@ -45,6 +47,7 @@ final class OnnxWeights implements AutoCloseable {
     private final Path folder;
     private final FileChannel data;
     private final Map<String, String> added = new LinkedHashMap<>();
+    private final Map<String, Int4Weight> int4Added = new LinkedHashMap<>();
     private final Map<Path, String> links = new LinkedHashMap<>();
     private boolean linksWork;
     private long copiedBytes;
@@ -77,14 +80,8 @@ final class OnnxWeights implements AutoCloseable {
         if (have != null) {
             return have;
         }
-        SafetensorsEntry e = checkpoint.entry(hfName).orElseThrow(() -> new SafetensorsException(
-                checkpoint.files().getFirst().file(), SafetensorsException.NO_OFFSET, "tensor '" + hfName + "'",
-                "missing from the checkpoint"));
+        SafetensorsEntry e = entry(hfName);
         SafetensorsFile file = checkpoint.fileOf(hfName).orElseThrow();
-        if (e.dtype() != SafetensorsDtype.F32 && e.dtype() != SafetensorsDtype.F16 && e.dtype() != SafetensorsDtype.BF16) {
-            throw new UnsupportedModelException(file.file(), SafetensorsException.NO_OFFSET,
-                    "tensor '" + e.name() + "' dtype", e.dtype() + " cannot be exported (supported: F32, F16, BF16)");
-        }
         String name = target == DataType.FLOAT ? hfName : hfName + ".f16";
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(target.getNumber())
                 .setDataLocation(DataLocation.EXTERNAL);
@@ -105,6 +102,102 @@ final class OnnxWeights implements AutoCloseable {
         graph.initializer(t.build());
         added.put(key, name);
         return name;
+    }
+
+    /** A float tensor of the checkpoint. @throws UnsupportedModelException for a dtype other than F32, F16, BF16 */
+    private SafetensorsEntry entry(String hfName) throws IOException {
+        SafetensorsEntry e = checkpoint.entry(hfName).orElseThrow(() -> new SafetensorsException(
+                checkpoint.files().getFirst().file(), SafetensorsException.NO_OFFSET, "tensor '" + hfName + "'",
+                "missing from the checkpoint"));
+        if (e.dtype() != SafetensorsDtype.F32 && e.dtype() != SafetensorsDtype.F16 && e.dtype() != SafetensorsDtype.BF16) {
+            throw new UnsupportedModelException(checkpoint.fileOf(hfName).orElseThrow().file(),
+                    SafetensorsException.NO_OFFSET, "tensor '" + e.name() + "' dtype",
+                    e.dtype() + " cannot be exported (supported: F32, F16, BF16)");
+        }
+        return e;
+    }
+
+    /**
+     * The initializers of a 4-bit weight for {@code com.microsoft.MatMulNBits}.
+     *
+     * @param packed     B, uint8 {@code [N, k_blocks, blob_size]}
+     * @param scales     float {@code [N * k_blocks]}
+     * @param zeroPoints uint8 {@code [N * ceil(k_blocks / 2)]}
+     * @param n          rows: output features (attribute N)
+     * @param k          columns: input features (attribute K)
+     */
+    record Int4Weight(String packed, String scales, String zeroPoints, int n, int k) {}
+
+    /**
+     * Adds the checkpoint's 2-D {@code [out, in]} tensor {@code hfName} quantized to 4-bit blocks of
+     * {@code blockSize} ({@link Int4BlockQuantizer}), written to {@value #DATA_FILE}; a tensor used twice is added
+     * once.
+     */
+    Int4Weight int4(String hfName, int blockSize) throws IOException {
+        String key = hfName + "@int4/" + blockSize;
+        Int4Weight have = int4Added.get(key);
+        if (have != null) {
+            return have;
+        }
+        SafetensorsEntry e = entry(hfName);
+        SafetensorsFile file = checkpoint.fileOf(hfName).orElseThrow();
+        long[] dims = e.shape().dims();
+        if (dims.length != 2 || dims[0] > Integer.MAX_VALUE || dims[1] > Integer.MAX_VALUE / 2) {
+            throw new UnsupportedModelException(file.file(), SafetensorsException.NO_OFFSET,
+                    "tensor '" + e.name() + "' shape", e.shape() + " cannot be quantized to int4: not a 2-D [out, in] weight");
+        }
+        int n = (int) dims[0];
+        int k = (int) dims[1];
+        int kBlocks = Int4BlockQuantizer.blocks(k, blockSize);
+        int rowBytes = kBlocks * Int4BlockQuantizer.blobSize(blockSize);
+        int zpBytes = Int4BlockQuantizer.zeroPointBytes(kBlocks);
+        float[] scales = new float[n * kBlocks];
+        byte[] zeroPoints = new byte[n * zpBytes];
+        // ---- B, streamed row by row ----
+        MemorySegment src = file.tensor(e);
+        float[] row = new float[k];
+        int rowsPerChunk = Math.max(1, CHUNK_ELEMENTS / rowBytes);
+        byte[] chunk = new byte[Math.min(n, rowsPerChunk) * rowBytes];
+        long packedAt = alignEnd();
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < k; i++) {
+                row[i] = element(src, e.dtype(), (long) r * k + i);
+            }
+            int inChunk = r % rowsPerChunk;
+            Int4BlockQuantizer.quantizeRow(row, k, blockSize, chunk, inChunk * rowBytes, scales, r * kBlocks,
+                    zeroPoints, r * zpBytes);
+            if (inChunk == rowsPerChunk - 1 || r == n - 1) {
+                write(ByteBuffer.wrap(chunk, 0, (inChunk + 1) * rowBytes));
+            }
+        }
+        String base = hfName + ".int4b" + blockSize;
+        String packed = base + ".packed";
+        graph.initializer(external(packed, DataType.UINT8, new long[] {n, kBlocks, rowBytes / kBlocks}, packedAt,
+                (long) n * rowBytes));
+        // ---- scales and zero points ----
+        long scalesAt = alignEnd();
+        ByteBuffer sb = ByteBuffer.allocate(scales.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        sb.asFloatBuffer().put(scales);
+        write(sb);
+        graph.initializer(external(base + ".scales", DataType.FLOAT, new long[] {scales.length}, scalesAt, scales.length * 4L));
+        long zpAt = alignEnd();
+        write(ByteBuffer.wrap(zeroPoints));
+        graph.initializer(external(base + ".zero_points", DataType.UINT8, new long[] {zeroPoints.length}, zpAt,
+                zeroPoints.length));
+        Int4Weight q = new Int4Weight(packed, base + ".scales", base + ".zero_points", n, k);
+        int4Added.put(key, q);
+        return q;
+    }
+
+    private static TensorProto external(String name, DataType type, long[] dims, long offset,
+            long length) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+                .setDataLocation(DataLocation.EXTERNAL);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        external(t, DATA_FILE, offset, length);
+        return t.build();
     }
 
     /** Whether the checkpoint stores {@code name} (or an alias of it). */
@@ -182,12 +275,7 @@ final class OnnxWeights implements AutoCloseable {
         int outSize = to == DataType.FLOAT16 ? 2 : 4;
         ByteBuffer out = ByteBuffer.allocate((int) Math.min(n, CHUNK_ELEMENTS) * outSize).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < n; i++) {
-            float v = switch (from) {
-                case F32 -> src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i);
-                case F16 -> Float.float16ToFloat(src.getAtIndex(LE_SHORT, i));
-                case BF16 -> Float.intBitsToFloat((src.getAtIndex(LE_SHORT, i) & 0xffff) << 16);
-                default -> throw new IllegalStateException("unreachable: " + from);
-            };
+            float v = element(src, from, i);
             if (outSize == 2) {
                 out.putShort(Float.floatToFloat16(v));
             } else {
@@ -202,6 +290,17 @@ final class OnnxWeights implements AutoCloseable {
         return n * outSize;
     }
 
+    /** Element {@code i} of a F32, F16 or BF16 tensor. */
+    private static float element(MemorySegment src, SafetensorsDtype dtype, long i) {
+        return switch (dtype) {
+            case F32 -> src.getAtIndex(LE_FLOAT, i);
+            case F16 -> Float.float16ToFloat(src.getAtIndex(LE_SHORT, i));
+            case BF16 -> Float.intBitsToFloat((src.getAtIndex(LE_SHORT, i) & 0xffff) << 16);
+            default -> throw new IllegalStateException("unreachable: " + dtype);
+        };
+    }
+
+    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private void write(ByteBuffer b) throws IOException {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hearth export HF_DIR --out DIR [--precision fp32|fp16|int4] [--fused]}: writes {@code model.onnx} and its
+ * {@code hearth export HF_DIR --out DIR [--precision fp32|fp16|int4] [--block-size 32|128] [--fused]}: writes {@code model.onnx} and its
  * external weights into DIR. Plain logic: the DS component in {@code component} registers it.
  */
 public final class ExportCommand implements HearthCommand {
@@ -35,8 +35,17 @@ public final class ExportCommand implements HearthCommand {
         String out;
 
         @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-                description = "fp32 (CPU), fp16 (GPU providers) or int4; default ${DEFAULT-VALUE}")
+                description = "fp32 (CPU), fp16 (GPU providers) or int4 (4-bit linear layers, MatMulNBits); default ${DEFAULT-VALUE}")
         String precision;
+
+        @Option(names = "--block-size", paramLabel = "B", defaultValue = "32",
+                description = "int4 only: weights per quantization block, 32 or 128; default ${DEFAULT-VALUE}")
+        int blockSize;
+
+        @Option(names = "--accuracy-level", paramLabel = "L", defaultValue = "0",
+                description = "int4 only: MatMulNBits accuracy_level, 0 (F32 compute) to 4 (int8 activations, faster "
+                        + "on CPU); default ${DEFAULT-VALUE}")
+        int accuracyLevel;
 
         @Option(names = "--fused", description = "use ONNX Runtime's com.microsoft fused operators (GroupQueryAttention, SimplifiedLayerNormalization)")
         boolean fused;
@@ -52,7 +61,7 @@ public final class ExportCommand implements HearthCommand {
     public String name() { return "export"; }
 
     @Override
-    public String summary() { return "export a SafeTensors model folder to ONNX (fp32, fp16; plain or fused operators)"; }
+    public String summary() { return "export a SafeTensors model folder to ONNX (fp32, fp16, int4; plain or fused operators)"; }
 
     @Override
     public int execute(CommandContext ctx, List<String> args) throws IOException {
@@ -68,9 +77,9 @@ public final class ExportCommand implements HearthCommand {
             cl.usage(ctx.out());
             return OK;
         }
-        OnnxPrecision precision;
+        OnnxExportOptions options;
         try {
-            precision = OnnxPrecision.parse(o.precision);
+            options = new OnnxExportOptions(OnnxPrecision.parse(o.precision), o.fused, o.blockSize, o.accuracyLevel);
         } catch (IllegalArgumentException e) {
             ctx.err().println("export: " + e.getMessage());
             return USAGE;
@@ -86,7 +95,6 @@ public final class ExportCommand implements HearthCommand {
             ctx.err().println("export: --out " + out + " exists and is not a folder");
             return FAILURE;
         }
-        OnnxExportOptions options = new OnnxExportOptions(precision, o.fused);
         long start = System.nanoTime();
         try (HfModelFolder folder = HfModelFolder.open(model)) {
             OnnxExport e = new OnnxExporter(!o.copy).export(folder, out, options, OnnxExportCache.key(folder, options));

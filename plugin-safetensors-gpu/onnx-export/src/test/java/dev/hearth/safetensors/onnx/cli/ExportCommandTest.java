@@ -54,10 +54,27 @@ class ExportCommandTest {
     }
 
     @Test
+    void exportsInt4() throws Exception {
+        Path model = tinyStories();
+        int rc = new ExportCommand().execute(ctx, List.of(model.toString(), "--out", "int4", "--precision", "int4",
+                "--block-size", "128"));
+        assertEquals(HearthCommand.OK, rc, err.toString());
+        assertTrue(out.toString().contains("int4-b128-plain"), out.toString());
+        // tinystories-656k: 2 layers of 4·128² + 3·128·384 weights plus a 2048·128 lm_head, half a byte each
+        long weights = 2L * (4 * 128 * 128 + 3 * 128 * 384) + 2048L * 128;
+        long bin = Files.size(tmp.resolve("int4/weights.bin"));
+        assertTrue(bin > weights / 2 && bin < weights * 2 + 2048L * 128 * 4 + 200_000,
+                "4-bit linear layers, F32 embedding and tables: " + bin);
+    }
+
+    @Test
     void usageErrorsExitTwo() throws Exception {
         assertEquals(HearthCommand.USAGE, new ExportCommand().execute(ctx, List.of("somewhere")));
         assertTrue(err.toString().contains("--out"), err.toString());
         assertEquals(HearthCommand.USAGE, new ExportCommand().execute(ctx, List.of("x", "--out", "y", "--precision", "int8")));
+        assertEquals(HearthCommand.USAGE, new ExportCommand().execute(ctx, List.of("x", "--out", "y", "--precision", "int4",
+                "--block-size", "48")));
+        assertTrue(err.toString().contains("block size 48"), err.toString());
     }
 
     @Test

@@ -1,0 +1,102 @@
+// Decode attention over the F16 KV cache, split over the sequence in chunks of CHUNK positions, with the numerics
+// of the CPU engine (and of ggml against an F16 cache): the softmax weights are normalised over the whole sequence
+// and rounded to F16 before they weight the values. Four steps:
+//   attn_scores  (head, chunk): s_t = q . k_t / sqrt(head_dim) into scores
+//   attn_softmax (head):        p_t = f16(exp(s_t - max) / sum), sum in double, in place
+//   attn_values  (head, chunk): the chunk's sum of p_t v_t (in position order, as the CPU adds them)
+//   attn_combine (head):        the chunks' sums added into the output heads
+// The sequence length (params[1] + 1) is read from device memory, so the grid is sized for a bucket of positions
+// and blocks past the end return at once: one captured graph serves a whole bucket.
+#include "common.cuh"
+
+#define CHUNK 256
+#define MAX_HEAD_DIM 256
+
+extern "C" __global__ void __launch_bounds__(128)
+attn_scores(const float* __restrict__ q, const __half* __restrict__ kcache, float* __restrict__ scores,
+            const int* __restrict__ params, int heads, int kv_heads, int head_dim, int max_chunks, float scale) {
+    int h = blockIdx.x, c = blockIdx.y;
+    int n = params[1] + 1;
+    int t0 = c * CHUNK;
+    if (t0 >= n) return;
+    int t1 = min(n, t0 + CHUNK);
+    int kvh = h / (heads / kv_heads);
+    int kv_stride = kv_heads * head_dim;
+    __shared__ float qs[MAX_HEAD_DIM];
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
+    __syncthreads();
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    float* out = scores + (long long) h * max_chunks * CHUNK;
+    for (int t = t0 + warp; t < t1; t += 4) { // one warp per position
+        const __half* kr = kcache + (long long) t * kv_stride + kvh * head_dim;
+        float s = 0.f;
+        for (int d = lane; d < head_dim; d += 32) s += qs[d] * __half2float(kr[d]);
+        s = warp_sum(s);
+        if (lane == 0) out[t] = s * scale;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+attn_softmax(float* __restrict__ scores, const int* __restrict__ params, int max_chunks) {
+    __shared__ float fred[8];
+    __shared__ double dred[8];
+    int n = params[1] + 1;
+    float* s = scores + (long long) blockIdx.x * max_chunks * CHUNK;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    float m = -INFINITY;
+    for (int t = threadIdx.x; t < n; t += blockDim.x) m = fmaxf(m, s[t]);
+    m = warp_max(m);
+    if (lane == 0) fred[warp] = m;
+    __syncthreads();
+    m = fred[0];
+    for (int w = 1; w < 8; w++) m = fmaxf(m, fred[w]);
+    double sum = 0;
+    for (int t = threadIdx.x; t < n; t += blockDim.x) {
+        float e = (float) exp((double) (s[t] - m));
+        s[t] = e;
+        sum += e;
+    }
+    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    if (lane == 0) dred[warp] = sum;
+    __syncthreads();
+    sum = 0;
+    for (int w = 0; w < 8; w++) sum += dred[w];
+    float inv = (float) (1.0 / sum);
+    for (int t = threadIdx.x; t < n; t += blockDim.x) s[t] = round_f16(s[t] * inv);
+}
+
+extern "C" __global__ void __launch_bounds__(128)
+attn_values(const float* __restrict__ scores, const __half* __restrict__ vcache, float* __restrict__ partial,
+            const int* __restrict__ params, int heads, int kv_heads, int head_dim, int max_chunks) {
+    int h = blockIdx.x, c = blockIdx.y;
+    int n = params[1] + 1;
+    int t0 = c * CHUNK;
+    if (t0 >= n) return;
+    int t1 = min(n, t0 + CHUNK);
+    int kvh = h / (heads / kv_heads);
+    int kv_stride = kv_heads * head_dim;
+    __shared__ float p[CHUNK];
+    const float* s = scores + (long long) h * max_chunks * CHUNK;
+    for (int t = t0 + threadIdx.x; t < t1; t += blockDim.x) p[t - t0] = s[t];
+    __syncthreads();
+    float* out = partial + ((long long) h * max_chunks + c) * head_dim;
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) {
+        const __half* vr = vcache + (long long) t0 * kv_stride + kvh * head_dim + d;
+        float acc = 0.f;
+        for (int i = 0; i < t1 - t0; i++) acc = fmaf(p[i], __half2float(vr[(long long) i * kv_stride]), acc);
+        out[d] = acc;
+    }
+}
+
+extern "C" __global__ void attn_combine(const float* __restrict__ partial, float* __restrict__ out,
+                                        const int* __restrict__ params, int head_dim, int max_chunks) {
+    int h = blockIdx.x;
+    int n = params[1] + 1;
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    const float* p = partial + (long long) h * max_chunks * head_dim;
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) {
+        float acc = 0.f;
+        for (int c = 0; c < chunks; c++) acc += p[c * head_dim + d];
+        out[h * head_dim + d] = acc;
+    }
+}

@@ -1,0 +1,87 @@
+// Shared device helpers for Hearth's GGUF kernels: ggml block layouts read in place, warp reductions.
+// Layouts (our own words; see dev.hearth.gguf.quant.*Kernels for the Java twins):
+//   Q4_0  18 B / 32:  half d, uint8 qs[16]; w[j] = d*((qs[j]&15)-8), w[j+16] = d*((qs[j]>>4)-8)
+//   Q8_0  34 B / 32:  half d, int8 qs[32];  w[j] = d*qs[j]
+//   Q4_K 144 B / 256: half d, half dmin, uint8 scales[12], uint8 qs[128]
+//   Q6_K 210 B / 256: uint8 ql[128], uint8 qh[64], int8 scales[16], half d
+#pragma once
+#include <cuda_fp16.h>
+#include <stdint.h>
+
+#define TYPE_F32 0
+#define TYPE_F16 1
+#define TYPE_Q4_0 2
+#define TYPE_Q8_0 8
+#define TYPE_Q4_K 12
+#define TYPE_Q6_K 14
+#define TYPE_BF16 30
+
+__device__ __forceinline__ float warp_sum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+__device__ __forceinline__ float ld_half(const uint8_t* p) {
+    unsigned short bits = (unsigned short) (p[0] | (p[1] << 8));
+    return __half2float(__ushort_as_half(bits));
+}
+
+__device__ __forceinline__ float bf16_to_float(unsigned short bits) {
+    return __uint_as_float(((unsigned) bits) << 16);
+}
+
+/** Rounds to the nearest F16 value and back, as an F16 KV cache does. */
+__device__ __forceinline__ float round_f16(float x) {
+    return __half2float(__float2half_rn(x));
+}
+
+// Six-bit scale and min of sub-block j (0..7) of a Q4_K block (get_scale_min_k4).
+__device__ __forceinline__ void q4k_scale_min(const uint8_t* s, int j, int& sc, int& mn) {
+    if (j < 4) {
+        sc = s[j] & 63;
+        mn = s[j + 4] & 63;
+    } else {
+        sc = (s[j + 4] & 0xF) | ((s[j - 4] >> 6) << 4);
+        mn = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+    }
+}
+
+/** Weight i of a row stored in ggml type T (one element; used by the embedding lookup). */
+template <int T>
+__device__ __forceinline__ float dequant_one(const uint8_t* row, int i) {
+    if (T == TYPE_F32) return ((const float*) row)[i];
+    if (T == TYPE_F16) return __half2float(((const __half*) row)[i]);
+    if (T == TYPE_BF16) return bf16_to_float(((const unsigned short*) row)[i]);
+    if (T == TYPE_Q8_0) {
+        const uint8_t* b = row + (i / 32) * 34;
+        return ld_half(b) * (float) (int8_t) b[2 + i % 32];
+    }
+    if (T == TYPE_Q4_0) {
+        const uint8_t* b = row + (i / 32) * 18;
+        int j = i % 32;
+        int q = j < 16 ? (b[2 + j] & 0xF) : (b[2 + j - 16] >> 4);
+        return ld_half(b) * (float) (q - 8);
+    }
+    if (T == TYPE_Q4_K) {
+        const uint8_t* b = row + (i / 256) * 144;
+        int e = i % 256, c = e / 64, hi = (e % 64) / 32, l = e % 32;
+        int sc, mn;
+        q4k_scale_min(b + 4, 2 * c + hi, sc, mn);
+        int q = hi ? (b[16 + 32 * c + l] >> 4) : (b[16 + 32 * c + l] & 0xF);
+        return ld_half(b) * sc * q - ld_half(b + 2) * mn;
+    }
+    if (T == TYPE_Q6_K) {
+        const uint8_t* b = row + (i / 256) * 210;
+        int e = i % 256, h = e / 128, k = (e % 128) / 32, l = e % 32;
+        int low = b[64 * h + 32 * (k & 1) + l];
+        low = k < 2 ? (low & 0xF) : (low >> 4);
+        int high = (b[128 + 32 * h + l] >> (2 * k)) & 3;
+        return ld_half(b + 208) * (float) (int8_t) b[192 + e / 16] * (float) ((low | (high << 4)) - 32);
+    }
+    return 0.f;
+}

@@ -1,0 +1,579 @@
+// Prompt processing: the forward pass over n tokens at once (positions pos0 .. pos0+n-1), row-major activations
+// [n][width]. The matrix products are a tiled matrix-matrix kernel on the tensor cores (mma.sync m16n8k16, F16
+// inputs, F32 accumulation) with weight tiles unpacked from their GGUF layout into shared memory. Float weights are
+// converted to F16 against F16 activations. Quantized weights are unpacked to their integer quants (exact in F16)
+// against the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 16-wide
+// step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
+// function as decode up to float rounding. Attention is causal, in key tiles (a pass for max and sum, a pass for
+// the F16-rounded weights times the values, as decode rounds them), over the F16 KV cache, which rope_rows writes
+// for all n positions first.
+#include "common.cuh"
+
+// ---- row-wise helpers ----
+
+/** Row r of x: token tokens[r]'s embedding row, dequantized. grid (ceil(dim/256), n). */
+template <int T>
+__device__ void embed_rows(const uint8_t* __restrict__ table, long long row_bytes, const int* __restrict__ tokens,
+                           float* __restrict__ x, int dim) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= dim) return;
+    int r = blockIdx.y;
+    x[(long long) r * dim + i] = dequant_one<T>(table + (long long) tokens[r] * row_bytes, i);
+}
+
+#define EMBED_ROWS_ENTRY(NAME, T)                                                                              \
+    extern "C" __global__ void embed_rows_##NAME(const uint8_t* t, long long rb, const int* tok, float* x,     \
+                                                 int dim) {                                                    \
+        embed_rows<T>(t, rb, tok, x, dim);                                                                     \
+    }
+
+EMBED_ROWS_ENTRY(f32, TYPE_F32)
+EMBED_ROWS_ENTRY(f16, TYPE_F16)
+EMBED_ROWS_ENTRY(bf16, TYPE_BF16)
+EMBED_ROWS_ENTRY(q8_0, TYPE_Q8_0)
+EMBED_ROWS_ENTRY(q4_0, TYPE_Q4_0)
+EMBED_ROWS_ENTRY(q4_k, TYPE_Q4_K)
+EMBED_ROWS_ENTRY(q6_k, TYPE_Q6_K)
+
+/** out row r = x row r / rms * weight, as rmsnorm.cu. One block of 256 per row. */
+extern "C" __global__ void __launch_bounds__(256)
+rmsnorm_rows(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out, int n,
+             float eps) {
+    __shared__ float partial[8];
+    const float* xr = x + (long long) blockIdx.x * n;
+    float* outr = out + (long long) blockIdx.x * n;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) ss += xr[i] * xr[i];
+    ss = warp_sum(ss);
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    if (lane == 0) partial[warp] = ss;
+    __syncthreads();
+    float tot = 0.f;
+    for (int w = 0; w < 8; w++) tot += partial[w];
+    float scale = (float) (1.0 / sqrt((double) tot / n + (double) eps));
+    for (int i = threadIdx.x; i < n; i += blockDim.x) outr[i] = xr[i] * scale * weight[i];
+}
+
+#define ACT_F16 0
+#define ACT_Q8_0 1
+#define ACT_Q8_K 2
+
+/**
+ * Row r of x (width n, stride n) to F16 row r of out (stride ld, zeros up to the next multiple of 32). Mode 0: the
+ * values. Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu, as exact F16
+ * integers, with the scale of each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs
+ * (row stride ld / 16), so that the product kernel reproduces the integer dot products of the decode path.
+ */
+extern "C" __global__ void __launch_bounds__(256)
+act_rows(const float* __restrict__ x, int n, __half* __restrict__ out, int ld, int mode, float* __restrict__ dx,
+         float* __restrict__ bs) {
+    __shared__ float mv[8];
+    __shared__ int mi[8];
+    const float* xr = x + (long long) blockIdx.x * n;
+    __half* o = out + (long long) blockIdx.x * ld;
+    float* dxr = dx + (long long) blockIdx.x * (ld / 32);
+    float* bsr = bs + (long long) blockIdx.x * (ld / 16);
+    int t = threadIdx.x, lane = t & 31;
+    int kpad = (n + 31) & ~31;
+    for (int base = 0; base < kpad; base += 256) {
+        int i = base + t;
+        float v = i < n ? xr[i] : 0.f;
+        float y = v;
+        float d = 0.f;
+        if (mode == ACT_Q8_0) {
+            float amax = warp_max(fabsf(v));
+            d = amax / 127.f;
+            float id = d != 0.f ? 1.f / d : 0.f;
+            y = (float) __float2int_rn(v * id);
+            d = round_f16(d);
+        } else if (mode == ACT_Q8_K) {
+            float a = fabsf(v);
+            int idx = t;
+            for (int s = 16; s > 0; s >>= 1) {
+                float oa = __shfl_xor_sync(0xffffffffu, a, s);
+                int oi = __shfl_xor_sync(0xffffffffu, idx, s);
+                if (oa > a || (oa == a && oi < idx)) { a = oa; idx = oi; }
+            }
+            __syncthreads();
+            if (lane == 0) { mv[t >> 5] = a; mi[t >> 5] = idx; }
+            __syncthreads();
+            float best = mv[0];
+            int bi = mi[0];
+            for (int w = 1; w < 8; w++) {
+                if (mv[w] > best || (mv[w] == best && mi[w] < bi)) { best = mv[w]; bi = mi[w]; }
+            }
+            if (best == 0.f) {
+                y = 0.f;
+            } else {
+                float m = xr[base + bi];
+                float iscale = -127.f / m;
+                y = (float) min(127, __float2int_rn(iscale * v));
+                d = 1.f / iscale;
+            }
+        }
+        if (i < kpad) {
+            o[i] = __float2half_rn(i < n ? y : 0.f);
+            if (mode != ACT_F16) {
+                float q = i < n ? y : 0.f;
+                for (int s = 8; s > 0; s >>= 1) q += __shfl_xor_sync(0xffffffffu, q, s);
+                if ((lane & 15) == 0) bsr[i / 16] = q;
+                if (lane == 0) dxr[i / 32] = d;
+            }
+        }
+    }
+}
+
+/**
+ * RoPE on the q and k rows of the n tokens (token r at position pos0 + r), queries rounded to F16, keys and values
+ * stored into the F16 cache, as rope.cu does for one token. grid (ceil(total/128), n).
+ */
+extern "C" __global__ void rope_rows(float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
+                                     __half* __restrict__ kcache, __half* __restrict__ vcache, int pos0, int heads,
+                                     int kv_heads, int head_dim, int rope_dim, float freq_base, float freq_scale) {
+    int r = blockIdx.y;
+    int pos = pos0 + r;
+    int half_dim = head_dim / 2;
+    int idx = blockIdx.x * blockDim.x + threadIdx.x;
+    int total = (heads + kv_heads) * half_dim;
+    if (idx >= total) return;
+    int head = idx / half_dim, i = idx % half_dim;
+    bool is_q = head < heads;
+    int h = is_q ? head : head - heads;
+    int qd = heads * head_dim, kvd = kv_heads * head_dim;
+    const float* src = is_q ? q + (long long) r * qd : k + (long long) r * kvd;
+    float x0 = src[h * head_dim + 2 * i];
+    float x1 = src[h * head_dim + 2 * i + 1];
+    float y0 = x0, y1 = x1;
+    if (2 * i < rope_dim) {
+        double theta = (double) pos * (double) freq_scale * pow((double) freq_base, -2.0 * i / rope_dim);
+        float c = (float) cos(theta), s = (float) sin(theta);
+        y0 = x0 * c - x1 * s;
+        y1 = x0 * s + x1 * c;
+    }
+    if (is_q) {
+        float* qr = q + (long long) r * qd;
+        qr[h * head_dim + 2 * i] = round_f16(y0);
+        qr[h * head_dim + 2 * i + 1] = round_f16(y1);
+    } else {
+        const float* vr = v + (long long) r * kvd;
+        long long base = (long long) pos * kvd + h * head_dim + 2 * i;
+        kcache[base] = __float2half_rn(y0);
+        kcache[base + 1] = __float2half_rn(y1);
+        vcache[base] = __float2half_rn(vr[h * head_dim + 2 * i]);
+        vcache[base + 1] = __float2half_rn(vr[h * head_dim + 2 * i + 1]);
+    }
+}
+
+// ---- causal attention over the cache, in key tiles ----
+
+#define AQ 32          // queries per block (8 warps x 4)
+#define AK 32          // keys per tile (one per lane)
+#define A_MAX_HD 128   // head_dim limit of this kernel (CudaPrompt.MAX_HEAD_DIM)
+
+/**
+ * out row r, head h = softmax(q_r . k_t * scale, t <= pos0 + r) . v_t over the cache, the weights rounded to F16
+ * as attention.cu rounds them (two passes over the keys). grid (heads, ceil(n/AQ)), 256 threads; each warp owns 4 queries, each lane one key of the tile for the scores and head_dim/32 dims of
+ * the output.
+ */
+extern "C" __global__ void __launch_bounds__(256)
+attn_prompt(const float* __restrict__ q, const __half* __restrict__ kcache, const __half* __restrict__ vcache,
+            float* __restrict__ out, int n, int pos0, int heads, int kv_heads, int head_dim, float scale) {
+    __shared__ float qs[AQ][A_MAX_HD];
+    __shared__ __half ks[AK][A_MAX_HD + 2];
+    __shared__ __half vs[AK][A_MAX_HD];
+    int h = blockIdx.x;
+    int r0 = blockIdx.y * AQ;
+    int kvh = h / (heads / kv_heads);
+    int qd = heads * head_dim, kvd = kv_heads * head_dim;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    for (int i = threadIdx.x; i < AQ * head_dim; i += 256) {
+        int rq = i / head_dim, d = i % head_dim;
+        qs[rq][d] = r0 + rq < n ? q[(long long) (r0 + rq) * qd + h * head_dim + d] : 0.f;
+    }
+    float m[4], l[4], o[4][A_MAX_HD / 32];
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+        m[j] = -INFINITY;
+        l[j] = 0.f;
+#pragma unroll
+        for (int c = 0; c < A_MAX_HD / 32; c++) o[j][c] = 0.f;
+    }
+    int last = pos0 + min(n, r0 + AQ) - 1; // the last key any query of this block sees
+    // pass 0: max and sum of the exponentials (online); pass 1: weights normalised and rounded to F16 as the decode
+    // path (attention.cu) rounds them, times the values
+    for (int pass = 0; pass < 2; pass++) {
+        for (int t0 = 0; t0 <= last; t0 += AK) {
+            __syncthreads();
+            for (int i = threadIdx.x; i < AK * head_dim; i += 256) {
+                int j = i / head_dim, d = i % head_dim;
+                int t = t0 + j;
+                __half kv = __float2half(0.f), vv = __float2half(0.f);
+                if (t <= last) {
+                    kv = kcache[(long long) t * kvd + kvh * head_dim + d];
+                    if (pass) vv = vcache[(long long) t * kvd + kvh * head_dim + d];
+                }
+                ks[j][d] = kv;
+                vs[j][d] = vv;
+            }
+            __syncthreads();
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                int rq = warp * 4 + j;
+                int qpos = pos0 + r0 + rq;
+                if (r0 + rq >= n || t0 > qpos) continue; // warp-uniform
+                int t = t0 + lane;
+                float s = 0.f;
+                for (int d = 0; d < head_dim; d++) s += qs[rq][d] * __half2float(ks[lane][d]);
+                s = t <= qpos ? s * scale : -INFINITY;
+                if (pass == 0) {
+                    float mn = fmaxf(m[j], warp_max(s));
+                    float e = t <= qpos ? expf(s - mn) : 0.f;
+                    l[j] = l[j] * expf(m[j] - mn) + warp_sum(e);
+                    m[j] = mn;
+                } else {
+                    float p = t <= qpos ? round_f16(expf(s - m[j]) * l[j]) : 0.f;
+                    for (int jj = 0; jj < AK; jj++) {
+                        float pj = __shfl_sync(0xffffffffu, p, jj);
+#pragma unroll
+                        for (int c = 0; c < A_MAX_HD / 32; c++) {
+                            int d = lane + 32 * c;
+                            if (d < head_dim) o[j][c] = fmaf(pj, __half2float(vs[jj][d]), o[j][c]);
+                        }
+                    }
+                }
+            }
+        }
+        if (pass == 0) {
+#pragma unroll
+            for (int j = 0; j < 4; j++) l[j] = 1.f / l[j]; // pass 1 multiplies by the inverse, as attn_softmax
+        }
+    }
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+        int rq = warp * 4 + j;
+        if (r0 + rq >= n) continue;
+        float* orow = out + (long long) (r0 + rq) * qd + h * head_dim;
+#pragma unroll
+        for (int c = 0; c < A_MAX_HD / 32; c++) {
+            int d = lane + 32 * c;
+            if (d < head_dim) orow[d] = o[j][c];
+        }
+    }
+}
+
+// ---- matrix-matrix product on the tensor cores ----
+
+#define BM 64   // activation rows (tokens) per block
+#define BN 128  // weight rows (outputs) per block
+#define BK 32   // reduction step
+#define SPAD 8  // halves of padding per shared row (conflict-free fragment loads)
+
+/** Weights [k, k + 16) of a row stored in type T, as F16 (k % 16 == 0; zeros at and past K). */
+template <int T>
+__device__ __forceinline__ void dequant16(const uint8_t* __restrict__ row, int k, int K, __half* out) {
+    if (T == TYPE_F16 || T == TYPE_BF16 || T == TYPE_F32) {
+        if (k + 16 <= K && T == TYPE_F16 && (K & 7) == 0) {
+            *(uint4*) out = *(const uint4*) (row + 2 * k);
+            *(uint4*) (out + 8) = *(const uint4*) (row + 2 * k + 16);
+        } else {
+#pragma unroll
+            for (int i = 0; i < 16; i++) out[i] = __float2half_rn(k + i < K ? dequant_one<T>(row, k + i) : 0.f);
+        }
+    } else if (T == TYPE_Q8_0) {
+        const uint8_t* b = row + (k / 32) * 34;
+        __half d = *(const __half*) b;
+        const unsigned short* q = (const unsigned short*) (b + 2 + (k & 16));
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            unsigned short u = q[i];
+            out[2 * i] = __hmul(d, __int2half_rn((int8_t) (u & 0xFF)));
+            out[2 * i + 1] = __hmul(d, __int2half_rn((int8_t) (u >> 8)));
+        }
+    } else if (T == TYPE_Q4_0) {
+        const uint8_t* b = row + (k / 32) * 18;
+        float d = ld_half(b);
+        const unsigned short* q = (const unsigned short*) (b + 2);
+        int shift = (k & 16) ? 4 : 0;
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            unsigned short u = q[i];
+            out[2 * i] = __float2half_rn(d * (float) (((u >> shift) & 0xF) - 8));
+            out[2 * i + 1] = __float2half_rn(d * (float) (((u >> (8 + shift)) & 0xF) - 8));
+        }
+    } else if (T == TYPE_Q4_K) {
+        const uint8_t* b = row + (k / 256) * 144;
+        int e = k % 256, c = e / 64, hi = (e % 64) / 32, l = e % 32;
+        int sc, mn;
+        q4k_scale_min(b + 4, 2 * c + hi, sc, mn);
+        float d = ld_half(b) * sc, m = ld_half(b + 2) * mn;
+        uint4 raw = *(const uint4*) (b + 16 + 32 * c + l);
+        const uint8_t* q = (const uint8_t*) &raw;
+#pragma unroll
+        for (int i = 0; i < 16; i++) out[i] = __float2half_rn(d * (float) (hi ? q[i] >> 4 : q[i] & 0xF) - m);
+    } else if (T == TYPE_Q6_K) {
+        const uint8_t* b = row + (k / 256) * 210;
+        int e = k % 256, h = e / 128, kk = (e % 128) / 32, l = e % 32;
+        const unsigned short* ql = (const unsigned short*) (b + 64 * h + 32 * (kk & 1) + l);
+        const unsigned short* qh = (const unsigned short*) (b + 128 + 32 * h + l);
+        float d = ld_half(b + 208) * (float) (int8_t) b[192 + e / 16];
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            unsigned short lo = ql[i], hb = qh[i];
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                int low = (lo >> (8 * j)) & 0xFF;
+                low = kk < 2 ? (low & 0xF) : (low >> 4);
+                int high = ((hb >> (8 * j)) >> (2 * kk)) & 3;
+                out[2 * i + j] = __float2half_rn(d * (float) ((low | (high << 4)) - 32));
+            }
+        }
+    }
+}
+
+/**
+ * Weights [k, k + 16) of a row of quantized type T as exact F16 integers q, with w = a * q - b over the 16.
+ */
+template <int T>
+__device__ __forceinline__ void quants16(const uint8_t* __restrict__ row, int k, __half* out, float& a, float& b) {
+    b = 0.f;
+    if (T == TYPE_Q8_0) {
+        const uint8_t* blk = row + (k / 32) * 34;
+        a = ld_half(blk);
+        const unsigned short* q = (const unsigned short*) (blk + 2 + (k & 16));
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            unsigned short u = q[i];
+            out[2 * i] = __int2half_rn((int8_t) (u & 0xFF));
+            out[2 * i + 1] = __int2half_rn((int8_t) (u >> 8));
+        }
+    } else if (T == TYPE_Q4_0) {
+        const uint8_t* blk = row + (k / 32) * 18;
+        a = ld_half(blk);
+        const unsigned short* q = (const unsigned short*) (blk + 2);
+        int shift = (k & 16) ? 4 : 0;
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            unsigned short u = q[i];
+            out[2 * i] = __int2half_rn((int) ((u >> shift) & 0xF) - 8);
+            out[2 * i + 1] = __int2half_rn((int) ((u >> (8 + shift)) & 0xF) - 8);
+        }
+    } else if (T == TYPE_Q4_K) {
+        const uint8_t* blk = row + (k / 256) * 144;
+        int e = k % 256, c = e / 64, hi = (e % 64) / 32, l = e % 32;
+        int sc, mn;
+        q4k_scale_min(blk + 4, 2 * c + hi, sc, mn);
+        a = ld_half(blk) * (float) sc;
+        b = ld_half(blk + 2) * (float) mn;
+        uint4 raw = *(const uint4*) (blk + 16 + 32 * c + l);
+        const uint8_t* q = (const uint8_t*) &raw;
+#pragma unroll
+        for (int i = 0; i < 16; i++) out[i] = __int2half_rn(hi ? q[i] >> 4 : q[i] & 0xF);
+    } else if (T == TYPE_Q6_K) {
+        const uint8_t* blk = row + (k / 256) * 210;
+        int e = k % 256, h = e / 128, kk = (e % 128) / 32, l = e % 32;
+        const unsigned short* ql = (const unsigned short*) (blk + 64 * h + 32 * (kk & 1) + l);
+        const unsigned short* qh = (const unsigned short*) (blk + 128 + 32 * h + l);
+        a = ld_half(blk + 208) * (float) (int8_t) blk[192 + e / 16];
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            unsigned short lo = ql[i], hb = qh[i];
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                int low = (lo >> (8 * j)) & 0xFF;
+                low = kk < 2 ? (low & 0xF) : (low >> 4);
+                int high = ((hb >> (8 * j)) >> (2 * kk)) & 3;
+                out[2 * i + j] = __int2half_rn((low | (high << 4)) - 32);
+            }
+        }
+    }
+}
+
+__device__ __forceinline__ void mma16816(float* c, const unsigned* a, const unsigned* b) {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+                 "{%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+/**
+ * C[m][j] (+)= sum_k X[m][k] W[j][k] for m < M tokens, j < N weight rows: X F16 with row stride ldx (a multiple of
+ * 32, zero-padded from K to a multiple of 32), W in type T with row stride row_bytes, C F32 with row stride ldc.
+ * grid (ceil(N/BN), ceil(M/BM)), 256 threads: 8 warps of 32 tokens x 32 weight rows; shared tiles double-buffered.
+ * Float types: W dequantized to F16, X the F16 activation. Quantized types (Q): W's integer quants and X's 8-bit
+ * quants (act_rows modes 1, 2) meet as exact F16 integers, each 16-wide step sums exactly in F32, and is scaled as
+ * the integer dot products of the decode path: dx[m] * (a[j] * sum(qw qx) - b[j] * sum(qx)).
+ */
+template <int T, bool Q>
+__device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t* __restrict__ W,
+                     long long row_bytes, int N, int K, float* __restrict__ C, int ldc, int accumulate,
+                     const float* __restrict__ DX, const float* __restrict__ BS) {
+    __shared__ __align__(16) __half As[2][BM][BK + SPAD];
+    __shared__ __align__(16) __half Bs[2][BN][BK + SPAD];
+    __shared__ float Sa[2][BN][2], Sb[2][BN][2], Sdx[2][BM], Sbs[2][BM][2];
+    int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+    int g = lane >> 2, tg = lane & 3;
+    int wm = warp & 1, wn = warp >> 1;
+    int n0 = blockIdx.x * BN, m0 = blockIdx.y * BM;
+    // this thread's share of a tile: 8 activation halves, 16 weights of one row
+    int ar = tid >> 2, ac = (tid & 3) * 8;
+    int br = tid >> 1, bc = (tid & 1) * 16;
+    bool a_ok = m0 + ar < M;
+    bool b_ok = n0 + br < N;
+    const __half* xrow = X + (long long) (m0 + ar) * ldx + ac;
+    const float* dxrow = DX + (long long) (m0 + ar) * (ldx / 32);
+    const float* bsrow = BS + (long long) (m0 + ar) * (ldx / 16);
+    const uint8_t* wrow = W + (long long) (n0 + br) * row_bytes;
+    float acc[2][4][4];
+#pragma unroll
+    for (int i = 0; i < 2; i++)
+#pragma unroll
+        for (int j = 0; j < 4; j++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) acc[i][j][e] = 0.f;
+
+    int nk = (K + BK - 1) / BK;
+    uint4 areg;
+    __align__(16) __half breg[16];
+    float wa = 0.f, wb = 0.f, xd = 0.f, xs = 0.f;
+
+    auto fetch = [&](int k0) {
+        areg = a_ok ? *(const uint4*) (xrow + k0) : make_uint4(0, 0, 0, 0);
+        if (Q) {
+            if (a_ok && (ac & 15) == 0) {
+                xd = dxrow[k0 / 32];
+                xs = bsrow[(k0 + ac) / 16];
+            }
+            if (b_ok) {
+                quants16<T>(wrow, k0 + bc, breg, wa, wb);
+            } else {
+                wa = wb = 0.f;
+#pragma unroll
+                for (int i = 0; i < 16; i++) breg[i] = __float2half(0.f);
+            }
+        } else if (b_ok) {
+            dequant16<T>(wrow, k0 + bc, K, breg);
+        } else {
+#pragma unroll
+            for (int i = 0; i < 16; i++) breg[i] = __float2half(0.f);
+        }
+    };
+    auto store = [&](int buf) {
+        *(uint4*) &As[buf][ar][ac] = areg;
+        *(uint4*) &Bs[buf][br][bc] = *(uint4*) breg;
+        *(uint4*) &Bs[buf][br][bc + 8] = *(uint4*) (breg + 8);
+        if (Q) {
+            Sa[buf][br][bc / 16] = wa;
+            Sb[buf][br][bc / 16] = wb;
+            if ((ac & 15) == 0) {
+                if (ac == 0) Sdx[buf][ar] = a_ok ? xd : 0.f;
+                Sbs[buf][ar][ac / 16] = a_ok ? xs : 0.f;
+            }
+        }
+    };
+
+    fetch(0);
+    store(0);
+    __syncthreads();
+
+    for (int kt = 0; kt < nk; kt++) {
+        int cur = kt & 1;
+        bool more = kt + 1 < nk;
+        if (more) fetch((kt + 1) * BK);
+#pragma unroll
+        for (int ks = 0; ks < BK; ks += 16) {
+            unsigned a[2][4], b[4][2];
+#pragma unroll
+            for (int i = 0; i < 2; i++) {
+                int r = wm * 32 + i * 16 + g;
+                a[i][0] = *(const unsigned*) &As[cur][r][ks + tg * 2];
+                a[i][1] = *(const unsigned*) &As[cur][r + 8][ks + tg * 2];
+                a[i][2] = *(const unsigned*) &As[cur][r][ks + tg * 2 + 8];
+                a[i][3] = *(const unsigned*) &As[cur][r + 8][ks + tg * 2 + 8];
+            }
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                int r = wn * 32 + j * 8 + g;
+                b[j][0] = *(const unsigned*) &Bs[cur][r][ks + tg * 2];
+                b[j][1] = *(const unsigned*) &Bs[cur][r][ks + tg * 2 + 8];
+            }
+            if (Q) {
+                int h = ks / 16;
+                float tdx[2][2], tbs[2][2], ra[4][2], rb[4][2];
+#pragma unroll
+                for (int i = 0; i < 2; i++)
+#pragma unroll
+                    for (int hh = 0; hh < 2; hh++) {
+                        int m = wm * 32 + i * 16 + g + hh * 8;
+                        tdx[i][hh] = Sdx[cur][m];
+                        tbs[i][hh] = Sbs[cur][m][h];
+                    }
+#pragma unroll
+                for (int j = 0; j < 4; j++)
+#pragma unroll
+                    for (int e = 0; e < 2; e++) {
+                        int r = wn * 32 + j * 8 + tg * 2 + e;
+                        ra[j][e] = Sa[cur][r][h];
+                        rb[j][e] = Sb[cur][r][h];
+                    }
+#pragma unroll
+                for (int i = 0; i < 2; i++)
+#pragma unroll
+                    for (int j = 0; j < 4; j++) {
+                        float t[4] = {0.f, 0.f, 0.f, 0.f};
+                        mma16816(t, a[i], b[j]);
+#pragma unroll
+                        for (int hh = 0; hh < 2; hh++)
+#pragma unroll
+                            for (int e = 0; e < 2; e++) {
+                                acc[i][j][hh * 2 + e] += tdx[i][hh]
+                                        * (ra[j][e] * t[hh * 2 + e] - rb[j][e] * tbs[i][hh]);
+                            }
+                    }
+            } else {
+#pragma unroll
+                for (int i = 0; i < 2; i++)
+#pragma unroll
+                    for (int j = 0; j < 4; j++) mma16816(acc[i][j], a[i], b[j]);
+            }
+        }
+        if (more) store(cur ^ 1);
+        __syncthreads();
+    }
+
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            int col = n0 + wn * 32 + j * 8 + tg * 2;
+#pragma unroll
+            for (int hh = 0; hh < 2; hh++) {
+                int m = m0 + wm * 32 + i * 16 + g + hh * 8;
+                if (m >= M) continue;
+                float* crow = C + (long long) m * ldc;
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    int jj = col + e;
+                    if (jj < N) {
+                        float v = acc[i][j][hh * 2 + e];
+                        crow[jj] = accumulate ? crow[jj] + v : v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#define GEMM_ENTRY(NAME, T, Q)                                                                                    \
+    extern "C" __global__ void __launch_bounds__(256, 2)                                                          \
+    gemm_##NAME(const __half* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
+                int acc, const float* dx, const float* bs) {                                                   \
+        gemm<T, Q>(x, ldx, m, w, rb, n, k, c, ldc, acc, dx, bs);                                               \
+    }
+
+GEMM_ENTRY(f32, TYPE_F32, false)
+GEMM_ENTRY(f16, TYPE_F16, false)
+GEMM_ENTRY(bf16, TYPE_BF16, false)
+GEMM_ENTRY(q8_0, TYPE_Q8_0, true)
+GEMM_ENTRY(q4_0, TYPE_Q4_0, true)
+GEMM_ENTRY(q4_k, TYPE_Q4_K, true)
+GEMM_ENTRY(q6_k, TYPE_Q6_K, true)

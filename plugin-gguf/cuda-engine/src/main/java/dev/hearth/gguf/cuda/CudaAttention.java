@@ -1,0 +1,51 @@
+package dev.hearth.gguf.cuda;
+
+import dev.hearth.cuda.api.CudaBuffer;
+import dev.hearth.cuda.api.CudaKernel;
+import dev.hearth.cuda.api.CudaModule;
+import dev.hearth.cuda.api.CudaStream;
+import dev.hearth.gguf.llama.LlamaConfig;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * {@code attention.cu}: decode attention split over the sequence in chunks of {@link #CHUNK} positions: scores,
+ * a softmax over the whole sequence rounded to F16 (the CPU engine's numerics), value sums per chunk, merged. The grid covers {@code chunks} chunks (a bucket); the length is read on the device.
+ */
+final class CudaAttention {
+
+    /** Positions per chunk; CHUNK in attention.cu. */
+    static final int CHUNK = 256;
+    /** Largest head dimension the kernel holds in shared memory; MAX_HEAD_DIM in attention.cu. */
+    static final int MAX_HEAD_DIM = 256;
+
+    private final CudaKernel scores;
+    private final CudaKernel softmax;
+    private final CudaKernel values;
+    private final CudaKernel combine;
+
+    CudaAttention(CudaModule module) {
+        scores = module.kernel("attn_scores");
+        softmax = module.kernel("attn_softmax");
+        values = module.kernel("attn_values");
+        combine = module.kernel("attn_combine");
+    }
+
+    /** Floats of workspace for {@code maxChunks} chunks per head: the scores, then the chunks' partial sums. */
+    static long workspaceFloats(LlamaConfig c, int maxChunks) {
+        return (long) c.heads() * maxChunks * CHUNK + (long) c.heads() * maxChunks * c.headDim();
+    }
+
+    void launch(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
+                CudaBuffer workspace, CudaBuffer out, CudaBuffer params, int chunks, int maxChunks) {
+        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        CUdeviceptr sc = workspace.pointer();
+        CUdeviceptr partial = workspace.pointer((long) c.heads() * maxChunks * CHUNK * 4);
+        scores.launch(s, c.heads(), chunks, 128, 0, q, keyCache, sc, params, c.heads(), c.kvHeads(), c.headDim(),
+                maxChunks, scale);
+        softmax.launch(s, c.heads(), 1, 256, 0, sc, params, maxChunks);
+        values.launch(s, c.heads(), chunks, 128, 0, sc, valueCache, partial, params, c.heads(), c.kvHeads(),
+                c.headDim(), maxChunks);
+        combine.launch(s, c.heads(), 1, (c.headDim() + 31) / 32 * 32, 0, partial, out, params, c.headDim(),
+                maxChunks);
+    }
+}

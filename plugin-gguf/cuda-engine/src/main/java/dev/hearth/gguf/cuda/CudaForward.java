@@ -1,0 +1,154 @@
+package dev.hearth.gguf.cuda;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import dev.hearth.cuda.api.CudaBuffer;
+import dev.hearth.cuda.api.CudaStream;
+import dev.hearth.gguf.quant.ActivationFormat;
+import dev.hearth.gguf.llama.LlamaConfig;
+
+/**
+ * The Llama forward pass for one token on the GPU, the same steps as {@code LlamaForward}: it enqueues every kernel
+ * of a decode step on a stream. The token and position are read from {@code CudaState.params} on the device, so the
+ * enqueued work can be captured once as a graph and replayed for every token of a context bucket.
+ */
+final class CudaForward {
+
+    private final LlamaConfig c;
+    private final CudaWeights w;
+    private final CudaKernels k;
+
+    CudaForward(LlamaConfig config, CudaWeights weights, CudaKernels kernels) {
+        this.c = config;
+        this.w = weights;
+        this.k = kernels;
+    }
+
+    LlamaConfig config() {
+        return c;
+    }
+
+    /**
+     * Enqueues one step for positions up to {@code chunks * CHUNK}; with {@code logits}, also the output head and
+     * the argmax into {@code params[2]}.
+     */
+    void enqueue(CudaStream s, CudaState st, int chunks, boolean logits) {
+        // embedding: the token's row of token_embd
+        k.embed.launch(s, w.tokenEmbedding, st.params, st.x);
+
+        for (int l = 0; l < c.layers(); l++) {
+            CudaWeights.Layer layer = w.layers[l];
+
+            // attention: rmsnorm, q k v projections
+            k.rmsNorm.launch(s, st.x, layer.attnNorm(), st.xb, c.dim(), c.rmsEps());
+            k.quantize.launch(s, st.xbAct, c.dim(), layer.wq(), layer.wk(), layer.wv());
+            k.matVec.launch(s, layer.wq(), st.xbAct, st.q, false);
+            k.matVec.launch(s, layer.wk(), st.xbAct, st.k, false);
+            k.matVec.launch(s, layer.wv(), st.xbAct, st.v, false);
+
+            // rope on queries and keys; this position's key and value into the F16 cache
+            k.rope.launch(s, c, st.q, st.k, st.v, st.keyCache(l), st.valueCache(l), st.params);
+
+            // grouped-query attention over positions 0..pos, heads into xb
+            k.attention.launch(s, c, st.q, st.keyCache(l), st.valueCache(l), st.attention, st.xb, st.params,
+                    chunks, st.maxChunks);
+
+            // attention output projection added to the residual
+            k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
+            k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true);
+
+            // feed-forward: rmsnorm, swiglu(gate, up), down projection added to the residual
+            k.rmsNorm.launch(s, st.x, layer.ffnNorm(), st.xb, c.dim(), c.rmsEps());
+            k.quantize.launch(s, st.xbAct, c.dim(), layer.wGate(), layer.wUp());
+            k.matVec.launch(s, layer.wGate(), st.xbAct, st.hb, false);
+            k.matVec.launch(s, layer.wUp(), st.xbAct, st.hb2, false);
+            k.swiglu.launch(s, st.hb, st.hb2, c.ffnDim());
+            k.quantize.launch(s, st.hbAct, c.ffnDim(), layer.wDown());
+            k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true);
+        }
+
+        if (logits) {
+            // final rmsnorm, output head, greedy token
+            k.rmsNorm.launch(s, st.x, w.outputNorm, st.xb, c.dim(), c.rmsEps());
+            k.quantize.launch(s, st.xbAct, c.dim(), w.output);
+            k.matVec.launch(s, w.output, st.xbAct, st.logits, false);
+            k.argmax.launch(s, st.logits, c.vocabSize(), st.params);
+        }
+    }
+
+    /** Whether {@link #enqueuePrompt} serves this model (else prompts run token by token). */
+    boolean batchedPrompt() {
+        if (c.headDim() > CudaPrompt.MAX_HEAD_DIM) return false;
+        for (CudaWeights.Layer l : w.layers) {
+            if (formats(l.wq(), l.wk(), l.wv()).size() > 2 || formats(l.wGate(), l.wUp()).size() > 2) return false;
+        }
+        return true;
+    }
+
+    private static Set<ActivationFormat> formats(CudaTensor... consumers) {
+        Set<ActivationFormat> formats = EnumSet.noneOf(ActivationFormat.class);
+        for (CudaTensor t : consumers) formats.add(t.type().activationFormat());
+        return formats;
+    }
+
+    /**
+     * Enqueues the prompt pass over the {@code n} tokens in {@code st.pTokens} at positions {@code pos0..pos0+n-1}:
+     * the KV cache of every layer is written for them, and with {@code logitsFrom < n} the logits of rows
+     * {@code logitsFrom..n-1} land in {@code st.pLogits} (row i - logitsFrom).
+     */
+    void enqueuePrompt(CudaStream s, CudaState st, int n, int pos0, int logitsFrom) {
+        CudaPrompt p = k.prompt;
+        p.embed(s, w.tokenEmbedding, st.pTokens, st.pX, n);
+        for (int l = 0; l < c.layers(); l++) {
+            CudaWeights.Layer layer = w.layers[l];
+
+            p.rmsNorm(s, st.pX.pointer(), layer.attnNorm(), st.pXb.pointer(), n, c.dim(), c.rmsEps());
+            CudaPrompt.Act[] in = act(s, st, st.pXb, n, c.dim(), layer.wq(), layer.wk(), layer.wv());
+            p.gemm(s, in[0], st.actLd, n, layer.wq(), st.pQ.pointer(), c.qDim(), false);
+            p.gemm(s, in[1], st.actLd, n, layer.wk(), st.pK.pointer(), c.kvDim(), false);
+            p.gemm(s, in[2], st.actLd, n, layer.wv(), st.pV.pointer(), c.kvDim(), false);
+
+            p.rope(s, c, st.pQ, st.pK, st.pV, st.keyCache(l), st.valueCache(l), n, pos0);
+            p.attention(s, c, st.pQ, st.keyCache(l), st.valueCache(l), st.pXb, n, pos0);
+
+            in = act(s, st, st.pXb, n, c.qDim(), layer.wo());
+            p.gemm(s, in[0], st.actLd, n, layer.wo(), st.pX.pointer(), c.dim(), true);
+
+            p.rmsNorm(s, st.pX.pointer(), layer.ffnNorm(), st.pXb.pointer(), n, c.dim(), c.rmsEps());
+            in = act(s, st, st.pXb, n, c.dim(), layer.wGate(), layer.wUp());
+            p.gemm(s, in[0], st.actLd, n, layer.wGate(), st.pHb.pointer(), c.ffnDim(), false);
+            p.gemm(s, in[1], st.actLd, n, layer.wUp(), st.pHb2.pointer(), c.ffnDim(), false);
+            k.swiglu.launch(s, st.pHb, st.pHb2, n * c.ffnDim());
+            in = act(s, st, st.pHb, n, c.ffnDim(), layer.wDown());
+            p.gemm(s, in[0], st.actLd, n, layer.wDown(), st.pX.pointer(), c.dim(), true);
+        }
+        if (logitsFrom < n) {
+            int rows = n - logitsFrom;
+            p.rmsNorm(s, st.pX.pointer((long) logitsFrom * c.dim() * 4), w.outputNorm, st.pXb.pointer(), rows,
+                    c.dim(), c.rmsEps());
+            CudaPrompt.Act[] in = act(s, st, st.pXb, rows, c.dim(), w.output);
+            p.gemm(s, in[0], st.actLd, rows, w.output, st.pLogits.pointer(), c.vocabSize(), false);
+        }
+    }
+
+    /**
+     * The F16 rows each consumer reads: {@code x} rounded for its activation format, one act_rows pass per distinct
+     * format into one of two buffers ({@link #batchedPrompt()} refuses groups of three formats).
+     */
+    private CudaPrompt.Act[] act(CudaStream s, CudaState st, CudaBuffer x, int rows, int width,
+                                 CudaTensor... consumers) {
+        Set<ActivationFormat> formats = formats(consumers);
+        CudaPrompt.Act[] out = new CudaPrompt.Act[consumers.length];
+        ActivationFormat first = null;
+        for (ActivationFormat f : formats) {
+            CudaPrompt.Act b = first == null ? st.pAct0 : st.pAct1;
+            if (first == null) first = f;
+            k.prompt.act(s, x.pointer(), rows, width, b, st.actLd, f);
+            for (int i = 0; i < consumers.length; i++) {
+                if (consumers[i].type().activationFormat() == f) out[i] = b;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.hearth.gguf.cuda;
+
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+import dev.hearth.api.session.ContextOverflowException;
+import dev.hearth.api.session.GenerationRequest;
+import dev.hearth.api.session.GenerationResult;
+import dev.hearth.api.session.LogitsConsumer;
+import dev.hearth.api.session.Session;
+import dev.hearth.api.session.TokenListener;
+import dev.hearth.cuda.api.CudaGraph;
+import dev.hearth.cuda.api.CudaStream;
+import dev.hearth.generation.CancelFlag;
+import dev.hearth.generation.GenerationLoop;
+
+/**
+ * A session of the {@code gguf-cuda} backend: its own device activations, KV cache, stream and graphs over the
+ * model's weights. Each decode step is one graph launch: the graph for a context bucket (a power of two of
+ * attention chunks) is captured the first time the bucket is reached and replayed for every later token in it.
+ */
+final class CudaSession implements Session {
+
+    private final CudaLoadedModel model;
+    private final CudaForward forward;
+    private final CancelFlag cancel = new CancelFlag();
+    private final GenerationLoop loop;
+    private final Map<Integer, CudaGraph> graphs = new HashMap<>();
+    private final float[] logits;
+    private CudaState state;
+    private CudaStream stream;
+    private int position;
+    private int pending;
+    private boolean batched = true;
+
+    CudaSession(CudaLoadedModel model, CudaForward forward) {
+        this.model = model;
+        this.forward = forward;
+        this.logits = new float[forward.config().vocabSize()];
+        model.device().makeCurrent();
+        this.state = new CudaState(model.device(), model.owner(), forward.config(), model.contextLength());
+        try {
+            this.stream = model.device().createStream();
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
+        this.loop = new GenerationLoop(this, model.tokenizer(), model.chatTemplate(), cancel);
+    }
+
+    @Override
+    public int contextLength() {
+        return model.contextLength();
+    }
+
+    @Override
+    public int position() {
+        return position;
+    }
+
+    @Override
+    public void reset() {
+        position = 0;
+    }
+
+    @Override
+    public void evaluate(int[] tokens, int from, int to, LogitsMode mode, LogitsConsumer consumer) {
+        CudaState s = open();
+        Objects.checkFromToIndex(from, to, tokens.length);
+        if (position + (to - from) > contextLength()) {
+            throw new ContextOverflowException(position, to - from, contextLength());
+        }
+        int vocab = forward.config().vocabSize();
+        for (int i = from; i < to; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + vocab);
+            }
+        }
+        model.device().makeCurrent();
+        try {
+            if (batched && forward.batchedPrompt() && to - from > 1) {
+                prompt(s, tokens, from, to, mode, consumer);
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                if (cancel.isCancelled()) throw new CancellationException("cancelled");
+                boolean wantLogits = mode == LogitsMode.ALL || (mode == LogitsMode.LAST && i == to - 1);
+                step(s, tokens[i], wantLogits);
+                if (wantLogits) {
+                    stream.copyToHost(s.logitsHost.pointer(), s.logits, 0, vocab * 4L);
+                    sync();
+                    s.logitsHost.segment().asSlice(0, vocab * 4L).asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .asFloatBuffer().get(logits);
+                    consumer.accept(i - from, logits);
+                }
+            }
+        } finally {
+            sync();
+        }
+    }
+
+    /**
+     * The prompt pass: tokens in batches of {@code s.batch} through {@link CudaForward#enqueuePrompt}, which writes
+     * the KV cache of every position and the logits rows the mode asks for.
+     */
+    private void prompt(CudaState s, int[] tokens, int from, int to, LogitsMode mode, LogitsConsumer consumer) {
+        int vocab = forward.config().vocabSize();
+        sync();
+        for (int start = from; start < to; start += s.batch) {
+            if (cancel.isCancelled()) throw new CancellationException("cancelled");
+            int n = Math.min(s.batch, to - start);
+            s.tokensHost.segment().copyFrom(java.lang.foreign.MemorySegment.ofArray(tokens)
+                    .asSlice(start * 4L, n * 4L));
+            stream.copyToDevice(s.pTokens, 0, s.tokensHost.pointer(), n * 4L);
+            int logitsFrom = switch (mode) {
+                case ALL -> 0;
+                case LAST -> start + n == to ? n - 1 : n;
+                default -> n;
+            };
+            forward.enqueuePrompt(stream, s, n, position, logitsFrom);
+            position += n;
+            for (int r = logitsFrom; r < n; r++) {
+                stream.copyToHost(s.logitsHost.pointer(), s.pLogits, (long) (r - logitsFrom) * vocab * 4, vocab * 4L);
+                sync();
+                s.logitsHost.segment().asSlice(0, vocab * 4L).asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer().get(logits);
+                consumer.accept(start + r - from, logits);
+            }
+            sync();
+        }
+    }
+
+    /** Test hook: false makes {@link #evaluate} run prompts token by token through the decode graph. */
+    void batchedPrompts(boolean on) {
+        batched = on;
+    }
+
+    /**
+     * Greedy decoding on the GPU: runs {@code token} at the current position and returns the most likely next token;
+     * only the token id crosses back to the host.
+     */
+    int nextGreedy(int token) {
+        CudaState s = open();
+        if (position >= contextLength()) throw new ContextOverflowException(position, 1, contextLength());
+        model.device().makeCurrent();
+        step(s, token, true);
+        stream.copyToHost(s.paramsHost.pointer().withByteOffset(8), s.params, 8, 4);
+        sync();
+        return s.paramsHost.segment().get(ValueLayout.JAVA_INT_UNALIGNED, 8);
+    }
+
+    /** Enqueues one step: the token and position into params, then the bucket's graph. */
+    private void step(CudaState s, int token, boolean wantLogits) {
+        if (pending == CudaState.RING - 1) sync(); // slot 0 and the greedy slot must not be overwritten in flight
+        long slot = (long) (1 + pending) * CudaState.SLOT;
+        s.paramsHost.segment().set(ValueLayout.JAVA_INT_UNALIGNED, slot, token);
+        s.paramsHost.segment().set(ValueLayout.JAVA_INT_UNALIGNED, slot + 4, position);
+        stream.copyToDevice(s.params, 0, s.paramsHost.pointer().withByteOffset(slot), 8);
+        graph(s, bucket(position + 1), wantLogits).launch(stream);
+        pending++;
+        position++;
+    }
+
+    private void sync() {
+        stream.synchronize();
+        pending = 0;
+    }
+
+    /** Attention chunks of the bucket holding {@code n} positions: the next power of two, at most maxChunks. */
+    private int bucket(int n) {
+        int chunks = (n + CudaAttention.CHUNK - 1) / CudaAttention.CHUNK;
+        int b = Integer.highestOneBit(chunks);
+        if (b < chunks) b <<= 1;
+        return Math.min(b, state.maxChunks);
+    }
+
+    private CudaGraph graph(CudaState s, int chunks, boolean wantLogits) {
+        int key = chunks * 2 + (wantLogits ? 1 : 0);
+        CudaGraph g = graphs.get(key);
+        if (g == null) {
+            stream.beginCapture();
+            try {
+                forward.enqueue(stream, s, chunks, wantLogits);
+            } finally {
+                g = stream.endCapture();
+            }
+            graphs.put(key, g);
+        }
+        return g;
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, TokenListener listener) {
+        open();
+        return loop.generate(request, listener);
+    }
+
+    @Override
+    public void cancel() {
+        cancel.cancel();
+    }
+
+    @Override
+    public void close() {
+        if (state == null) return;
+        model.device().makeCurrent();
+        graphs.values().forEach(CudaGraph::close);
+        graphs.clear();
+        stream.close();
+        state.close();
+        state = null;
+        model.sessionClosed(this);
+    }
+
+    private CudaState open() {
+        CudaState s = state;
+        if (s == null) throw new IllegalStateException("session is closed");
+        model.checkOpen();
+        return s;
+    }
+}

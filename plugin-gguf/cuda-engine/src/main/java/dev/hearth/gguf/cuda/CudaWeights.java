@@ -1,0 +1,80 @@
+package dev.hearth.gguf.cuda;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.hearth.cuda.api.CudaBuffer;
+import dev.hearth.cuda.api.CudaDevice;
+import dev.hearth.gguf.engine.WeightMatrix;
+import dev.hearth.gguf.llama.LlamaWeights;
+
+/**
+ * The weights of a Llama-family model on the GPU, uploaded once in their GGUF block layout (no dequantization);
+ * norm vectors as F32. Same names and shapes as {@link LlamaWeights}.
+ */
+final class CudaWeights implements AutoCloseable {
+
+    /** One transformer block on the GPU; norms are F32 vectors of dim. */
+    record Layer(CudaBuffer attnNorm, CudaTensor wq, CudaTensor wk, CudaTensor wv, CudaTensor wo,
+                 CudaBuffer ffnNorm, CudaTensor wGate, CudaTensor wUp, CudaTensor wDown) {
+    }
+
+    private final List<CudaBuffer> owned = new ArrayList<>();
+    final CudaTensor tokenEmbedding;
+    final Layer[] layers;
+    final CudaBuffer outputNorm;
+    final CudaTensor output;
+
+    CudaWeights(CudaDevice device, String owner, LlamaWeights w) {
+        try {
+            tokenEmbedding = upload(device, owner, w.tokenEmbedding());
+            layers = new Layer[w.layers().length];
+            for (int i = 0; i < layers.length; i++) {
+                LlamaWeights.Layer l = w.layers()[i];
+                layers[i] = new Layer(vector(device, owner, l.attnNorm()), upload(device, owner, l.wq()),
+                        upload(device, owner, l.wk()), upload(device, owner, l.wv()), upload(device, owner, l.wo()),
+                        vector(device, owner, l.ffnNorm()), upload(device, owner, l.wGate()),
+                        upload(device, owner, l.wUp()), upload(device, owner, l.wDown()));
+            }
+            outputNorm = vector(device, owner, w.outputNorm());
+            output = w.output() == w.tokenEmbedding() ? tokenEmbedding : upload(device, owner, w.output());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Device bytes of the GGUF tensors this model uploads (tied output counted once), before uploading them. */
+    static long bytes(LlamaWeights w) {
+        long sum = w.tokenEmbedding().data().byteSize() + w.outputNorm().length * 4L;
+        if (w.output() != w.tokenEmbedding()) sum += w.output().data().byteSize();
+        for (LlamaWeights.Layer l : w.layers()) {
+            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                sum += m.data().byteSize();
+            }
+            sum += (l.attnNorm().length + l.ffnNorm().length) * 4L;
+        }
+        return sum;
+    }
+
+    private CudaTensor upload(CudaDevice device, String owner, WeightMatrix m) {
+        CudaBuffer b = device.allocate(m.data().byteSize(), owner);
+        owned.add(b);
+        b.upload(m.data(), 0);
+        return new CudaTensor(m.name(), m.type(), b, m.rows(), m.cols());
+    }
+
+    private CudaBuffer vector(CudaDevice device, String owner, float[] v) {
+        CudaBuffer b = device.allocate(v.length * 4L, owner);
+        owned.add(b);
+        b.upload(MemorySegment.ofArray(v), 0);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        owned.forEach(CudaBuffer::close);
+        owned.clear();
+    }
+}

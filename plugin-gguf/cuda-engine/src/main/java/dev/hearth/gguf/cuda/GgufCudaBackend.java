@@ -1,0 +1,154 @@
+package dev.hearth.gguf.cuda;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.hearth.api.backend.Backend;
+import dev.hearth.api.backend.LoadOptions;
+import dev.hearth.api.backend.LoadedModel;
+import dev.hearth.api.backend.Support;
+import dev.hearth.api.chat.ChatTemplate;
+import dev.hearth.api.device.DeviceInfo;
+import dev.hearth.api.model.ModelDescription;
+import dev.hearth.api.tokenizer.Tokenizer;
+import dev.hearth.chat.ChatTemplates;
+import dev.hearth.cuda.api.CudaDevice;
+import dev.hearth.gguf.GgufModelFormat;
+import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.llama.LlamaConfig;
+import dev.hearth.gguf.llama.LlamaLoader;
+import dev.hearth.gguf.llama.LlamaNames;
+import dev.hearth.gguf.llama.LlamaWeights;
+import dev.hearth.gguf.quant.QuantType;
+import dev.hearth.gguf.tokenizer.GgufVocabularies;
+import dev.hearth.tokenizer.Tokenizers;
+
+/**
+ * The {@code gguf-cuda} backend: Llama-family GGUF models on one NVIDIA GPU. Weights are uploaded once in their
+ * block layout; memory is planned before anything is allocated. {@link #close()} closes every model it loaded.
+ */
+public final class GgufCudaBackend implements Backend, AutoCloseable {
+
+    public static final String ID = "gguf-cuda";
+
+    /** {@link LoadOptions#extra()} key naming a chat template that overrides the model's own. */
+    public static final String OPTION_CHAT_TEMPLATE = "chat.template";
+
+    private static final AtomicInteger LOADS = new AtomicInteger();
+
+    private final CudaDevice device;
+    private final Set<CudaLoadedModel> models = ConcurrentHashMap.newKeySet();
+
+    public GgufCudaBackend(CudaDevice device) {
+        this.device = device;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public DeviceInfo device() {
+        return device.info();
+    }
+
+    @Override
+    public Set<String> formats() {
+        return Set.of(GgufModelFormat.ID);
+    }
+
+    @Override
+    public String version() {
+        return "hearth-gguf-cuda (PTX compute_80, " + device.name() + ", CUDA driver " + device.driverVersion() + ")";
+    }
+
+    @Override
+    public Support supports(ModelDescription model) {
+        if (!GgufModelFormat.ID.equals(model.format())) {
+            return Support.no("gguf-cuda runs GGUF files; this model is " + model.format());
+        }
+        if (!LlamaNames.LLAMA_LIKE.contains(model.architecture())) {
+            return Support.no("architecture '" + model.architecture() + "' is not supported; supported: "
+                    + LlamaNames.LLAMA_LIKE);
+        }
+        for (ModelDescription.TensorTypeStat t : model.tensorTypes()) {
+            boolean known = CudaMatVec.TYPES.stream().anyMatch(q -> q.name().equals(t.type()));
+            if (!known) {
+                return Support.no("tensor type " + t.type() + " has no CUDA kernels; supported: "
+                        + CudaMatVec.TYPES.stream().map(Enum::name).sorted().toList());
+            }
+        }
+        return Support.yes();
+    }
+
+    @Override
+    public LoadedModel load(ModelDescription model, LoadOptions options) throws IOException {
+        Support s = supports(model);
+        if (!s.supported()) throw new IOException(model.path().getFileName() + ": " + s.reason());
+        try (GgufFile file = GgufFile.open(model.path())) {
+            LlamaConfig config = LlamaLoader.config(file);
+            if (config.headDim() > CudaAttention.MAX_HEAD_DIM) {
+                throw new IOException(model.path().getFileName() + ": head dimension " + config.headDim()
+                        + " exceeds the CUDA attention kernel's " + CudaAttention.MAX_HEAD_DIM);
+            }
+            if (options.gpuLayers() >= 0 && options.gpuLayers() < config.layers()) {
+                throw new IOException(model.path().getFileName() + ": --gpu-layers " + options.gpuLayers() + " of "
+                        + config.layers() + " asks for partial offload, which gguf-cuda does not do yet; "
+                        + "omit it to run all layers on the GPU or use --backend gguf-cpu");
+            }
+            LlamaWeights weights = LlamaLoader.weights(file, config);
+            int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
+            CudaMemoryPlan plan = CudaMemoryPlan.of(config, CudaWeights.bytes(weights), context, device.freeMemory());
+            if (!plan.fits()) {
+                throw new IOException(model.path().getFileName() + " does not fit on " + device.info().label() + ": "
+                        + plan.describe(context) + "; lower --context or use a smaller quantization");
+            }
+            Tokenizer tokenizer = Tokenizers.create(GgufVocabularies.fromFile(file));
+            Optional<ChatTemplate> template = ChatTemplates.select(model.chatTemplate(), text(tokenizer,
+                    tokenizer.bos()), text(tokenizer, tokenizer.eos()), options.extra().get(OPTION_CHAT_TEMPLATE));
+            String owner = ID + ":" + model.name() + "#" + LOADS.incrementAndGet();
+            CudaKernels kernels = new CudaKernels(device);
+            CudaWeights gpuWeights;
+            try {
+                gpuWeights = new CudaWeights(device, owner, weights);
+            } catch (RuntimeException e) {
+                kernels.close();
+                throw new IOException(model.path().getFileName() + ": upload to " + device.info().label()
+                        + " failed (" + plan.describe(context) + "): " + e.getMessage(), e);
+            }
+            CudaLoadedModel[] self = new CudaLoadedModel[1];
+            CudaLoadedModel m = new CudaLoadedModel(model, device, owner, kernels, gpuWeights,
+                    new CudaForward(config, gpuWeights, kernels), tokenizer, template, context,
+                    plan.weights(), () -> models.remove(self[0]));
+            self[0] = m;
+            models.add(m);
+            return m;
+        }
+    }
+
+    /** Models loaded and not yet closed. */
+    public int openModels() {
+        return models.size();
+    }
+
+    /** Closes every model this backend loaded (the bundle is stopping or its device went away). */
+    @Override
+    public void close() {
+        for (CudaLoadedModel m : new ArrayList<>(models)) m.close();
+    }
+
+    private static String text(Tokenizer t, int id) {
+        return id < 0 ? "" : t.tokenText(id);
+    }
+
+    /** The loaded models, for tests. */
+    List<CudaLoadedModel> loaded() {
+        return List.copyOf(models);
+    }
+}

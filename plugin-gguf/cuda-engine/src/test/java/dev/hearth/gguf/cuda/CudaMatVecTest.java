@@ -1,0 +1,263 @@
+package dev.hearth.gguf.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import dev.hearth.cuda.api.CudaBuffer;
+import dev.hearth.cuda.api.CudaDevice;
+import dev.hearth.cuda.api.CudaStream;
+import dev.hearth.gguf.quant.ActivationFormat;
+import dev.hearth.gguf.quant.GgmlQuantizer;
+import dev.hearth.gguf.quant.Q8Activation;
+import dev.hearth.gguf.quant.QuantType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code matvec.cu} and {@code embed.cu} against the CPU's dequantization, reference in double: every GPU weight type
+ * x sizes (odd row counts, rows not a multiple of the block of 4, float rows not a multiple of 8) x plain and
+ * accumulating. Seeded; the seed is in the test name.
+ */
+@EnabledIfSystemProperty(named = CudaTestDevice.SWITCH, matches = "true")
+class CudaMatVecTest {
+
+    /** float32 accumulation over up to 5632 products: far under this. */
+    private static final double TOLERANCE = 1e-5;
+
+    private static CudaDevice device;
+    private static CudaKernels kernels;
+    private static CudaStream stream;
+
+    @BeforeAll
+    static void setUp() {
+        device = CudaTestDevice.get();
+        kernels = new CudaKernels(device);
+        stream = device.createStream();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (stream != null) stream.close();
+        if (kernels != null) kernels.close();
+    }
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        long seed = 42;
+        for (QuantType t : CudaMatVec.TYPES) {
+            int[][] sizes = {{37, 256}, {128, 768}, {5, 5632}, {2048 + 3, 2048}};
+            for (int[] s : sizes) b.add(Arguments.of(t, s[0], s[1], seed++));
+            if (CudaMatVec.isFloat(t)) b.add(Arguments.of(t, 7, 172, seed++)); // stories260K's ffn: scalar path
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} seed {3}")
+    @MethodSource("cases")
+    void matchesDequantizedReference(QuantType type, int rows, int cols, long seed) {
+        Random rnd = new Random(seed);
+        try (Arena arena = Arena.ofConfined()) {
+            long rowBytes = type.rowBytes(cols);
+            MemorySegment w = arena.allocate(rowBytes * rows, 16);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) row[i] = (float) rnd.nextGaussian() * 0.05f;
+                quantize(type, row, w, r * rowBytes);
+            }
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) x[i] = (float) rnd.nextGaussian();
+            float[] y0 = new float[rows];
+            for (int i = 0; i < rows; i++) y0[i] = (float) rnd.nextGaussian();
+
+            // reference in double from the CPU engine's dequantization
+            double[] ref = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                type.dequantizeRow(w, r * rowBytes, row, 0, cols);
+                double s = 0;
+                for (int i = 0; i < cols; i++) s += (double) row[i] * x[i];
+                ref[r] = s;
+            }
+
+            device.makeCurrent();
+            try (CudaBuffer wb = device.allocate(w.byteSize(), "test");
+                 CudaBuffer xb = device.allocate(cols * 4L, "test");
+                 CudaBuffer yb = device.allocate(rows * 4L, "test")) {
+                wb.upload(w, 0);
+                xb.upload(MemorySegment.ofArray(x), 0);
+                CudaTensor t = new CudaTensor("w", type, wb, rows, cols);
+                yb.fill((byte) 0x7f); // poison: every element must be written
+                kernels.matVec.launchF32(stream, t, xb, yb, false);
+                stream.synchronize();
+                float[] y = new float[rows];
+                yb.download(MemorySegment.ofArray(y), 0);
+                assertClose(ref, y, 0, type + " plain, seed " + seed);
+
+                yb.upload(MemorySegment.ofArray(y0), 0);
+                kernels.matVec.launchF32(stream, t, xb, yb, true);
+                stream.synchronize();
+                yb.download(MemorySegment.ofArray(y), 0);
+                double[] refAcc = new double[rows];
+                for (int r = 0; r < rows; r++) refAcc[r] = ref[r] + y0[r];
+                assertClose(refAcc, y, 0, type + " accumulate, seed " + seed);
+
+                if (type.activationFormat() != ActivationFormat.F32) q8Path(t, w, x, rows, cols, xb, yb, seed);
+
+                // the embedding lookup of row 3 (token id from params[0]) against the CPU dequantization
+                int token = Math.min(3, rows - 1);
+                try (CudaBuffer params = device.allocate(16, "test");
+                     CudaBuffer out = device.allocate(cols * 4L, "test")) {
+                    params.upload(MemorySegment.ofArray(new int[] {token, 0, 0, 0}), 0);
+                    kernels.embed.launch(stream, t, params, out);
+                    stream.synchronize();
+                    float[] got = new float[cols];
+                    out.download(MemorySegment.ofArray(got), 0);
+                    type.dequantizeRow(w, token * rowBytes, row, 0, cols);
+                    double[] want = new double[cols];
+                    for (int i = 0; i < cols; i++) want[i] = row[i];
+                    assertClose(want, got, 0, type + " embed, seed " + seed);
+                }
+            }
+        }
+    }
+
+    /**
+     * The prompt pass's tensor-core product (prompt.cu gemm_*) over 70 activation rows against the double reference:
+     * float weights are rounded to F16 (about 2^-11 relative per weight) against F16-rounded activations; quantized
+     * weights meet the CPU's 8-bit activation quants as exact integers.
+     */
+    @ParameterizedTest(name = "{0} {1}x{2} seed {3}")
+    @MethodSource("cases")
+    void promptProductMatchesReference(QuantType type, int rows, int cols, long seed) {
+        Random rnd = new Random(seed);
+        int tokens = 70;
+        try (Arena arena = Arena.ofConfined()) {
+            long rowBytes = type.rowBytes(cols);
+            MemorySegment w = arena.allocate(rowBytes * rows, 16);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) row[i] = (float) rnd.nextGaussian() * 0.05f;
+                quantize(type, row, w, r * rowBytes);
+            }
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            float[][] deq = new float[rows][cols];
+            for (int r = 0; r < rows; r++) type.dequantizeRow(w, r * rowBytes, deq[r], 0, cols);
+            // the activation as the product sees it: F16-rounded, or the CPU's 8-bit quants times their scales
+            ActivationFormat f = type.activationFormat();
+            double[] xs = new double[x.length];
+            for (int m = 0; m < tokens; m++) {
+                if (f == ActivationFormat.F32) {
+                    for (int i = 0; i < cols; i++) xs[m * cols + i] = Float.float16ToFloat(Float.floatToFloat16(x[m * cols + i]));
+                } else {
+                    int block = f == ActivationFormat.Q8_K ? 256 : 32;
+                    Q8Activation cpu = new Q8Activation(cols);
+                    if (block == 256) Q8Activation.quantizeQ8_K(x, m * cols, cols, cpu);
+                    else Q8Activation.quantizeQ8_0(x, m * cols, cols, cpu);
+                    for (int i = 0; i < cols; i++) xs[m * cols + i] = (double) cpu.scales()[i / block] * cpu.quants()[i];
+                }
+            }
+            double[] ref = new double[tokens * rows];
+            for (int m = 0; m < tokens; m++) {
+                for (int r = 0; r < rows; r++) {
+                    double acc = 0;
+                    for (int i = 0; i < cols; i++) acc += (double) deq[r][i] * xs[m * cols + i];
+                    ref[m * rows + r] = acc;
+                }
+            }
+            int ld = CudaPrompt.ld(cols);
+            device.makeCurrent();
+            try (CudaBuffer wb = device.allocate(w.byteSize(), "test");
+                 CudaBuffer xb = device.allocate(x.length * 4L, "test");
+                 CudaBuffer hb = device.allocate((long) tokens * ld * 2, "test");
+                 CudaBuffer yb = device.allocate((long) tokens * rows * 4, "test");
+                 CudaBuffer db = device.allocate((long) tokens * ld / 32 * 4, "test");
+                 CudaBuffer sb = device.allocate((long) tokens * ld / 16 * 4, "test")) {
+                wb.upload(w, 0);
+                xb.upload(MemorySegment.ofArray(x), 0);
+                hb.fill((byte) 0x7f);
+                CudaPrompt.Act act = new CudaPrompt.Act(hb, db, sb);
+                yb.fill((byte) 0x7f);
+                CudaTensor t = new CudaTensor("w", type, wb, rows, cols);
+                kernels.prompt.act(stream, xb.pointer(), tokens, cols, act, ld, f);
+                kernels.prompt.gemm(stream, act, ld, tokens, t, yb.pointer(), rows, false);
+                stream.synchronize();
+                float[] y = new float[tokens * rows];
+                yb.download(MemorySegment.ofArray(y), 0);
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < y.length; i++) {
+                    assertTrue(Float.isFinite(y[i]), type + ": element " + i + " is " + y[i]);
+                    num += (y[i] - ref[i]) * (y[i] - ref[i]);
+                    den += ref[i] * ref[i];
+                }
+                double err = Math.sqrt(num / den);
+                // float weights: F16 rounding of each weight; quantized: the same integer sums, then float sums of
+                // a few hundred scaled partials (2.7e-5 seen on Q4_0 5x5632, whose five dot products cancel)
+                double tolerance = f == ActivationFormat.F32 ? 2e-3 : 1e-4;
+                assertTrue(err < tolerance, type + " prompt product: relative L2 error " + err);
+            }
+        }
+    }
+
+    /**
+     * Activation quantized on the GPU exactly as the CPU quantizes it (same quants and scales), then the integer
+     * dot products against the double reference over the 8-bit activation.
+     */
+    private static void q8Path(CudaTensor t, MemorySegment w, float[] x, int rows, int cols, CudaBuffer xb,
+                               CudaBuffer yb, long seed) {
+        QuantType type = t.type();
+        boolean k = type.activationFormat() == ActivationFormat.Q8_K;
+        int block = k ? 256 : 32;
+        Q8Activation cpu = new Q8Activation(cols);
+        if (k) Q8Activation.quantizeQ8_K(x, 0, cols, cpu);
+        else Q8Activation.quantizeQ8_0(x, 0, cols, cpu);
+        try (CudaBuffer q = device.allocate(cols, "test"); CudaBuffer d = device.allocate(cols / block * 4L, "test")) {
+            CudaActivation act = k ? new CudaActivation(xb, null, null, q, d) : new CudaActivation(xb, q, d, null, null);
+            kernels.quantize.launch(stream, act, cols, t);
+            kernels.matVec.launch(stream, t, act, yb, false);
+            stream.synchronize();
+            byte[] gq = new byte[cols];
+            float[] gd = new float[cols / block];
+            q.download(MemorySegment.ofArray(gq), 0);
+            d.download(MemorySegment.ofArray(gd), 0);
+            assertArrayEquals(java.util.Arrays.copyOf(cpu.quants(), cols), gq, type + " activation quants, seed " + seed);
+            assertArrayEquals(java.util.Arrays.copyOf(cpu.scales(), cols / block), gd, type + " activation scales");
+            float[] row = new float[cols];
+            double[] ref = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                type.dequantizeRow(w, r * t.rowBytes(), row, 0, cols);
+                double s = 0;
+                for (int i = 0; i < cols; i++) s += (double) row[i] * cpu.scales()[i / block] * cpu.quants()[i];
+                ref[r] = s;
+            }
+            float[] y = new float[rows];
+            yb.download(MemorySegment.ofArray(y), 0);
+            assertClose(ref, y, 0, type + " against 8-bit activations, seed " + seed);
+        }
+    }
+
+    private static void quantize(QuantType type, float[] row, MemorySegment dst, long off) {
+        GgmlQuantizer.quantizeRow(type, row, 0, row.length, dst, off);
+    }
+
+    private static void assertClose(double[] ref, float[] got, int unused, String what) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < ref.length; i++) {
+            assertTrue(Float.isFinite(got[i]), what + ": element " + i + " is " + got[i]);
+            num += (got[i] - ref[i]) * (got[i] - ref[i]);
+            den += ref[i] * ref[i];
+        }
+        double err = Math.sqrt(num / den);
+        assertTrue(err < TOLERANCE, what + ": relative L2 error " + err + " >= " + TOLERANCE);
+    }
+}

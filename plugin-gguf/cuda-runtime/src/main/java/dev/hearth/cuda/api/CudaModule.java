@@ -1,0 +1,16 @@
+package dev.hearth.cuda.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A loaded PTX module. {@link #close()} unloads it and is idempotent. */
+@ProviderType
+public interface CudaModule extends AutoCloseable {
+
+    String name();
+
+    /** The kernel {@code extern "C"} named {@code name}; throws {@link CudaException} naming it when absent. */
+    CudaKernel kernel(String name);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,231 @@
+package dev.hearth.host.server.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+
+import dev.hearth.api.session.ContextOverflowException;
+import dev.hearth.api.session.GenerationResult;
+import dev.hearth.api.session.Session;
+import dev.hearth.api.session.StopReason;
+import dev.hearth.host.server.metrics.Metrics;
+import dev.hearth.host.server.openai.ApiError;
+import dev.hearth.host.server.openai.CompletionRequest;
+import dev.hearth.host.server.openai.Json;
+import dev.hearth.host.server.openai.RequestParser;
+import dev.hearth.host.server.openai.Responses;
+import dev.hearth.host.server.pool.AdmissionQueue;
+import dev.hearth.host.server.pool.ModelPool;
+import dev.hearth.host.server.pool.ModelUnavailable;
+import dev.hearth.host.server.store.ModelStore;
+
+/**
+ * {@code POST /v1/completions} and {@code /v1/chat/completions}: parse and check the body, find the model by name,
+ * take a place in the {@link AdmissionQueue} (429 when full), lease a session of the model from the
+ * {@link ModelPool} (loading it on demand), generate, and answer as one JSON or as server-sent events.
+ *
+ * <p>Streaming: the response headers go out with the first event, so a request that fails before generating (a
+ * prompt longer than the context) still gets a proper 4xx. Each token's text is one event, flushed at once; when a
+ * write fails the client is gone, and the session is cancelled at the next token and given back. Each request
+ * generates on its own session with its own KV cache and writes to its own exchange: nothing is shared between two
+ * generations but the model's read-only weights.
+ */
+final class CompletionHandler {
+    private static final Logger LOG = Logger.getLogger("dev.hearth.host.server");
+
+    private final RequestParser parser;
+    private final ModelStore store;
+    private final AdmissionQueue admission;
+    private final ModelPool pool;
+    private final Metrics metrics;
+    private final String pinnedBackend;
+    private final int maxBody;
+    private final Set<Session> running = ConcurrentHashMap.newKeySet();
+
+    CompletionHandler(RequestParser parser, ModelStore store, AdmissionQueue admission, ModelPool pool,
+                      Metrics metrics, String pinnedBackend, int maxBody) {
+        this.parser = parser;
+        this.store = store;
+        this.admission = admission;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.pinnedBackend = pinnedBackend.isEmpty() ? null : pinnedBackend;
+        this.maxBody = maxBody;
+    }
+
+    /** Handles one request; returns the HTTP status it answered with. */
+    int handle(HttpExchange ex, boolean chat) throws IOException {
+        long start = System.nanoTime();
+        try {
+            CompletionRequest r = parser.parse(chat, Json.parseObject(Exchanges.body(ex, maxBody)));
+            ModelStore.Entry entry = find(r.model());
+            AdmissionQueue.Ticket ticket;
+            try {
+                ticket = admission.enter();
+            } catch (AdmissionQueue.Full full) {
+                metrics.rejected();
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(full.retryAfterSeconds()));
+                throw new ApiError(429, "rate_limit_error", null, full.getMessage());
+            }
+            try (ticket) {
+                long queued = ticket.awaitTurn();
+                metrics.queueWait(queued / 1e9);
+                String backend = r.backend() != null ? r.backend() : pinnedBackend;
+                try (ModelPool.Lease lease = pool.acquire(entry.name(), entry.path(), backend)) {
+                    if (chat && lease.model().chatTemplate().isEmpty()) {
+                        throw ApiError.invalid("messages", "model '" + r.model() + "' has no chat template; use "
+                                + "/v1/completions, or set hearth.serve.chat-template to a built-in template");
+                    }
+                    return generate(ex, r, lease, start, queued);
+                }
+            }
+        } catch (ApiError e) {
+            Exchanges.error(ex, e);
+            return e.status();
+        } catch (ModelUnavailable e) {
+            ApiError a = switch (e.reason()) {
+                case NOT_FOUND -> new ApiError(404, "invalid_request_error", "model", e.getMessage());
+                case NOT_SUPPORTED -> new ApiError(400, "invalid_request_error", "model", e.getMessage());
+                case INSUFFICIENT_MEMORY -> new ApiError(503, "insufficient_memory", "model", e.getMessage());
+                case LOAD_FAILED -> new ApiError(500, "server_error", "model", e.getMessage());
+                case CLOSED -> new ApiError(503, "server_error", null, e.getMessage());
+            };
+            Exchanges.error(ex, a);
+            return a.status();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Exchanges.error(ex, new ApiError(503, "server_error", null, "the server is shutting down"));
+            return 503;
+        } finally {
+            metrics.duration((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private ModelStore.Entry find(String name) throws ApiError, IOException {
+        Optional<ModelStore.Entry> e = store.find(name);
+        if (e.isEmpty()) {
+            throw new ApiError(404, "invalid_request_error", "model", "model '" + name + "' is not in the models "
+                    + "folder (GET /v1/models lists them; 'hearth pull' adds one)");
+        }
+        return e.get();
+    }
+
+    private int generate(HttpExchange ex, CompletionRequest r, ModelPool.Lease lease, long start, long queued)
+            throws IOException, ApiError {
+        Session session = lease.session();
+        String id = (r.chat() ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current()
+                .nextLong());
+        Responses responses = new Responses(id, r.chat(), r.model(), System.currentTimeMillis() / 1000);
+        LazyStream stream = r.stream() ? new LazyStream(ex) : null;
+        GenerationResult result;
+        running.add(session);
+        try {
+            result = session.generate(r.generation(), (tokenId, text) -> {
+                if (stream == null || text.isEmpty()) return;
+                if (!stream.started() && r.chat()) stream.event(Json.write(responses.roleChunk()));
+                if (!stream.event(Json.write(responses.textChunk(text)))) session.cancel(); // the client is gone
+            });
+        } catch (RuntimeException e) {
+            if (stream != null && stream.started()) { // too late for a status code: an error event ends the stream
+                LOG.log(Level.WARNING, "generation failed: " + e.getMessage(), e);
+                stream.event(Json.write(streamError("generation failed: " + e.getMessage())));
+                stream.close();
+                return 500;
+            }
+            if (e instanceof ContextOverflowException) {
+                throw ApiError.invalid(r.chat() ? "messages" : "prompt", "the prompt does not fit the context: "
+                        + e.getMessage());
+            }
+            if (e instanceof IllegalArgumentException) throw ApiError.invalid(null, e.getMessage());
+            throw e;
+        } finally {
+            running.remove(session);
+        }
+        var stats = result.stats();
+        metrics.tokens(stats.promptTokens(), stats.generatedTokens());
+        if (stats.generatedTokens() > 0) metrics.ttft((stats.ttftNanos() + queued) / 1e9);
+        if (stream == null) {
+            Exchanges.json(ex, 200, responses.complete(result.text(), stats.stopReason(), stats, queued,
+                    lease.loadNanos()));
+            return 200;
+        }
+        if (stream.broken() || stats.stopReason() == StopReason.CANCELLED) {
+            metrics.disconnected();
+            LOG.fine(() -> "client went away; generation cancelled after " + stats.generatedTokens() + " tokens");
+            ex.close();
+            return 499; // nginx's "client closed request", for the metrics only
+        }
+        if (!stream.started() && r.chat()) stream.event(Json.write(responses.roleChunk()));
+        stream.event(Json.write(responses.finalChunk(stats.stopReason(), stats, queued, lease.loadNanos())));
+        if (r.includeUsage()) stream.event(Json.write(responses.usageChunk(stats)));
+        stream.done();
+        stream.close();
+        return 200;
+    }
+
+    /** Cancels every running generation (shutdown). */
+    void cancelAll() {
+        running.forEach(Session::cancel);
+    }
+
+    /** An SSE stream whose headers go out with its first event. */
+    private static final class LazyStream {
+        private final HttpExchange ex;
+        private SseWriter writer;
+        private boolean failed;
+
+        LazyStream(HttpExchange ex) {
+            this.ex = ex;
+        }
+
+        boolean started() {
+            return writer != null || failed;
+        }
+
+        boolean event(String data) {
+            if (failed) return false;
+            if (writer == null) {
+                try {
+                    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+                    ex.sendResponseHeaders(200, 0); // chunked
+                    writer = new SseWriter(ex.getResponseBody());
+                } catch (IOException e) {
+                    failed = true;
+                    return false;
+                }
+            }
+            return writer.event(data);
+        }
+
+        boolean done() {
+            return event(SseWriter.DONE);
+        }
+
+        boolean broken() {
+            return failed || (writer != null && writer.broken());
+        }
+
+        void close() {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.flush();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing a stream", e);
+            }
+        }
+    }
+
+    /** The body of an error event sent after the stream has begun. */
+    static JsonObject streamError(String message) {
+        return Json.error("server_error", null, message);
+    }
+}
