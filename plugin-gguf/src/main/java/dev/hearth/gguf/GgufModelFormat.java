@@ -15,7 +15,6 @@ import dev.hearth.api.model.VerificationReport;
 import dev.hearth.api.tokenizer.Tokenizer;
 import dev.hearth.gguf.format.GgmlType;
 import dev.hearth.gguf.format.GgufFile;
-import dev.hearth.gguf.format.GgufProblem;
 import dev.hearth.gguf.format.GgufSummary;
 import dev.hearth.gguf.format.GgufVerifier;
 import dev.hearth.gguf.tokenizer.GgufVocabularies;
@@ -45,12 +44,7 @@ public final class GgufModelFormat implements ModelFormat {
 
     @Override
     public VerificationReport verify(Path path) {
-        List<VerificationReport.Problem> problems = new ArrayList<>();
-        for (GgufProblem p : GgufVerifier.verify(path)) {
-            problems.add(new VerificationReport.Problem(VerificationReport.Severity.valueOf(p.severity().name()),
-                    p.offset(), p.item(), p.message()));
-        }
-        return new VerificationReport(path, ID, problems);
+        return new VerificationReport(path, ID, GgufVerifier.verify(path));
     }
 
     @Override

@@ -34,6 +34,14 @@ public record VerificationReport(Path path, String format, List<Problem> problem
      */
     public record Problem(Severity severity, long offset, String item, String message) {
 
+        public static Problem error(long offset, String item, String message) {
+            return new Problem(Severity.ERROR, offset, item, message);
+        }
+
+        public static Problem warning(long offset, String item, String message) {
+            return new Problem(Severity.WARNING, offset, item, message);
+        }
+
         /** The problem an exception describes: UNSUPPORTED for {@link UnsupportedModelException}, else ERROR. */
         public static Problem of(ModelFileException e) {
             return new Problem(e instanceof UnsupportedModelException ? Severity.UNSUPPORTED : Severity.ERROR,

@@ -126,7 +126,9 @@ class OpenAiTargetTest {
             assertTrue(s.ttftMs() >= FIRST_MS, "ttft " + s.ttftMs());
             assertTrue(s.ttftNanos() <= s.totalNanos());
             assertEquals(11, s.decodeTokens());
-            assertTrue(s.tptMs() >= STEP_MS * 0.9, "tpt " + s.tptMs());
+            // the last token cannot arrive before the server sent it (on a busy machine chunks may bunch, so the
+            // time per token alone could look shorter than the server's pace)
+            assertTrue(s.totalNanos() / 1e6 >= FIRST_MS + 11 * STEP_MS * 0.9, "total " + s.totalNanos() / 1e6);
             assertEquals(11 * 1e9 / s.decodeNanos(), s.genTps(), 1e-6);
             assertEquals("max_tokens", s.stopReason());
         }

@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 import dev.hearth.api.command.CommandContext;
 import dev.hearth.api.command.HearthCommand;
+import dev.hearth.command.Arguments;
 import dev.hearth.gguf.quantize.QuantMix;
 import dev.hearth.gguf.quantize.RowQuantizer;
 import dev.hearth.gguf.writer.Progress;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code hearth convert HF_DIR --out FILE.gguf [--type F16|Q8_0|Q4_K_M|...] [--threads N]}. */
 public final class ConvertCommand implements HearthCommand {
 
-    @Command(name = "convert", description = "Convert a Llama-family Hugging Face folder to GGUF.")
+    @Command(name = "convert", mixinStandardHelpOptions = true, description = "Convert a Llama-family Hugging Face folder to GGUF.")
     static final class Options {
         @Parameters(index = "0", paramLabel = "HF_DIR", description = "folder with config.json, model.safetensors (or shards + index), tokenizer.model or tokenizer.json")
         String folder;
@@ -29,8 +30,6 @@ public final class ConvertCommand implements HearthCommand {
         String type;
         @Option(names = "--threads", description = "threads (default: all cores)")
         int threads;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-        boolean help;
     }
 
     @Override
@@ -42,17 +41,8 @@ public final class ConvertCommand implements HearthCommand {
     @Override
     public int execute(CommandContext ctx, List<String> args) throws Exception {
         Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            ctx.err().println("convert: " + e.getMessage() + " (see hearth convert --help)");
-            return USAGE;
-        }
-        if (o.help) {
-            cl.usage(ctx.out());
-            return OK;
-        }
+        OptionalInt early = Arguments.parse(o, args, ctx);
+        if (early.isPresent()) return early.getAsInt();
         QuantMix mix = QuantMix.parse(o.type).orElse(null);
         if (mix == null || o.threads < 0) {
             ctx.err().println("convert: " + (mix == null ? "unknown --type '" + o.type + "'; known: " + QuantMix.names()

@@ -10,18 +10,13 @@ import java.nio.file.Path;
 public class GgufException extends ModelFileException {
     private static final long serialVersionUID = 1L;
 
-    private final String problem;
 
     public GgufException(Path file, long offset, String item, String problem) {
         super(file, offset, item, problem);
-        this.problem = problem;
     }
 
     public GgufException(Path file, long offset, String item, String problem, Throwable cause) {
         super(file, offset, item, problem, cause);
-        this.problem = problem;
     }
 
-    /** The problem alone, without file, offset and item. */
-    public String problem() { return problem; }
 }

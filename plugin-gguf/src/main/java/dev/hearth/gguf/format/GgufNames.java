@@ -29,6 +29,8 @@ public final class GgufNames {
     public static final String RMS_EPSILON = "%s.attention.layer_norm_rms_epsilon";
     public static final String ROPE_FREQ_BASE = "%s.rope.freq_base";
     public static final String ROPE_DIMENSION_COUNT = "%s.rope.dimension_count";
+    public static final String ROPE_SCALING_TYPE = "%s.rope.scaling.type";
+    public static final String ROPE_SCALING_FACTOR = "%s.rope.scaling.factor";
     public static final String EXPERT_COUNT = "%s.expert_count";
     public static final String VOCAB_SIZE = "%s.vocab_size";
 

@@ -10,13 +10,9 @@ import java.nio.file.Path;
 public class GgufUnsupportedException extends UnsupportedModelException {
     private static final long serialVersionUID = 1L;
 
-    private final String problem;
 
     public GgufUnsupportedException(Path file, long offset, String item, String problem) {
         super(file, offset, item, problem);
-        this.problem = problem;
     }
 
-    /** The problem alone, without file, offset and item. */
-    public String problem() { return problem; }
 }

@@ -1,5 +1,7 @@
 package dev.hearth.gguf.format;
 
+import dev.hearth.api.model.VerificationReport.Problem;
+import dev.hearth.api.model.VerificationReport.Severity;
 import static dev.hearth.gguf.format.GgufNames.key;
 import static dev.hearth.gguf.format.GgufNames.layer;
 
@@ -33,7 +35,7 @@ public final class GgufVerifier {
 
     private final GgufFile file;
     private final GgufMetadata md;
-    private final List<GgufProblem> problems = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
 
     private GgufVerifier(GgufFile file) {
         this.file = file;
@@ -41,20 +43,20 @@ public final class GgufVerifier {
     }
 
     /** Opens, checks and closes the file at {@code path}; an empty list means no problem was found. */
-    public static List<GgufProblem> verify(Path path) {
-        List<GgufProblem> problems = new ArrayList<>();
-        try (GgufFile f = GgufFile.open(path, p -> problems.add(GgufProblem.of(p)))) {
+    public static List<Problem> verify(Path path) {
+        List<Problem> problems = new ArrayList<>();
+        try (GgufFile f = GgufFile.open(path, p -> problems.add(Problem.of(p)))) {
             problems.addAll(verify(f));
         } catch (ModelFileException e) {
-            problems.add(GgufProblem.of(e));   // structural: the rest of the file cannot be read
+            problems.add(Problem.of(e));   // structural: the rest of the file cannot be read
         } catch (IOException e) {
-            problems.add(GgufProblem.error(NO_OFFSET, "file", "cannot be read: " + e));
+            problems.add(Problem.error(NO_OFFSET, "file", "cannot be read: " + e));
         }
         return capped(problems);
     }
 
     /** The checks beyond the structure, on a file already opened (and so structurally sound). */
-    public static List<GgufProblem> verify(GgufFile file) {
+    public static List<Problem> verify(GgufFile file) {
         GgufVerifier v = new GgufVerifier(file);
         v.checkTensorTypes();
         v.checkTokenizer();
@@ -63,12 +65,12 @@ public final class GgufVerifier {
     }
 
     /** At most {@link #MAX_PROBLEMS}, then one line saying how many more there were. */
-    static List<GgufProblem> capped(List<GgufProblem> problems) {
+    static List<Problem> capped(List<Problem> problems) {
         if (problems.size() <= MAX_PROBLEMS) {
             return List.copyOf(problems);
         }
-        List<GgufProblem> out = new ArrayList<>(problems.subList(0, MAX_PROBLEMS));
-        out.add(GgufProblem.warning(NO_OFFSET, "verifier", (problems.size() - MAX_PROBLEMS) + " more problems not shown"));
+        List<Problem> out = new ArrayList<>(problems.subList(0, MAX_PROBLEMS));
+        out.add(Problem.warning(NO_OFFSET, "verifier", (problems.size() - MAX_PROBLEMS) + " more problems not shown"));
         return List.copyOf(out);
     }
 
@@ -81,7 +83,7 @@ public final class GgufVerifier {
                 unsupported.computeIfAbsent(t.type(), k -> new ArrayList<>()).add(t);
             }
         }
-        unsupported.forEach((type, list) -> problems.add(new GgufProblem(GgufProblem.Severity.UNSUPPORTED,
+        unsupported.forEach((type, list) -> problems.add(new Problem(Severity.UNSUPPORTED,
                 list.getFirst().infoOffset(), list.getFirst().item(), list.size() + " tensor(s) of type " + type
                 + " (first shown); supported types: " + GgmlType.supportedNames())));
     }
@@ -92,7 +94,7 @@ public final class GgufVerifier {
         List<String> tokens = attempt(() -> md.optionalStringArray(GgufNames.TOKENS).orElse(null));
         if (tokens == null) {
             if (!md.contains(GgufNames.TOKENS)) {
-                problems.add(GgufProblem.error(NO_OFFSET, item(GgufNames.TOKENS),
+                problems.add(Problem.error(NO_OFFSET, item(GgufNames.TOKENS),
                         "required key is missing: the file has no vocabulary"));
             }
             return;
@@ -110,7 +112,7 @@ public final class GgufVerifier {
         for (GgufNames.SpecialTokenKey special : GgufNames.SPECIAL_TOKEN_IDS) {
             Long id = attempt(() -> md.optionalLong(special.key()).stream().boxed().findFirst().orElse(null));
             if (id != null && !isUnset(id, md.typeOf(special.key()).orElseThrow()) && (id < 0 || id >= tokens.size())) {
-                problems.add(GgufProblem.error(md.offsetOf(special.key()), item(special.key()),
+                problems.add(Problem.error(md.offsetOf(special.key()), item(special.key()),
                         special.role() + " token id " + id + " is outside the vocabulary of " + tokens.size()));
             }
         }
@@ -122,7 +124,7 @@ public final class GgufVerifier {
     }
 
     private void sizeMismatch(String key, int found, int expected) {
-        problems.add(GgufProblem.error(md.offsetOf(key), item(key),
+        problems.add(Problem.error(md.offsetOf(key), item(key),
                 "has " + found + " entries, but " + GgufNames.TOKENS + " has " + expected));
     }
 
@@ -134,7 +136,7 @@ public final class GgufVerifier {
             return;
         }
         if (!LLAMA_LIKE.contains(arch)) {
-            problems.add(GgufProblem.warning(md.offsetOf(GgufNames.ARCHITECTURE), item(GgufNames.ARCHITECTURE),
+            problems.add(Problem.warning(md.offsetOf(GgufNames.ARCHITECTURE), item(GgufNames.ARCHITECTURE),
                     "architecture '" + arch + "' is checked for structure only (fully checked: "
                             + String.join(", ", LLAMA_LIKE.stream().sorted().toList()) + ")"));
             return;
@@ -190,7 +192,7 @@ public final class GgufVerifier {
     private void checkLlamaTensors(long nEmbd, long nLayer, long nFf, long qDim, long kDim, long vDim, long oDim) {
         long nVocab = vocabSize();
         if (nLayer > file.tensors().size()) {   // each layer has several tensors: do not list millions missing
-            problems.add(GgufProblem.error(md.offsetOf(key(GgufNames.BLOCK_COUNT, arch())), item(key(
+            problems.add(Problem.error(md.offsetOf(key(GgufNames.BLOCK_COUNT, arch())), item(key(
                     GgufNames.BLOCK_COUNT, arch())), "block count " + nLayer + " exceeds the number of tensors ("
                     + file.tensors().size() + ")"));
             return;
@@ -215,7 +217,7 @@ public final class GgufVerifier {
         for (GgufTensorInfo t : file.tensors()) {
             Matcher m = LAYER_TENSOR.matcher(t.name());
             if (m.matches() && (m.group(1).length() > 9 || Long.parseLong(m.group(1)) >= nLayer)) {
-                problems.add(GgufProblem.warning(t.infoOffset(), t.item(),
+                problems.add(Problem.warning(t.infoOffset(), t.item(),
                         "layer " + m.group(1) + " is beyond block_count " + nLayer));
             }
         }
@@ -252,7 +254,7 @@ public final class GgufVerifier {
         expected.append(']');
         if (t.isEmpty()) {
             if (required) {
-                problems.add(GgufProblem.error(NO_OFFSET, GgufTensorInfo.item(name),
+                problems.add(Problem.error(NO_OFFSET, GgufTensorInfo.item(name),
                         "required tensor is missing (expected shape " + expected + ")"));
             }
             return;
@@ -263,7 +265,7 @@ public final class GgufVerifier {
             matches = dims[i] < 0 || shape.dim(i) == dims[i];
         }
         if (!matches) {
-            problems.add(GgufProblem.error(t.get().infoOffset(), t.get().item(),
+            problems.add(Problem.error(t.get().infoOffset(), t.get().item(),
                     "shape " + shape + " differs from the expected " + expected));
         }
     }
@@ -280,7 +282,7 @@ public final class GgufVerifier {
         try {
             return lookup.get();
         } catch (GgufException e) {
-            problems.add(GgufProblem.of(e));
+            problems.add(Problem.of(e));
             return null;
         }
     }
@@ -300,7 +302,7 @@ public final class GgufVerifier {
     }
 
     private void keyProblem(String key, String message) {
-        problems.add(GgufProblem.error(md.offsetOf(key), item(key), message));
+        problems.add(Problem.error(md.offsetOf(key), item(key), message));
     }
 
     private static String item(String key) {

@@ -1,6 +1,7 @@
 package dev.hearth.gguf.llama;
 
-import static dev.hearth.gguf.llama.LlamaNames.*;
+import static dev.hearth.gguf.format.GgufNames.*;
+import static dev.hearth.gguf.llama.LlamaNames.LLAMA_LIKE;
 
 import dev.hearth.api.model.ModelFileException;
 import dev.hearth.gguf.engine.WeightMatrix;
@@ -24,26 +25,26 @@ public final class LlamaLoader {
             throw new GgufUnsupportedException(file.path(), md.offsetOf(ARCHITECTURE), ARCHITECTURE,
                     "architecture '" + arch + "' is not supported; supported: " + LLAMA_LIKE);
         }
-        int dim = md.getInt(arch + EMBEDDING_LENGTH);
-        int heads = md.getInt(arch + HEAD_COUNT);
-        int headDim = md.optionalInt(arch + KEY_LENGTH).orElse(heads > 0 ? dim / heads : 0);
+        int dim = md.getInt(key(EMBEDDING_LENGTH, arch));
+        int heads = md.getInt(key(HEAD_COUNT, arch));
+        int headDim = md.optionalInt(key(KEY_LENGTH, arch)).orElse(heads > 0 ? dim / heads : 0);
         float scale = 1f;
-        if (md.optionalString(arch + ROPE_SCALING_TYPE).map("linear"::equals).orElse(false)) {
-            scale = 1f / md.optionalFloat(arch + ROPE_SCALING_FACTOR).orElse(1f);
+        if (md.optionalString(key(ROPE_SCALING_TYPE, arch)).map("linear"::equals).orElse(false)) {
+            scale = 1f / md.optionalFloat(key(ROPE_SCALING_FACTOR, arch)).orElse(1f);
         }
         GgufTensorInfo embd = file.requireTensor(TOKEN_EMBD);
         try {
             return new LlamaConfig(arch, dim,
-                    md.getInt(arch + FEED_FORWARD_LENGTH),
-                    md.getInt(arch + BLOCK_COUNT),
+                    md.getInt(key(FEED_FORWARD_LENGTH, arch)),
+                    md.getInt(key(BLOCK_COUNT, arch)),
                     heads,
-                    md.optionalInt(arch + HEAD_COUNT_KV).orElse(heads),
+                    md.optionalInt(key(HEAD_COUNT_KV, arch)).orElse(heads),
                     headDim,
-                    md.optionalInt(arch + ROPE_DIMENSION_COUNT).orElse(headDim),
+                    md.optionalInt(key(ROPE_DIMENSION_COUNT, arch)).orElse(headDim),
                     Math.toIntExact(embd.shape().dim(1)),
-                    md.getInt(arch + CONTEXT_LENGTH),
-                    md.getFloat(arch + RMS_EPSILON),
-                    md.optionalFloat(arch + ROPE_FREQ_BASE).orElse(10000f),
+                    md.getInt(key(CONTEXT_LENGTH, arch)),
+                    md.getFloat(key(RMS_EPSILON, arch)),
+                    md.optionalFloat(key(ROPE_FREQ_BASE, arch)).orElse(10000f),
                     scale);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new GgufException(file.path(), -1, arch, e.getMessage());

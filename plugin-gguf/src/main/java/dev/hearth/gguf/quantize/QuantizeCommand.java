@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 import dev.hearth.api.command.CommandContext;
 import dev.hearth.api.command.HearthCommand;
+import dev.hearth.command.Arguments;
 import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.format.GgufFileType;
 import dev.hearth.gguf.writer.Progress;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code hearth quantize IN.gguf OUT.gguf TYPE [--threads N]}. */
 public final class QuantizeCommand implements HearthCommand {
 
-    @Command(name = "quantize", description = "Quantize a GGUF model (like llama.cpp's llama-quantize).")
+    @Command(name = "quantize", mixinStandardHelpOptions = true, description = "Quantize a GGUF model (like llama.cpp's llama-quantize).")
     static final class Options {
         @Parameters(index = "0", paramLabel = "IN.gguf", description = "model to quantize (F32, F16, BF16 or quantized)")
         String in;
@@ -29,8 +30,6 @@ public final class QuantizeCommand implements HearthCommand {
         String type;
         @Option(names = "--threads", description = "threads (default: all cores)")
         int threads;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-        boolean help;
     }
 
     @Override
@@ -42,17 +41,8 @@ public final class QuantizeCommand implements HearthCommand {
     @Override
     public int execute(CommandContext ctx, List<String> args) throws Exception {
         Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            ctx.err().println("quantize: " + e.getMessage() + " (see hearth quantize --help)");
-            return USAGE;
-        }
-        if (o.help) {
-            cl.usage(ctx.out());
-            return OK;
-        }
+        OptionalInt early = Arguments.parse(o, args, ctx);
+        if (early.isPresent()) return early.getAsInt();
         QuantMix mix = QuantMix.parse(o.type).orElse(null);
         if (mix == null) {
             ctx.err().println("quantize: unknown type '" + o.type + "'; known: " + QuantMix.names());

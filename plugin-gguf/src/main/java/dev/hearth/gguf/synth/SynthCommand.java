@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Locale;
 import java.util.Optional;
 
 import dev.hearth.api.command.CommandContext;
 import dev.hearth.api.command.HearthCommand;
+import dev.hearth.command.Arguments;
 import dev.hearth.gguf.format.GgmlType;
 import dev.hearth.gguf.quantize.QuantMix;
 import dev.hearth.gguf.quantize.RowQuantizer;
 import dev.hearth.gguf.writer.Progress;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 public final class SynthCommand implements HearthCommand {
 
-    @Command(name = "synth", description = "Write a model of a real geometry with seeded random weights.")
+    @Command(name = "synth", mixinStandardHelpOptions = true, description = "Write a model of a real geometry with seeded random weights.")
     static final class Options {
         @Option(names = "--preset", defaultValue = "mini", description = "tinyllama-1.1b, llama-3.2-1b, llama-2-7b, mistral-7b, mini (default mini)")
         String preset;
@@ -42,8 +43,6 @@ public final class SynthCommand implements HearthCommand {
         int ctx;
         @Option(names = "--threads", description = "threads (default: all cores)")
         int threads;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-        boolean help;
     }
 
     @Override
@@ -55,17 +54,8 @@ public final class SynthCommand implements HearthCommand {
     @Override
     public int execute(CommandContext ctx, List<String> args) throws Exception {
         Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            ctx.err().println("synth: " + e.getMessage() + " (see hearth synth --help)");
-            return USAGE;
-        }
-        if (o.help) {
-            cl.usage(ctx.out());
-            return OK;
-        }
+        OptionalInt early = Arguments.parse(o, args, ctx);
+        if (early.isPresent()) return early.getAsInt();
         Optional<SynthPreset> preset = SynthPreset.byName(o.preset);
         if (preset.isEmpty()) {
             ctx.err().println("synth: unknown preset '" + o.preset + "'; known: " + SynthPreset.names());

@@ -1,5 +1,7 @@
 package dev.hearth.gguf.format;
 
+import dev.hearth.api.model.VerificationReport.Problem;
+import dev.hearth.api.model.VerificationReport.Severity;
 import static dev.hearth.gguf.format.GgufTestWriter.putU32;
 import static dev.hearth.gguf.format.GgufTestWriter.putU64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -141,9 +143,9 @@ class GgufCorruptTest {
         assertTrue(e.getMessage().contains(c.item + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(c.problem), () -> "'" + c.problem + "' not in: " + e.getMessage());
 
-        List<GgufProblem> problems = GgufVerifier.verify(file);
+        List<Problem> problems = GgufVerifier.verify(file);
         assertTrue(problems.stream().anyMatch(p -> p.item().equals(c.item) && p.message().contains(c.problem)
-                        && p.severity() != GgufProblem.Severity.WARNING),
+                        && p.severity() != Severity.WARNING),
                 () -> "the verifier does not report it: " + problems);
     }
 
@@ -154,8 +156,8 @@ class GgufCorruptTest {
         put64(b, w.mark("tensor:t.b:offset"), offset(b, w, "t.b") + 4);    // misaligned
         put32(b, w.mark("tensor:t.a:type"), 17);                            // IQ2_XS: block 256, ne[0] = 8
         put8(b, w.mark("kv:test.key_b") + 8 + "test.key_".length(), 'a');  // duplicate key
-        List<GgufProblem> problems = GgufVerifier.verify(GgufFixtures.write(dir, "many.gguf", b));
-        List<String> items = problems.stream().map(GgufProblem::item).toList();
+        List<Problem> problems = GgufVerifier.verify(GgufFixtures.write(dir, "many.gguf", b));
+        List<String> items = problems.stream().map(Problem::item).toList();
         assertTrue(items.containsAll(List.of("key 'test.key_a'", "tensor 't.a'", "tensor 't.b'")), problems::toString);
     }
 

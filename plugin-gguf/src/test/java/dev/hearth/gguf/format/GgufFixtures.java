@@ -74,11 +74,6 @@ final class GgufFixtures {
 
     /** The shared test data folder from {@code -Dhearth.shared}, if it exists. */
     static Optional<Path> shared() {
-        String p = System.getProperty("hearth.shared");
-        if (p == null || p.isBlank()) {
-            return Optional.empty();
-        }
-        Path path = Path.of(p);
-        return Files.isDirectory(path.resolve("models")) ? Optional.of(path) : Optional.empty();
+        return dev.hearth.gguf.testing.SharedData.find();
     }
 }

@@ -1,5 +1,7 @@
 package dev.hearth.gguf.format;
 
+import dev.hearth.api.model.VerificationReport.Problem;
+import dev.hearth.api.model.VerificationReport.Severity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +57,9 @@ class GgufSharedFilesTest {
             }
             System.out.println(s.toText());
         }
-        List<GgufProblem> problems = GgufVerifier.verify(file);
+        List<Problem> problems = GgufVerifier.verify(file);
         problems.forEach(p -> System.out.println("  " + p));
-        assertTrue(problems.stream().noneMatch(p -> p.severity() == GgufProblem.Severity.ERROR), problems::toString);
+        assertTrue(problems.stream().noneMatch(p -> p.severity() == Severity.ERROR), problems::toString);
     }
 
     @Test

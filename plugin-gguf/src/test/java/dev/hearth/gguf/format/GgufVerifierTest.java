@@ -1,5 +1,7 @@
 package dev.hearth.gguf.format;
 
+import dev.hearth.api.model.VerificationReport.Problem;
+import dev.hearth.api.model.VerificationReport.Severity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,11 +15,11 @@ class GgufVerifierTest {
     @TempDir
     Path dir;
 
-    private List<GgufProblem> verify(GgufTestWriter w) {
+    private List<Problem> verify(GgufTestWriter w) {
         return GgufVerifier.verify(GgufFixtures.write(dir, "v.gguf", w.build()));
     }
 
-    private static void assertHas(List<GgufProblem> problems, GgufProblem.Severity severity, String item,
+    private static void assertHas(List<Problem> problems, Severity severity, String item,
                                   String text) {
         assertTrue(problems.stream().anyMatch(p -> p.severity() == severity && p.item().equals(item)
                 && p.message().contains(text)), () -> "no " + severity + " " + item + " '" + text + "' in " + problems);
@@ -31,8 +33,8 @@ class GgufVerifierTest {
     @Test
     void duplicateKeyIsReportedAndTheRestStillChecked() {
         GgufTestWriter w = GgufFixtures.tinyLlama().string("llama.block_count", "two");
-        List<GgufProblem> problems = verify(w);
-        assertHas(problems, GgufProblem.Severity.ERROR, "key 'llama.block_count'", "duplicate key");
+        List<Problem> problems = verify(w);
+        assertHas(problems, Severity.ERROR, "key 'llama.block_count'", "duplicate key");
         assertEquals(1, problems.size(), problems::toString);
     }
 
@@ -53,13 +55,13 @@ class GgufVerifierTest {
                 .tensor(GgufNames.TOKEN_EMBD, GgmlType.F32, 32, 3)
                 .tensor("blk.0.attn_q.weight", GgmlType.IQ4_NL, 32, 32)
                 .tensor("blk.1.attn_q.weight", GgmlType.F32, 32);
-        List<GgufProblem> problems = verify(w);
-        assertHas(problems, GgufProblem.Severity.ERROR, "key 'llama.attention.layer_norm_rms_epsilon'", "missing");
-        assertHas(problems, GgufProblem.Severity.ERROR, "key 'llama.feed_forward_length'",
+        List<Problem> problems = verify(w);
+        assertHas(problems, Severity.ERROR, "key 'llama.attention.layer_norm_rms_epsilon'", "missing");
+        assertHas(problems, Severity.ERROR, "key 'llama.feed_forward_length'",
                 "expected an integer, found STRING");
-        assertHas(problems, GgufProblem.Severity.ERROR, "key 'tokenizer.ggml.scores'", "has 1 entries");
-        assertHas(problems, GgufProblem.Severity.ERROR, "key 'tokenizer.ggml.eos_token_id'", "outside the vocabulary");
-        assertHas(problems, GgufProblem.Severity.UNSUPPORTED, "tensor 'blk.0.attn_q.weight'", "IQ4_NL");
+        assertHas(problems, Severity.ERROR, "key 'tokenizer.ggml.scores'", "has 1 entries");
+        assertHas(problems, Severity.ERROR, "key 'tokenizer.ggml.eos_token_id'", "outside the vocabulary");
+        assertHas(problems, Severity.UNSUPPORTED, "tensor 'blk.0.attn_q.weight'", "IQ4_NL");
     }
 
     @Test
@@ -72,11 +74,11 @@ class GgufVerifierTest {
         // blk.1.ffn_down.weight: [64, 32] -> dims patched to [32, 64]
         GgufTestWriter.putU64(b, w.mark("tensor:blk.1.ffn_down.weight:ne"), 32);
         GgufTestWriter.putU64(b, w.mark("tensor:blk.1.ffn_down.weight:ne") + 8, 64);
-        List<GgufProblem> problems = GgufVerifier.verify(GgufFixtures.write(dir, "s.gguf", b));
-        assertHas(problems, GgufProblem.Severity.ERROR, "tensor 'blk.0.attn_k.weight'", "missing (expected shape [32, 16])");
-        assertHas(problems, GgufProblem.Severity.ERROR, "tensor 'blk.1.ffn_down.weight'",
+        List<Problem> problems = GgufVerifier.verify(GgufFixtures.write(dir, "s.gguf", b));
+        assertHas(problems, Severity.ERROR, "tensor 'blk.0.attn_k.weight'", "missing (expected shape [32, 16])");
+        assertHas(problems, Severity.ERROR, "tensor 'blk.1.ffn_down.weight'",
                 "shape [32, 64] differs from the expected [64, 32]");
-        assertHas(problems, GgufProblem.Severity.WARNING, "tensor 'blk.7.extra.weight'", "beyond block_count 2");
+        assertHas(problems, Severity.WARNING, "tensor 'blk.7.extra.weight'", "beyond block_count 2");
     }
 
     @Test

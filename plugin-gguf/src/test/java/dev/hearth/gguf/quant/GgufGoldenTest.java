@@ -28,9 +28,7 @@ class GgufGoldenTest {
         "output.weight, Q6_K, 0.025",
     })
     void quantizedTensorMatchesF16(String name, QuantType expectedType, double maxRelativeL2) throws Exception {
-        String shared = System.getProperty("hearth.shared");
-        Assumptions.assumeTrue(shared != null, "system property hearth.shared not set");
-        Path dir = Path.of(shared, "models", "llama-mini");
+        Path dir = dev.hearth.gguf.testing.SharedData.root().resolve("models").resolve("llama-mini");
         Path quantized = dir.resolve("llama-mini-Q4_K_M.gguf");
         Path f16 = dir.resolve("llama-mini-F16.gguf");
         Assumptions.assumeTrue(Files.isReadable(quantized) && Files.isReadable(f16), "llama-mini GGUFs absent in " + dir);

@@ -40,12 +40,8 @@ class GoldenTokenizerTest {
 
     /** The vocab folder, or null when the shared data is absent. */
     private static Path vocabDir() {
-        String shared = System.getProperty("hearth.shared");
-        if (shared == null) {
-            return null;
-        }
-        Path dir = Path.of(shared, "vocab");
-        return Files.isDirectory(dir) ? dir : null;
+        return dev.hearth.gguf.testing.SharedData.find().map(p -> p.resolve("vocab")).filter(Files::isDirectory)
+                .orElse(null);
     }
 
     static Stream<Arguments> cases() throws IOException {

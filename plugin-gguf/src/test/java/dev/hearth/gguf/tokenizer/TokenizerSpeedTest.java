@@ -22,8 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TokenizerSpeedTest {
 
     private static Path shared() {
-        String p = System.getProperty("hearth.shared");
-        return p == null ? null : Path.of(p);
+        return dev.hearth.gguf.testing.SharedData.find().orElse(null);
     }
 
     @ParameterizedTest
