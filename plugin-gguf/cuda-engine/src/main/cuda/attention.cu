@@ -100,3 +100,79 @@ extern "C" __global__ void attn_combine(const float* __restrict__ partial, float
         out[h * head_dim + d] = acc;
     }
 }
+
+// ---- the four steps in one launch, one block per query head, for short sequences ----
+// Same sums as the split kernels: each score by one warp with the same lane order, the softmax with the same 256
+// threads, each chunk's value sum in position order from 0 and the chunks added in order. The values of a tile of
+// VT positions are staged in shared memory by the whole block first.
+#define VT 64
+
+extern "C" __global__ void __launch_bounds__(256)
+attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, const __half* __restrict__ vcache,
+            float* scores, float* __restrict__ out, const int* __restrict__ params, int heads, int kv_heads,
+            int head_dim, int max_chunks, float scale) {
+    __shared__ float qs[MAX_HEAD_DIM];
+    __shared__ __half vt[VT * MAX_HEAD_DIM];
+    __shared__ float pt[VT];
+    __shared__ float fred[8];
+    __shared__ double dred[8];
+    int h = blockIdx.x;
+    int n = params[1] + 1;
+    int kvh = h / (heads / kv_heads);
+    int kv_stride = kv_heads * head_dim;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
+    __syncthreads();
+    float* s = scores + (long long) h * max_chunks * CHUNK;
+    for (int t = warp; t < n; t += 8) {
+        const __half* kr = kcache + (long long) t * kv_stride + kvh * head_dim;
+        float sc = 0.f;
+        for (int d = lane; d < head_dim; d += 32) sc += qs[d] * __half2float(kr[d]);
+        sc = warp_sum(sc);
+        if (lane == 0) s[t] = sc * scale;
+    }
+    __syncthreads();
+    // softmax, as attn_softmax
+    float m = -INFINITY;
+    for (int t = threadIdx.x; t < n; t += blockDim.x) m = fmaxf(m, s[t]);
+    m = warp_max(m);
+    if (lane == 0) fred[warp] = m;
+    __syncthreads();
+    m = fred[0];
+    for (int w = 1; w < 8; w++) m = fmaxf(m, fred[w]);
+    double sum = 0;
+    for (int t = threadIdx.x; t < n; t += blockDim.x) {
+        float e = (float) exp((double) (s[t] - m));
+        s[t] = e;
+        sum += e;
+    }
+    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    if (lane == 0) dred[warp] = sum;
+    __syncthreads();
+    sum = 0;
+    for (int w = 0; w < 8; w++) sum += dred[w];
+    float inv = (float) (1.0 / sum);
+    for (int t = threadIdx.x; t < n; t += blockDim.x) s[t] = round_f16(s[t] * inv);
+    // values, chunk by chunk
+    float total = 0.f;
+    const __half* vbase = vcache + kvh * head_dim;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+        int c1 = min(n, c0 + CHUNK);
+        float acc = 0.f;
+        for (int t0 = c0; t0 < c1; t0 += VT) {
+            int cnt = min(VT, c1 - t0);
+            __syncthreads(); // the previous tile is consumed; the softmax's writes of s are visible
+            for (int e = threadIdx.x; e < cnt * head_dim; e += blockDim.x) {
+                int i = e / head_dim, d = e - i * head_dim;
+                vt[i * head_dim + d] = vbase[(long long) (t0 + i) * kv_stride + d];
+            }
+            for (int i = threadIdx.x; i < cnt; i += blockDim.x) pt[i] = s[t0 + i];
+            __syncthreads();
+            if (threadIdx.x < head_dim) {
+                for (int i = 0; i < cnt; i++) acc = fmaf(pt[i], __half2float(vt[i * head_dim + threadIdx.x]), acc);
+            }
+        }
+        total += acc;
+    }
+    if (threadIdx.x < head_dim) out[h * head_dim + threadIdx.x] = total;
+}

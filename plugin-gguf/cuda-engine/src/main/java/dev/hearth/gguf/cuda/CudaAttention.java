@@ -22,12 +22,19 @@ final class CudaAttention {
     private final CudaKernel softmax;
     private final CudaKernel values;
     private final CudaKernel combine;
+    private final CudaKernel decode;
+    /**
+     * Buckets of at most this many chunks run the one-launch kernel (one block per head); system property
+     * {@code hearth.cuda.attnFusedMaxChunks} (0: always the four split kernels, for comparisons).
+     */
+    static final int FUSED_MAX_CHUNKS = Integer.getInteger("hearth.cuda.attnFusedMaxChunks", 2);
 
     CudaAttention(CudaModule module) {
         scores = module.kernel("attn_scores");
         softmax = module.kernel("attn_softmax");
         values = module.kernel("attn_values");
         combine = module.kernel("attn_combine");
+        decode = module.kernel("attn_decode");
     }
 
     /** Floats of workspace for {@code maxChunks} chunks per head: the scores, then the chunks' partial sums. */
@@ -39,6 +46,11 @@ final class CudaAttention {
                 CudaBuffer workspace, CudaBuffer out, CudaBuffer params, int chunks, int maxChunks) {
         float scale = (float) (1.0 / Math.sqrt(c.headDim()));
         CUdeviceptr sc = workspace.pointer();
+        if (chunks <= FUSED_MAX_CHUNKS) {
+            decode.launch(s, c.heads(), 1, 256, 0, q, keyCache, valueCache, sc, out, params, c.heads(), c.kvHeads(),
+                    c.headDim(), maxChunks, scale);
+            return;
+        }
         CUdeviceptr partial = workspace.pointer((long) c.heads() * maxChunks * CHUNK * 4);
         scores.launch(s, c.heads(), chunks, 128, 0, q, keyCache, sc, params, c.heads(), c.kvHeads(), c.headDim(),
                 maxChunks, scale);

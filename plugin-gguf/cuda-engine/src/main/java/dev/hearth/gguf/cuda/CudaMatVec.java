@@ -17,13 +17,17 @@ final class CudaMatVec {
     static final Set<QuantType> TYPES = Set.of(QuantType.F32, QuantType.F16, QuantType.BF16, QuantType.Q8_0,
             QuantType.Q4_0, QuantType.Q4_K, QuantType.Q6_K);
 
-    private static final int ROWS_PER_BLOCK = 4;
+    static final int ROWS_PER_BLOCK = 4;
 
     private final Map<QuantType, CudaKernel> vector = new EnumMap<>(QuantType.class);
     private final Map<QuantType, CudaKernel> scalar = new EnumMap<>(QuantType.class);
     private final Map<QuantType, CudaKernel> q8 = new EnumMap<>(QuantType.class);
+    private final CudaKernel qkvRope;
+    private final CudaKernel gateUp;
 
     CudaMatVec(CudaModule module) {
+        qkvRope = module.kernel("qkv_rope");
+        gateUp = module.kernel("gate_up_swiglu");
         for (QuantType t : TYPES) {
             vector.put(t, module.kernel("matvec_" + suffix(t)));
             if (isFloat(t)) scalar.put(t, module.kernel("matvec_scalar_" + suffix(t)));
@@ -65,5 +69,39 @@ final class CudaMatVec {
         CudaKernel k = w.cols() % 8 == 0 ? vector.get(w.type()) : scalar.get(w.type());
         k.launch(s, (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0,
                 w.buffer(), x, y, w.rows(), w.cols(), w.rowBytes(), accumulate ? 1 : 0);
+    }
+
+    /**
+     * Whether the fused launches ({@link #launchQkvRope}, {@link #launchGateUp}) serve these weights: types with a
+     * vector kernel, rows a multiple of 8 wide, and (for Q, K, V) row counts that keep 4-row blocks in one matrix.
+     */
+    static boolean fusable(CudaTensor... ws) {
+        for (CudaTensor w : ws) {
+            if (!TYPES.contains(w.type()) || w.cols() % 8 != 0 || w.cols() != ws[0].cols()) return false;
+        }
+        return true;
+    }
+
+    /**
+     * q, k, v = Wq x, Wk x, Wv x in one launch, then RoPE at {@code params[1]} on q (rounded to F16, into q) and k,
+     * and k, v stored into this position of the F16 cache: what three launches and {@code rope_store} compute.
+     * x must hold every form the three types read.
+     */
+    void launchQkvRope(CudaStream s, dev.hearth.gguf.llama.LlamaConfig c, CudaTensor wq, CudaTensor wk,
+                       CudaTensor wv, CudaActivation x, CudaBuffer q, jcuda.driver.CUdeviceptr keyCache,
+                       jcuda.driver.CUdeviceptr valueCache, CudaBuffer params) {
+        int rows = wq.rows() + wk.rows() + wv.rows();
+        qkvRope.launch(s, rows / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0, wq.buffer(), wk.buffer(), wv.buffer(),
+                wq.type().typeId(), wk.type().typeId(), wv.type().typeId(), wq.rowBytes(), wk.rowBytes(),
+                wv.rowBytes(), wq.cols(), x.values(), x.q8_0(), x.d8_0(), x.q8_K(), x.d8_K(), q, keyCache,
+                valueCache, params, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), c.ropeFreqBase(),
+                c.ropeFreqScale());
+    }
+
+    /** out = silu(Wgate x) * (Wup x) in one launch; x must hold every form the two types read. */
+    void launchGateUp(CudaStream s, CudaTensor wg, CudaTensor wu, CudaActivation x, CudaBuffer out) {
+        gateUp.launch(s, (wg.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0, wg.buffer(),
+                wu.buffer(), wg.type().typeId(), wu.type().typeId(), wg.rowBytes(), wu.rowBytes(), wg.rows(),
+                wg.cols(), x.values(), x.q8_0(), x.d8_0(), x.q8_K(), x.d8_K(), out);
     }
 }

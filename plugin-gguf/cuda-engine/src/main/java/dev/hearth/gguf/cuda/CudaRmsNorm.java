@@ -9,9 +9,30 @@ import dev.hearth.cuda.api.CudaStream;
 final class CudaRmsNorm {
 
     private final CudaKernel kernel;
+    private final CudaKernel quant;
 
     CudaRmsNorm(CudaModule module) {
         kernel = module.kernel("rmsnorm");
+        quant = module.kernel("rmsnorm_quant");
+    }
+
+    /**
+     * rmsnorm into {@code out.values()} and, in the same launch, every 8-bit form of it the {@code consumers} read
+     * (as {@link CudaQuantize} would fill them).
+     */
+    void launchQuant(CudaStream s, CudaBuffer x, CudaBuffer weight, CudaActivation out, int n, float eps,
+                     CudaTensor... consumers) {
+        int forms = 0;
+        for (CudaTensor t : consumers) {
+            switch (t.type().activationFormat()) {
+                case Q8_0 -> forms |= 1;
+                case Q8_K -> forms |= 2;
+                default -> { }
+            }
+        }
+        int threads = Math.min(1024, (n + 31) / 32 * 32);
+        quant.launch(s, 1, 1, threads, 0, x, weight, out.values(), out.q8_0(), out.d8_0(), out.q8_K(), out.d8_K(),
+                n, eps, forms);
     }
 
     void launch(CudaStream s, CudaBuffer x, CudaBuffer weight, CudaBuffer out, int n, float eps) {

@@ -29,6 +29,7 @@ final class CudaSession implements Session {
     private final CancelFlag cancel = new CancelFlag();
     private final GenerationLoop loop;
     private final Map<Integer, CudaGraph> graphs = new HashMap<>();
+    private boolean fused = true;
     private final float[] logits;
     private CudaState state;
     private CudaStream stream;
@@ -133,6 +134,15 @@ final class CudaSession implements Session {
         }
     }
 
+    /** Test hook: false makes decode steps run one kernel per op (the unfused launches) instead of the fused ones. */
+    void fusedDecode(boolean on) {
+        if (on != fused) {
+            graphs.values().forEach(CudaGraph::close);
+            graphs.clear();
+            fused = on;
+        }
+    }
+
     /** Test hook: false makes {@link #evaluate} run prompts token by token through the decode graph. */
     void batchedPrompts(boolean on) {
         batched = on;
@@ -183,7 +193,7 @@ final class CudaSession implements Session {
         if (g == null) {
             stream.beginCapture();
             try {
-                forward.enqueue(stream, s, chunks, wantLogits);
+                forward.enqueue(stream, s, chunks, wantLogits, fused);
             } finally {
                 g = stream.endCapture();
             }

@@ -92,10 +92,15 @@ class CudaBackendTest {
         }
         float[][] gpu;
         float[][] gpuSteps;
+        float[][] gpuUnfused;
         try (LoadedModel m = new GgufCudaBackend(CudaTestDevice.get()).load(d, new LoadOptions(512, 0, -1, extra))) {
             gpu = allLogits(m, tokens, true);
             gpuSteps = allLogits(m, tokens, false);
+            gpuUnfused = allLogits(m, tokens, false, false);
         }
+        double fusedVsUnfused = relativeL2(gpuSteps, gpuUnfused);
+        System.out.printf("%s: fused vs unfused decode relative L2 %.3g%n", c[0], fusedVsUnfused);
+        assertTrue(fusedVsUnfused < 1e-6, c[0] + ": fused vs unfused decode relative L2 " + fusedVsUnfused);
         double vsCpu = relativeL2(gpu, cpu);
         double stepsVsCpu = relativeL2(gpuSteps, cpu);
         System.out.printf("%s: %d positions, GPU vs CPU relative L2 %.3g (prompt pass), %.3g (token by token)%n",
@@ -178,8 +183,16 @@ class CudaBackendTest {
 
     /** Logits of every position in one evaluate call; batched false: the GPU's token-by-token decode path. */
     private static float[][] allLogits(LoadedModel model, int[] tokens, boolean batched) {
+        return allLogits(model, tokens, batched, true);
+    }
+
+    /** As above; fused false: decode steps through the one-kernel-per-op launches. */
+    private static float[][] allLogits(LoadedModel model, int[] tokens, boolean batched, boolean fused) {
         try (Session s = model.newSession()) {
-            if (s instanceof CudaSession cs) cs.batchedPrompts(batched);
+            if (s instanceof CudaSession cs) {
+                cs.batchedPrompts(batched);
+                cs.fusedDecode(fused);
+            }
             float[][] out = new float[tokens.length][];
             s.evaluate(tokens, 0, tokens.length, Session.LogitsMode.ALL, (i, l) -> out[i] = l.clone());
             return out;

@@ -15,7 +15,8 @@ import dev.hearth.gguf.GgufModelFormat;
 /**
  * Speed of {@code gguf-cuda} on TinyLlama-1.1B-shaped random models, measured as llama-bench does: pp512 (one
  * 512-token prompt into an empty cache) and tg128 (128 single-token steps from an empty cache, greedy on the GPU).
- * Median of 5 runs after a warm-up. Usage: {@code CudaBench DIR [QUANT...]}; writes the models into DIR.
+ * Median of 5 runs after a warm-up. Usage: {@code CudaBench DIR [QUANT...]}; writes the models into DIR. tg128 is
+ * measured with the fused decode launches and, in the same session, with one kernel per op ("unfused").
  */
 public final class CudaBench {
 
@@ -30,7 +31,8 @@ public final class CudaBench {
         CudaDevice device = CudaTestDevice.get();
         System.out.println("device: " + device.info().label() + ", " + device.info().driver() + ", "
                 + device.multiprocessors() + " SMs");
-        StringBuilder table = new StringBuilder("| model | size MiB | pp512 t/s | tg128 t/s |\n|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder(
+                "| model | size MiB | pp512 t/s | tg128 t/s | tg128 t/s unfused |\n|---|---|---|---|---|\n");
         for (String q : quants) {
             Path file = dir.resolve("tinyllama-1.1b-random-" + q + ".gguf");
             long t0 = System.nanoTime();
@@ -45,6 +47,7 @@ public final class CudaBench {
                 int[] prompt = new SplittableRandom(7).ints(512, 3, 32000).toArray();
                 double[] pp = new double[5];
                 double[] tg = new double[5];
+                double[] tgUnfused = new double[5];
                 for (int r = -1; r < 5; r++) { // r = -1: warm-up (captures the graphs)
                     s.reset();
                     long a = System.nanoTime();
@@ -55,17 +58,27 @@ public final class CudaBench {
                     long c = System.nanoTime();
                     for (int i = 0; i < 128; i++) next = cs.nextGreedy(next);
                     long e = System.nanoTime();
+                    s.reset();
+                    cs.fusedDecode(false);
+                    next = 1;
+                    long f = System.nanoTime();
+                    for (int i = 0; i < 128; i++) next = cs.nextGreedy(next);
+                    long g = System.nanoTime();
+                    cs.fusedDecode(true);
                     if (r >= 0) {
+                        tgUnfused[r] = 128 / ((g - f) / 1e9);
                         pp[r] = 512 / ((b - a) / 1e9);
                         tg[r] = 128 / ((e - c) / 1e9);
                     }
                 }
                 Arrays.sort(pp);
                 Arrays.sort(tg);
-                System.out.printf("%s: synth %.1f s, load %.2f s, pp512 %s, tg128 %s%n", q, (t1 - t0) / 1e9,
-                        (t2 - t1) / 1e9, Arrays.toString(round(pp)), Arrays.toString(round(tg)));
-                table.append(String.format("| TinyLlama-1.1B-shaped %s | %.0f | %.0f | %.0f |%n", q,
-                        Files.size(file) / 1048576.0, pp[2], tg[2]));
+                Arrays.sort(tgUnfused);
+                System.out.printf("%s: synth %.1f s, load %.2f s, pp512 %s, tg128 %s, unfused %s%n", q,
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, Arrays.toString(round(pp)), Arrays.toString(round(tg)),
+                        Arrays.toString(round(tgUnfused)));
+                table.append(String.format("| TinyLlama-1.1B-shaped %s | %.0f | %.0f | %.0f | %.0f |%n", q,
+                        Files.size(file) / 1048576.0, pp[2], tg[2], tgUnfused[2]));
             }
         }
         System.out.print(table);
