@@ -297,6 +297,60 @@ class ServeIT {
     }
 
     @Test
+    void aClientThatDisconnectsWhileQueuedIsDroppedBeforeItsTurn() throws Exception {
+        double before = metric("hearth_queue_dropped_total");
+        String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":400,"
+                + "\"temperature\":0}";
+        List<CompletableFuture<HttpResponse<String>>> ahead = new ArrayList<>();
+        for (int i = 0; i < QUEUE / 2; i++) { // fills both slots and queues the rest: several seconds of work
+            ahead.add(http.sendAsync(HttpRequest.newBuilder(uri("/v1/completions")).timeout(Duration.ofSeconds(300))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Dist.await(Duration.ofSeconds(30), () -> gauge("hearth_queue_length") >= 2, () -> "requests to queue up");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + "application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Thread.sleep(300); // read, parsed and queued: the server has the whole request
+        } // hangs up while its request waits behind the others
+        Dist.await(Duration.ofSeconds(10), () -> gauge("hearth_queue_dropped_total") > before,
+                () -> "the queued request of the client that left to be dropped; log:\n" + log());
+        assertTrue(ahead.stream().anyMatch(f -> !f.isDone()), "dropped while the requests ahead of it still ran, "
+                + "not when its turn came");
+        for (CompletableFuture<HttpResponse<String>> f : ahead) {
+            assertEquals(200, f.get(300, TimeUnit.SECONDS).statusCode(), "the others are served");
+        }
+        assertEquals(before + 1, metric("hearth_queue_dropped_total"), "exactly the one that left");
+        assertEquals(0, metric("hearth_sessions_open"));
+        assertEquals(0, metric("hearth_queue_length"));
+    }
+
+    /** {@link #metric} for use in {@link Dist#await} conditions. */
+    static double gauge(String name) {
+        try {
+            return metric(name);
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Test
+    void aSecondServerOnTheSamePortSaysSoInOneLineAndExits1() throws Exception {
+        long t0 = System.nanoTime();
+        HearthRunner.Result r = new HearthRunner(work, deploy).run(Map.of("HEARTH_OPTS", opts()), "serve");
+        String expected = "hearth serve: cannot listen on 127.0.0.1:" + port + ": address already in use";
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(expected, r.errLines().getLast(), "the reason, last: " + r);
+        assertEquals(1, r.errLines().stream().filter(l -> l.contains("cannot listen")).count(), "said once: " + r);
+        assertFalse((r.out() + r.err()).contains("SEVERE"), "no SEVERE log line: " + r);
+        assertTrue(r.noStackTrace(), r.toString());
+        assertFalse((r.out() + r.err()).contains("serving;"), "no host left serving: " + r);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "exits at once rather than serving");
+        assertEquals(200, get("/health").statusCode(), "the first server is untouched");
+    }
+
+    @Test
     void aFloodBeyondTheQueueGets429WithRetryAfterAndHealthStillAnswers() throws Exception {
         int n = 150;
         String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":200,"

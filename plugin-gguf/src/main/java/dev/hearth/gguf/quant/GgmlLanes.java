@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * view holds exactly one ggml lane (4 weights) per lane. The even and odd weights of each 16-bit lane are
  * sign-extended in place and multiplied with the even and odd activations ({@link Q8Activation#evens}, split once
  * per activation), the two products added in 16 bits and the pairs of 16-bit lanes in 32 bits: the 8 int lanes
- * are ggml's lanes without any shuffling. On AVX-512 machines this costs nothing measurable (see {@code MatVecTiming}); with {@link Simd#BITS}
+ * are ggml's lanes without any shuffling. On AVX-512 machines this costs nothing measurable (see the JMH {@code MatVecBench}, profile -Pjmh); with {@link Simd#BITS}
  * 128 the three kernels run their scalar twins, which compute the same sums.
  */
 final class GgmlLanes {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -146,6 +147,14 @@ public final class Main {
     private static int serve(HostConfig config) throws Exception {
         // the HTTP API bundle starts its server only in a serving host
         Host host = Host.start(config.withFrameworkProperty(HostConfig.SERVE, "true"));
+        // the HTTP API says whether it listens: a Supplier<String> giving "" or the reason in one line
+        String failure = host.waitForService(Supplier.class, "(hearth.serve.status=*)", config.serviceTimeout())
+                .map(s -> String.valueOf(s.get())).orElse("");
+        if (!failure.isEmpty()) {
+            System.err.println("hearth serve: " + failure);
+            host.close();
+            return FAILURE;
+        }
         Thread hook = new Thread(() -> {
             LOG.info("stopping");
             host.close();

@@ -63,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
         this.admission = new AdmissionQueue(settings.parallel(), settings.queue());
         this.completions = new CompletionHandler(new RequestParser(new RequestParser.Limits(settings.maxPromptChars(),
                 settings.defaultMaxTokens(), settings.maxTokensLimit())), store, admission, pool, metrics,
-                settings.backend(), settings.maxBodyBytes());
+                settings.backend(), settings.maxBodyBytes(), TcpConnections.system());
         this.apiKey = settings.apiKey().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -76,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
         server.start();
         long every = Math.max(1, Math.min(5, settings.idleTimeout().toSeconds() / 4));
         reaper.scheduleWithFixedDelay(this::unloadIdle, every, every, TimeUnit.SECONDS);
+        reaper.scheduleWithFixedDelay(this::dropDisconnected, 500, 500, TimeUnit.MILLISECONDS);
         LOG.info("OpenAI-compatible API on http://" + settings.bind() + ":" + port() + "/v1 (models in "
                 + store.dir() + (apiKey.length > 0 ? ", API key required" : "") + ")");
     }
@@ -90,6 +91,15 @@ public final class ApiServer implements AutoCloseable {
             pool.unloadIdle();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unloading idle models failed", e);
+        }
+    }
+
+    private void dropDisconnected() {
+        try {
+            int n = completions.dropDisconnected();
+            if (n > 0) LOG.fine(() -> n + " queued request(s) dropped: their clients went away");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "looking for disconnected clients failed", e);
         }
     }
 
@@ -224,6 +234,7 @@ public final class ApiServer implements AutoCloseable {
             m.addProperty("backend", i.backend());
             m.addProperty("device", i.device());
             m.addProperty("weight_bytes", i.weightBytes());
+            m.addProperty("kv_cache_bytes", i.kvCacheBytes()); // estimated: KvCacheEstimate
             m.addProperty("sessions_in_use", i.sessionsInUse());
             m.addProperty("sessions_idle", i.sessionsIdle());
             m.addProperty("unloads_in_seconds", i.sessionsInUse() > 0 ? -1

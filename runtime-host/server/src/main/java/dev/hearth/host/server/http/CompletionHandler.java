@@ -2,10 +2,17 @@ package dev.hearth.host.server.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +45,18 @@ import dev.hearth.host.server.store.ModelStore;
  * write fails the client is gone, and the session is cancelled at the next token and given back. Each request
  * generates on its own session with its own KV cache and writes to its own exchange: nothing is shared between two
  * generations but the model's read-only weights.
+ *
+ * <p>Generation runs on a platform thread of its own while the exchange's virtual thread waits: it is CPU-bound and
+ * never blocks, so on a virtual thread it would hold a carrier thread (there are as many as cores) for its whole run;
+ * on a 2-core machine two generations starved every other exchange, {@code /health} and {@code /metrics} included, for
+ * seconds, and requests could not even reach the queue. The admission queue bounds these threads to
+ * {@code hearth.serve.parallel}.
+ *
+ * <p>Queued clients that hang up: the JDK server cannot see a connection close before it writes to it (see
+ * {@link TcpConnections}), so the kernel's connection table is asked instead: {@link #dropDisconnected} (run every
+ * half second while requests wait) drops the tickets whose client has closed, and a request that waited checks once
+ * more when its turn comes, before it loads or generates anything. Either way the request ends without an answer,
+ * counted in {@code hearth_client_disconnects_total} and {@code hearth_queue_dropped_total}.
  */
 final class CompletionHandler {
     private static final Logger LOG = Logger.getLogger("dev.hearth.host.server");
@@ -49,10 +68,18 @@ final class CompletionHandler {
     private final Metrics metrics;
     private final String pinnedBackend;
     private final int maxBody;
+    private final TcpConnections connections;
     private final Set<Session> running = ConcurrentHashMap.newKeySet();
+    private final ExecutorService generators = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon()
+            .name("hearth-generate-", 0).factory());
+    /** Tickets waiting for a slot, with the connection of their client. */
+    private final Map<AdmissionQueue.Ticket, Peer> queued = new ConcurrentHashMap<>();
+
+    /** A client's connection as the server sees it. */
+    private record Peer(InetSocketAddress local, InetSocketAddress remote) {}
 
     CompletionHandler(RequestParser parser, ModelStore store, AdmissionQueue admission, ModelPool pool,
-                      Metrics metrics, String pinnedBackend, int maxBody) {
+                      Metrics metrics, String pinnedBackend, int maxBody, TcpConnections connections) {
         this.parser = parser;
         this.store = store;
         this.admission = admission;
@@ -60,6 +87,7 @@ final class CompletionHandler {
         this.metrics = metrics;
         this.pinnedBackend = pinnedBackend.isEmpty() ? null : pinnedBackend;
         this.maxBody = maxBody;
+        this.connections = connections;
     }
 
     /** Handles one request; returns the HTTP status it answered with. */
@@ -77,7 +105,8 @@ final class CompletionHandler {
                 throw new ApiError(429, "rate_limit_error", null, full.getMessage());
             }
             try (ticket) {
-                long queued = ticket.awaitTurn();
+                long queued = awaitTurn(ex, ticket);
+                if (queued < 0) return dropped(ex);
                 metrics.queueWait(queued / 1e9);
                 String backend = r.backend() != null ? r.backend() : pinnedBackend;
                 try (ModelPool.Lease lease = pool.acquire(entry.name(), entry.path(), backend)) {
@@ -110,6 +139,44 @@ final class CompletionHandler {
         }
     }
 
+    /**
+     * Waits for the ticket's turn, visible to {@link #dropDisconnected} meanwhile; -1 when the client went away
+     * before its turn (dropped while waiting, or found gone when the turn came after a wait).
+     */
+    private long awaitTurn(HttpExchange ex, AdmissionQueue.Ticket ticket) throws InterruptedException {
+        Peer peer = new Peer(ex.getLocalAddress(), ex.getRemoteAddress());
+        queued.put(ticket, peer);
+        long waited;
+        try {
+            waited = ticket.awaitTurn();
+        } catch (AdmissionQueue.Dropped d) {
+            return -1;
+        } finally {
+            queued.remove(ticket);
+        }
+        boolean hadToWait = waited > 1_000_000; // not queued at all: it just arrived, no need to look
+        return hadToWait && connections.peerClosed(peer.local(), peer.remote()) ? -1 : waited;
+    }
+
+    private int dropped(HttpExchange ex) {
+        metrics.disconnected();
+        metrics.queueDropped();
+        LOG.fine("client went away while its request was queued; dropped without generating");
+        ex.close();
+        return 499; // nginx's "client closed request", for the metrics only
+    }
+
+    /** Drops the waiting tickets whose client has closed its connection; returns how many. */
+    int dropDisconnected() {
+        if (queued.isEmpty()) return 0;
+        TcpConnections.Snapshot now = connections.snapshot();
+        int n = 0;
+        for (Map.Entry<AdmissionQueue.Ticket, Peer> e : queued.entrySet()) {
+            if (now.peerClosed(e.getValue().local(), e.getValue().remote()) && e.getKey().drop()) n++;
+        }
+        return n;
+    }
+
     private ModelStore.Entry find(String name) throws ApiError, IOException {
         Optional<ModelStore.Entry> e = store.find(name);
         if (e.isEmpty()) {
@@ -129,11 +196,11 @@ final class CompletionHandler {
         GenerationResult result;
         running.add(session);
         try {
-            result = session.generate(r.generation(), (tokenId, text) -> {
+            result = onPlatformThread(session, () -> session.generate(r.generation(), (tokenId, text) -> {
                 if (stream == null || text.isEmpty()) return;
                 if (!stream.started() && r.chat()) stream.event(Json.write(responses.roleChunk()));
                 if (!stream.event(Json.write(responses.textChunk(text)))) session.cancel(); // the client is gone
-            });
+            }));
         } catch (RuntimeException e) {
             if (stream != null && stream.started()) { // too late for a status code: an error event ends the stream
                 LOG.log(Level.WARNING, "generation failed: " + e.getMessage(), e);
@@ -172,9 +239,35 @@ final class CompletionHandler {
         return 200;
     }
 
-    /** Cancels every running generation (shutdown). */
+    /**
+     * Runs {@code work} on a generation thread and waits for it. Interrupted (shutdown): cancels the session and still
+     * waits, so that a session is never given back while it generates.
+     */
+    private GenerationResult onPlatformThread(Session session, Callable<GenerationResult> work) {
+        Future<GenerationResult> f = generators.submit(work);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    session.cancel();
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Cancels every running generation and stops the generation threads when they end (shutdown). */
     void cancelAll() {
         running.forEach(Session::cancel);
+        generators.shutdown();
     }
 
     /** An SSE stream whose headers go out with its first event. */

@@ -23,6 +23,7 @@ public final class Metrics {
     private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong queueDropped = new AtomicLong();
     private final AtomicLong loads = new AtomicLong();
     private final AtomicLong unloads = new AtomicLong();
     private final Map<String, AtomicLong> loadFailures = new ConcurrentHashMap<>();
@@ -57,6 +58,11 @@ public final class Metrics {
 
     public void disconnected() {
         disconnects.incrementAndGet();
+    }
+
+    /** A queued request whose client went away was dropped before it ran. */
+    public void queueDropped() {
+        queueDropped.incrementAndGet();
     }
 
     public long disconnects() {
@@ -102,7 +108,9 @@ public final class Metrics {
         counter(out, "hearth_generated_tokens_total", "Tokens generated.", generatedTokens.get());
         counter(out, "hearth_rejected_total", "Requests refused with 429 because the queue was full.", rejected.get());
         counter(out, "hearth_client_disconnects_total",
-                "Streaming generations cancelled because the client went away.", disconnects.get());
+                "Requests whose client went away: streams cancelled, queued requests dropped.", disconnects.get());
+        counter(out, "hearth_queue_dropped_total",
+                "Queued requests dropped without generating because their client went away.", queueDropped.get());
         counter(out, "hearth_model_loads_total", "Models loaded on demand.", loads.get());
         counter(out, "hearth_model_unloads_total", "Models unloaded (idle, memory, shutdown).", unloads.get());
         header(out, "hearth_model_load_failures_total", "counter", "Models that could not be loaded, by reason.");

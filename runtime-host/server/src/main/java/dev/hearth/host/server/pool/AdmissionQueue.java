@@ -17,6 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     ... generate ...
  * }                                                  // frees the slot, or leaves the queue
  * }</pre>
+ *
+ * <p>A waiting ticket can be {@linkplain Ticket#drop() dropped} from another thread (its client went away): its wait
+ * ends with {@link Dropped} and it never takes a slot.
  */
 public final class AdmissionQueue {
 
@@ -33,6 +36,15 @@ public final class AdmissionQueue {
 
         public int retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+    }
+
+    /** The ticket was dropped while it waited (its client went away); it never ran. */
+    public static final class Dropped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Dropped() {
+            super("dropped from the queue: the client went away");
         }
     }
 
@@ -102,20 +114,25 @@ public final class AdmissionQueue {
         private final long number;
         private boolean admitted;
         private boolean closed;
+        private boolean dropped;
         private long admittedAt;
 
         private Ticket(long number) {
             this.number = number;
         }
 
-        /** Waits until it is this ticket's turn and a slot is free; returns the nanoseconds waited. */
-        public long awaitTurn() throws InterruptedException {
+        /**
+         * Waits until it is this ticket's turn and a slot is free; returns the nanoseconds waited. Throws
+         * {@link Dropped} when {@link #drop()} was called before the turn came.
+         */
+        public long awaitTurn() throws InterruptedException, Dropped {
             long start = System.nanoTime();
             lock.lock();
             try {
-                while (number != nextServed || running >= parallel) {
+                while (!dropped && (number != nextServed || running >= parallel)) {
                     turn.await(100, TimeUnit.MILLISECONDS);
                 }
+                if (dropped) throw new Dropped();
                 nextServed++;
                 advancePastAbandoned();
                 waiting--;
@@ -124,6 +141,24 @@ public final class AdmissionQueue {
                 admittedAt = System.nanoTime();
                 turn.signalAll(); // the next ticket may also find a free slot
                 return admittedAt - start;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Drops a ticket that is still waiting: its {@link #awaitTurn} ends with {@link Dropped} and those behind move
+         * up at once. Returns false (and does nothing) when the ticket is already running or closed. Any thread.
+         */
+        public boolean drop() {
+            lock.lock();
+            try {
+                if (admitted || closed || dropped) return false;
+                dropped = true;
+                waiting--;
+                skipped(number);
+                turn.signalAll();
+                return true;
             } finally {
                 lock.unlock();
             }
@@ -139,7 +174,7 @@ public final class AdmissionQueue {
                 if (admitted) {
                     running--;
                     meanHoldNanos = 0.8 * meanHoldNanos + 0.2 * (System.nanoTime() - admittedAt);
-                } else {
+                } else if (!dropped) {
                     waiting--;
                     skipped(number);
                 }

@@ -34,8 +34,10 @@ import dev.hearth.host.server.metrics.Metrics;
  *
  * <p>Memory budget: the configured limit when above 0 (all loaded models together), else what the machine still has
  * available ({@code MemAvailable}) for CPU backends and the device's memory less what is loaded on it for GPUs. A
- * model's need is its weights' bytes as described by its format; KV caches are not counted (the API has no figure
- * for them yet).
+ * model's need is its weights' bytes as described by its format plus one session's KV cache; every further session
+ * checks its KV cache against the budget when it is made (idle models are unloaded for it too; if it still does not
+ * fit: {@link ModelUnavailable.Reason#INSUFFICIENT_MEMORY}). A session's bytes are estimated from the description
+ * ({@link KvCacheEstimate}): the API has no figure for them.
  */
 public final class ModelPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("dev.hearth.host.server");
@@ -63,7 +65,7 @@ public final class ModelPool implements AutoCloseable {
 
     /** A loaded model as {@code hearth ps} and the metrics show it. */
     public record Info(String name, String backend, String device, long weightBytes, int sessionsInUse,
-                       int sessionsIdle, long idleNanos) {}
+                       int sessionsIdle, long idleNanos, long kvCacheBytes) {}
 
     private final Planner planner;
     private final Function<ModelDescription, LoadOptions> options;
@@ -102,7 +104,11 @@ public final class ModelPool implements AutoCloseable {
         final ArrayDeque<Session> idle = new ArrayDeque<>();
         LoadedModel model;
         String device = "";
+        DeviceInfo deviceInfo;
         long bytes;
+        /** Estimated KV cache of one session, and the sessions open (leased or idle). */
+        long sessionBytes;
+        int sessions;
         int inUse;
         long lastUsed = System.nanoTime();
         boolean unloaded;
@@ -149,8 +155,12 @@ public final class ModelPool implements AutoCloseable {
                 closed = true;
                 entry.inUse--;
                 entry.lastUsed = System.nanoTime();
-                if (entry.unloaded || entry.idle.size() >= maxIdleSessions) toClose = session;
-                else entry.idle.push(session);
+                if (entry.unloaded || entry.idle.size() >= maxIdleSessions) {
+                    toClose = session;
+                    entry.sessions--;
+                } else {
+                    entry.idle.push(session);
+                }
                 if (entry.unloaded && entry.inUse == 0) closeModel(entry);
             }
             if (toClose != null) closeQuietly(toClose);
@@ -194,16 +204,34 @@ public final class ModelPool implements AutoCloseable {
         synchronized (this) {
             session = e.idle.poll();
         }
-        if (session == null) {
-            try {
-                session = model.newSession();
-            } catch (RuntimeException x) {
-                release(e);
-                throw new ModelUnavailable(ModelUnavailable.Reason.LOAD_FAILED, "no session for " + name + ": "
-                        + x.getMessage(), x);
+        if (session == null) session = newSession(e, model);
+        return new Lease(e, model, session, loadNanos);
+    }
+
+    /** A new session of {@code e}'s model once its KV cache fits the budget; releases {@code e} when it fails. */
+    private Session newSession(Entry e, LoadedModel model) throws ModelUnavailable {
+        long kv = e.sessionBytes;
+        try {
+            makeRoom("a session of " + e.name + " (KV cache)", kv, e.deviceInfo);
+        } catch (ModelUnavailable x) {
+            release(e);
+            throw x;
+        }
+        try {
+            Session s = model.newSession();
+            synchronized (this) {
+                e.sessions++;
+            }
+            return s;
+        } catch (RuntimeException x) {
+            release(e);
+            throw new ModelUnavailable(ModelUnavailable.Reason.LOAD_FAILED, "no session for " + e.name + ": "
+                    + x.getMessage(), x);
+        } finally {
+            synchronized (this) {
+                reservedBytes -= kv;
             }
         }
-        return new Lease(e, model, session, loadNanos);
     }
 
     private synchronized void release(Entry e) {
@@ -228,11 +256,14 @@ public final class ModelPool implements AutoCloseable {
         boolean reserved = false;
         try {
             Plan plan = planner.plan(path, backendId);
-            need = plan.bytes();
+            LoadOptions opts = options.apply(plan.description());
+            long kv = KvCacheEstimate.bytes(plan.description(), opts.contextLength() > 0 ? opts.contextLength()
+                    : plan.description().contextLength());
+            need = plan.bytes() + kv; // the weights and the first session
             makeRoom(e.name, need, plan.backend().device());
             reserved = true;
             long t0 = System.nanoTime();
-            LoadedModel m = plan.backend().load(plan.description(), options.apply(plan.description()));
+            LoadedModel m = plan.backend().load(plan.description(), opts);
             metrics.modelLoaded((System.nanoTime() - t0) / 1e9);
             LOG.info(() -> "loaded " + e.name + " on " + m.backendId() + " in " + (System.nanoTime() - t0) / 1_000_000
                     + " ms");
@@ -240,8 +271,10 @@ public final class ModelPool implements AutoCloseable {
                 reservedBytes -= need;
                 reserved = false;
                 e.model = m;
-                e.bytes = Math.max(m.weightBytes(), need);
+                e.sessionBytes = KvCacheEstimate.bytes(plan.description(), m.contextLength());
+                e.bytes = Math.max(m.weightBytes(), need - kv);
                 e.device = plan.backend().device().label();
+                e.deviceInfo = plan.backend().device();
                 e.lastUsed = System.nanoTime();
             }
             e.loading.complete(m);
@@ -261,7 +294,7 @@ public final class ModelPool implements AutoCloseable {
     }
 
     /** Reserves {@code need} bytes, unloading idle models oldest first; refuses when it cannot. */
-    private synchronized void makeRoom(String name, long need, DeviceInfo device) throws ModelUnavailable {
+    private synchronized void makeRoom(String what, long need, DeviceInfo device) throws ModelUnavailable {
         while (true) {
             long room = room(device);
             if (room < 0 || need <= room) {
@@ -272,13 +305,13 @@ public final class ModelPool implements AutoCloseable {
                     .min(Comparator.comparingLong(x -> x.lastUsed)).orElse(null);
             if (victim == null) {
                 throw new ModelUnavailable(ModelUnavailable.Reason.INSUFFICIENT_MEMORY, String.format(
-                        java.util.Locale.ROOT, "not enough memory to load %s: it needs %.1f MiB, %.1f MiB are "
-                                + "available%s (loaded: %s)", name, need / 1048576.0, Math.max(room, 0) / 1048576.0,
+                        java.util.Locale.ROOT, "not enough memory for %s: it needs %.1f MiB, %.1f MiB are "
+                                + "available%s (loaded: %s)", what, need / 1048576.0, Math.max(room, 0) / 1048576.0,
                         memoryLimit > 0 ? " under hearth.serve.memory-limit" : " on " + device.label(),
                         entries.stream().filter(x -> x.model != null).map(x -> x.name + (x.inUse > 0 ? " (busy)"
                                 : "")).toList()));
             }
-            LOG.info(() -> "unloading idle " + victim.name + " to make room for " + name);
+            LOG.info(() -> "unloading idle " + victim.name + " to make room for " + what);
             unload(victim);
         }
     }
@@ -289,7 +322,7 @@ public final class ModelPool implements AutoCloseable {
         for (Entry e : entries) {
             if (e.model != null && !e.unloaded
                     && (memoryLimit > 0 || device.type() != DeviceInfo.Type.GPU || e.device.equals(device.label()))) {
-                loaded += e.bytes;
+                loaded += e.bytes + e.sessions * e.sessionBytes;
             }
         }
         if (memoryLimit > 0) return memoryLimit - loaded;
@@ -330,6 +363,7 @@ public final class ModelPool implements AutoCloseable {
                 LOG.log(Level.WARNING, "closing " + e.name + " failed: " + x.getMessage(), x);
             }
             e.model = null;
+            e.sessions = 0;
             metrics.modelUnloaded();
         }
     }
@@ -339,7 +373,7 @@ public final class ModelPool implements AutoCloseable {
         long now = System.nanoTime();
         return entries.stream().filter(e -> e.model != null)
                 .map(e -> new Info(e.name, e.model.backendId(), e.device, e.bytes, e.inUse, e.idle.size(),
-                        e.inUse > 0 ? 0 : now - e.lastUsed))
+                        e.inUse > 0 ? 0 : now - e.lastUsed, e.sessions * e.sessionBytes))
                 .sorted(Comparator.comparing(Info::name)).toList();
     }
 

@@ -1,6 +1,8 @@
 package dev.hearth.host.server.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +53,7 @@ class AdmissionQueueTest {
                 try (t) {
                     t.awaitTurn();
                     order.add(n);
-                } catch (InterruptedException e) {
+                } catch (InterruptedException | AdmissionQueue.Dropped e) {
                     Thread.currentThread().interrupt();
                 } finally {
                     done.countDown();
@@ -77,10 +80,43 @@ class AdmissionQueueTest {
             try {
                 stays.awaitTurn();
                 admitted.countDown();
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | AdmissionQueue.Dropped e) {
                 Thread.currentThread().interrupt();
             }
         });
         assertTrue(admitted.await(5, TimeUnit.SECONDS), "the ticket behind the one that left is admitted");
+    }
+
+    @Test
+    void aDroppedTicketEndsItsWaitAndNeverRuns() throws Exception {
+        AdmissionQueue q = new AdmissionQueue(1, 5);
+        AdmissionQueue.Ticket running = q.enter();
+        running.awaitTurn();
+        AdmissionQueue.Ticket gone = q.enter();
+        AdmissionQueue.Ticket next = q.enter();
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try (gone) {
+                gone.awaitTurn();
+            } catch (InterruptedException | AdmissionQueue.Dropped e) {
+                outcome.set(e);
+            } finally {
+                ended.countDown();
+            }
+        });
+        Thread.sleep(50);
+        assertTrue(gone.drop(), "a waiting ticket can be dropped");
+        assertTrue(ended.await(5, TimeUnit.SECONDS), "its wait ends at once, not when its turn comes");
+        assertInstanceOf(AdmissionQueue.Dropped.class, outcome.get());
+        assertEquals(1, q.waiting(), "only the ticket behind it still waits");
+        assertFalse(gone.drop(), "dropping twice does nothing");
+        running.close();
+        next.awaitTurn(); // would block if the dropped ticket still held its place
+        assertEquals(1, q.running());
+        assertFalse(next.drop(), "a running ticket cannot be dropped");
+        next.close();
+        assertEquals(0, q.running());
+        assertEquals(0, q.waiting());
     }
 }

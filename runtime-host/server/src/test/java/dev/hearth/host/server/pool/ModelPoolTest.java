@@ -34,9 +34,13 @@ class ModelPoolTest {
     final AtomicInteger closes = new AtomicInteger();
 
     static ModelDescription description(String name, long bytes) {
+        return description(name, bytes, Map.of());
+    }
+
+    static ModelDescription description(String name, long bytes, Map<String, String> properties) {
         return new ModelDescription(Path.of("/models/" + name), "fake", "llama", name, 1,
                 "F32", List.of(new ModelDescription.TensorTypeStat("F32", 1, bytes)), 64,
-                new ModelDescription.TokenizerInfo("llama", "", 10, Map.of()), Optional.empty(), Map.of());
+                new ModelDescription.TokenizerInfo("llama", "", 10, Map.of()), Optional.empty(), properties);
     }
 
     final Backend backend = new Backend() {
@@ -119,6 +123,34 @@ class ModelPoolTest {
         }
         pool.acquire("big", Path.of("big"), null).close(); // b idle now: unloaded to make room
         assertEquals(List.of("big"), pool.loaded().stream().map(ModelPool.Info::name).toList());
+    }
+
+    @Test
+    void eachSessionsKvCacheIsCountedAgainstTheBudget() throws Exception {
+        // 16 layers x 4 KV heads of 64 x 64 positions x 2 x 4 bytes = 2 MiB per session, 300 MiB of weights
+        Map<String, String> dims = Map.of("llama.block_count", "16", "llama.embedding_length", "512",
+                "llama.attention.head_count", "8", "llama.attention.head_count_kv", "4");
+        long kv = KvCacheEstimate.bytes(description("m", 0, dims), 64);
+        assertEquals(2 * MIB, kv);
+        ModelPool.Planner planner = (path, id) -> new ModelPool.Plan(description("m", 300 * MIB, dims), backend);
+        ModelPool pool = new ModelPool(planner, d -> LoadOptions.defaults(), 300 * MIB + 3 * kv, () -> -1,
+                Long.MAX_VALUE, 4, new Metrics());
+        try (ModelPool.Lease a = pool.acquire("m", Path.of("m"), null);
+             ModelPool.Lease b = pool.acquire("m", Path.of("m"), null);
+             ModelPool.Lease c = pool.acquire("m", Path.of("m"), null)) {
+            assertEquals(3 * kv, pool.loaded().getFirst().kvCacheBytes());
+            ModelUnavailable e = assertThrows(ModelUnavailable.class, () -> pool.acquire("m", Path.of("m"), null));
+            assertEquals(ModelUnavailable.Reason.INSUFFICIENT_MEMORY, e.reason());
+            assertTrue(e.getMessage().contains("KV cache"), e.getMessage());
+            assertEquals(3, pool.sessionsInUse(), "the refused request holds nothing");
+        }
+        try (ModelPool.Lease again = pool.acquire("m", Path.of("m"), null)) {
+            assertEquals(3 * kv, pool.loaded().getFirst().kvCacheBytes(), "idle sessions are reused, not added");
+        }
+        ModelUnavailable tooSmall = assertThrows(ModelUnavailable.class, () -> new ModelPool(planner,
+                d -> LoadOptions.defaults(), 300 * MIB + kv / 2, () -> -1, Long.MAX_VALUE, 4, new Metrics())
+                .acquire("m", Path.of("m"), null));
+        assertTrue(tooSmall.getMessage().contains("302.0 MiB"), "weights and one session: " + tooSmall.getMessage());
     }
 
     @Test
