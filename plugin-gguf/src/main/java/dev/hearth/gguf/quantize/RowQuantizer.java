@@ -55,12 +55,10 @@ public final class RowQuantizer implements AutoCloseable {
     /** Quantizes {@code n} floats of {@code x} from {@code off} into {@code type.bytesFor(n)} bytes at {@code dst + at}. */
     public static void quantizeRow(GgmlType type, float[] x, int off, int n, MemorySegment dst, long at) {
         switch (type) {
-            case Q4_K -> KQuantizer.quantizeQ4_K(x, off, n, dst, at);
-            case Q5_K -> KQuantizer.quantizeQ5_K(x, off, n, dst, at);
-            case Q6_K -> KQuantizer.quantizeQ6_K(x, off, n, dst, at);
             case Q5_0 -> quantizeQ5_0(x, off, n, dst, at);
             case Q5_1 -> quantizeQ5_1(x, off, n, dst, at);
-            case F32, F16, BF16, Q8_0, Q4_0 -> GgmlQuantizer.quantizeRow(QuantType.byId(type.id()), x, off, n, dst, at);
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K ->
+                    GgmlQuantizer.quantizeRow(QuantType.byId(type.id()), x, off, n, dst, at);
             default -> throw new IllegalArgumentException("cannot quantize to " + type + "; supported: " + SUPPORTED);
         }
     }

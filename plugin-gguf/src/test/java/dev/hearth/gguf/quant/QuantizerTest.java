@@ -51,7 +51,7 @@ class QuantizerTest {
     @Test
     void unsupportedReferenceQuantizerSaysWhatIs() {
         var e = assertThrows(UnsupportedOperationException.class, () -> GgmlQuantizer.quantizeRow(
-                QuantType.Q5_K, new float[256], 0, 256, MemorySegment.ofArray(new byte[176]), 0));
+                QuantType.Q2_K, new float[256], 0, 256, MemorySegment.ofArray(new byte[84]), 0));
         assertTrue(e.getMessage().contains("Q4_K"), e.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package dev.hearth.gguf.quantize;
+package dev.hearth.gguf.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
