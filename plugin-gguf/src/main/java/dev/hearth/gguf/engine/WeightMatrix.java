@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.QuantType;
+import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
  * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file
@@ -17,6 +18,12 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** Below this many multiply-adds a product is faster on the calling thread than handed to the pool. */
     private static final long PARALLEL_MIN_WORK = 1L << 16;
 
+    /** From this many activations on, a row is decoded once ({@link UnpackedRow}) and then multiplied with each. */
+    private static final int UNPACK_MIN_BATCH = 4;
+
+    /** One decoded row per thread, reused from row to row and product to product. */
+    private static final ThreadLocal<UnpackedRow> SCRATCH = ThreadLocal.withInitial(UnpackedRow::new);
+
     public long rowBytes() {
         return type.rowBytes(cols);
     }
@@ -24,8 +31,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /**
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}. Each thread
      * takes a slice of the rows and multiplies every row with all the activations while it is in cache, so the
-     * weights stream from memory once per batch, not once per token. Every product is the same kernel call as for a
-     * single token, so batching does not change a single bit of the result.
+     * weights stream from memory once per batch, not once per token. Every product sums in the order of the
+     * single-token kernel ({@link QuantType#dot}; for larger batches of supported types over a row decoded once per
+     * thread, {@link UnpackedRow}), so batching does not change a single bit of the result.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         for (int b = from; b < to; b++) xs[b].prepare(type.activationFormat());
@@ -38,6 +46,14 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         long rowBytes = rowBytes();
+        if (to - from >= UNPACK_MIN_BATCH && UnpackedRow.supports(type)) {
+            UnpackedRow row = SCRATCH.get();
+            for (int r = rowStart; r < rowEnd; r++) {
+                row.unpack(type, data, r * rowBytes, cols);
+                for (int b = from; b < to; b++) out[b][r] = row.dot(xs[b]);
+            }
+            return;
+        }
         for (int r = rowStart; r < rowEnd; r++) {
             long offset = r * rowBytes;
             for (int b = from; b < to; b++) out[b][r] = type.dot(data, offset, xs[b], cols);

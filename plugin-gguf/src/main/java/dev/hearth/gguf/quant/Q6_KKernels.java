@@ -148,4 +148,58 @@ public final class Q6_KKernels {
         }
         return GgmlLanes.hsum8(acc);
     }
+
+    /**
+     * Decodes a row for {@link #dotUnpacked}: per super-block and 32-run, the signed quants of the even and the
+     * odd positions as shorts (what {@link #dotVector} forms in its 16-bit lanes), the run's lane scales (lanes
+     * 0-3 and 4-7) as 8 ints, and {@code d}.
+     */
+    static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
+        short[] q = row.quants;
+        int[] sc = row.scales;
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            long block = wOffset + (long) b * TYPE_SIZE;
+            for (int run = 0; run < 8; run++) {
+                int h = run >> 2;
+                int k = run & 3;
+                int at = BLOCK_SIZE * b + 32 * run;
+                for (int j = 0; j < 16; j++) {
+                    q[at + j] = (short) quant(w, block, h, k, 2 * j);
+                    q[at + 16 + j] = (short) quant(w, block, h, k, 2 * j + 1);
+                }
+                int s = 64 * b + 8 * run;
+                for (int lane = 0; lane < 8; lane++) {
+                    sc[s + lane] = i8(w, block + 192 + 8 * h + 2 * k + lane / 4);
+                }
+            }
+            row.d[b] = f16(w, block + 208);
+        }
+    }
+
+    /**
+     * {@link #dotVector} over a row decoded by {@link #unpack}: the same integer lanes, the same float steps in
+     * the same order, so the result is the same to the bit.
+     */
+    static float dotUnpacked(UnpackedRow row, Q8Activation x, int n) {
+        x.require(ActivationFormat.Q8_K, n);
+        float[] xd = x.scales();
+        short[] xe = x.evens();
+        short[] xo = x.odds();
+        short[] q = row.quants;
+        int[] sc = row.scales;
+        float[] dw = row.d;
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            IntVector isum = IntVector.zero(GgmlLanes.INT);
+            for (int run = 0; run < 8; run++) {
+                int at = BLOCK_SIZE * b + 32 * run;
+                ShortVector p = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at),
+                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 16), xe, xo, at / 2);
+                IntVector scales = IntVector.fromArray(GgmlLanes.INT, sc, 64 * b + 8 * run);
+                isum = isum.add(GgmlLanes.pairSumNarrow(p).mul(scales));
+            }
+            acc = GgmlLanes.accumulate(isum, xd[b] * dw[b], acc);
+        }
+        return GgmlLanes.hsum8(acc);
+    }
 }

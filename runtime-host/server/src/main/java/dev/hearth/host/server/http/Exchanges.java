@@ -44,6 +44,10 @@ final class Exchanges {
     }
 
     static void error(HttpExchange ex, ApiError e) throws IOException {
+        if (e.status() == 413) {
+            // the body was not read: the server drops the connection after this answer, so the client must not reuse it
+            ex.getResponseHeaders().set("Connection", "close");
+        }
         json(ex, e.status(), Json.error(e.type(), e.param(), e.getMessage()));
     }
 
