@@ -7,7 +7,7 @@ package dev.hearth.api.device;
  * @param index       device index among devices of this type
  * @param name        CPU model or GPU name
  * @param cores       CPU cores used, or GPU multiprocessors
- * @param simdBits    widest vector width the engine uses, in bits (0 for GPUs)
+ * @param simdBits    widest vector width the engine uses, in bits (0 for GPUs and engines that do not say)
  * @param memoryTotal bytes of memory the device has (RAM or GPU memory)
  * @param memoryFree  bytes free when described
  * @param driver      driver or runtime version, empty for CPUs
@@ -20,7 +20,7 @@ public record DeviceInfo(Type type, int index, String name, int cores, int simdB
     /** Short label such as {@code CPU (16 cores, 512-bit SIMD)} or {@code GPU 0: NVIDIA H100}. */
     public String label() {
         return switch (type) {
-            case CPU -> "CPU (" + cores + " cores, " + simdBits + "-bit SIMD)";
+            case CPU -> "CPU (" + cores + " cores" + (simdBits > 0 ? ", " + simdBits + "-bit SIMD" : "") + ")";
             case GPU -> "GPU " + index + ": " + name;
         };
     }

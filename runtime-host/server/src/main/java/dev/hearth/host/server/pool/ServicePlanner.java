@@ -17,12 +17,31 @@ import dev.hearth.command.Models;
  */
 public final class ServicePlanner implements ModelPool.Planner {
 
+    /** How long a request waits for formats and backends that are still starting (a request right after start-up). */
+    private static final long SERVICE_WAIT_NANOS = 10_000_000_000L;
+
     private final Supplier<List<ModelFormat>> formats;
     private final Supplier<List<Backend>> backends;
 
     public ServicePlanner(Supplier<List<ModelFormat>> formats, Supplier<List<Backend>> backends) {
-        this.formats = formats;
-        this.backends = backends;
+        this.formats = () -> awaitAny(formats);
+        this.backends = () -> awaitAny(backends);
+    }
+
+    /** The services now, waiting a bounded time for the first while none is registered yet. */
+    private static <T> List<T> awaitAny(Supplier<List<T>> services) {
+        long end = System.nanoTime() + SERVICE_WAIT_NANOS;
+        List<T> now = services.get();
+        while (now.isEmpty() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return now;
+            }
+            now = services.get();
+        }
+        return now;
     }
 
     @Override
