@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hearth convert HF_DIR --out FILE.gguf [--type F16|Q8_0|Q4_K_M|...] [--threads N]}. */
-public final class ConvertCommand implements HearthCommand {
+public class ConvertCommand implements HearthCommand {
 
     @Command(name = "convert", mixinStandardHelpOptions = true, description = "Convert a Llama-family Hugging Face folder to GGUF.")
     static final class Options {

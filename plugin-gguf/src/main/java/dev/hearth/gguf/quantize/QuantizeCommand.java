@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hearth quantize IN.gguf OUT.gguf TYPE [--threads N]}. */
-public final class QuantizeCommand implements HearthCommand {
+public class QuantizeCommand implements HearthCommand {
 
     @Command(name = "quantize", mixinStandardHelpOptions = true, description = "Quantize a GGUF model (like llama.cpp's llama-quantize).")
     static final class Options {

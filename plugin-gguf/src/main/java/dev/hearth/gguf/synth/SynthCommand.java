@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code hearth synth --preset NAME [--type Q4_K_M] [--format gguf|safetensors] --out PATH [--seed S] [--vocab FILE]}:
  * a model of a real geometry with random weights (see {@link SynthModel}).
  */
-public final class SynthCommand implements HearthCommand {
+public class SynthCommand implements HearthCommand {
 
     @Command(name = "synth", mixinStandardHelpOptions = true, description = "Write a model of a real geometry with seeded random weights.")
     static final class Options {
