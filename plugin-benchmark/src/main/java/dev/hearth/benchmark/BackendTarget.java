@@ -2,9 +2,17 @@ package dev.hearth.benchmark;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import dev.hearth.api.backend.Backend;
@@ -97,6 +105,8 @@ public final class BackendTarget implements Target {
         private final LoadedModel model;
         private final ModelDescription description;
         private volatile Session session;
+        /** The further sessions of tgNxS scenarios, kept from run to run. */
+        private final List<Session> extra = new ArrayList<>();
         private volatile boolean cancelled;
 
         LoadedBackendModel(LoadedModel model, ModelDescription description) {
@@ -125,7 +135,8 @@ public final class BackendTarget implements Target {
             return switch (scenario.kind()) {
                 case TEXT -> text(s, scenario, run);
                 case PP -> promptProcessing(s, scenario.promptTokens(), run, seed);
-                case TG -> textGeneration(s, scenario.generate(), run, seed);
+                case TG -> scenario.sessions() == 1 ? textGeneration(s, scenario.generate(), run, seed)
+                        : concurrentGeneration(scenario.sessions(), scenario.generate(), run, seed);
             };
         }
 
@@ -198,6 +209,68 @@ public final class BackendTarget implements Target {
                     ProcessMemory.peakRssBytes(), -1, "tg");
         }
 
+        /**
+         * tgNxS: S sessions each run tgN at once, one thread each, started together; tokens counted over all of
+         * them against the wall time from the start to the last one's end. Time to first token is the slowest
+         * session's first step.
+         */
+        private RunSample concurrentGeneration(int sessions, int n, int run, long seed) {
+            while (extra.size() < sessions - 1) extra.add(model.newSession());
+            List<Session> all = new ArrayList<>();
+            all.add(session());
+            all.addAll(extra.subList(0, sessions - 1));
+            checkFits(all.get(0), n, "tg");
+            CyclicBarrier start = new CyclicBarrier(sessions + 1);
+            long[] begin = new long[sessions];
+            long[] firstStep = new long[sessions];
+            long[] end = new long[sessions];
+            List<Future<?>> done = new ArrayList<>();
+            try (ExecutorService threads = Executors.newFixedThreadPool(sessions)) {
+                for (int i = 0; i < sessions; i++) {
+                    int index = i;
+                    Session s = all.get(i);
+                    int[] tokens = randomTokens(n, seed + i);
+                    done.add(threads.submit(() -> {
+                        s.reset();
+                        start.await();
+                        long t0 = System.nanoTime();
+                        begin[index] = t0;
+                        try {
+                            for (int k = 0; k < n && !cancelled; k++) {
+                                s.evaluate(tokens, k, k + 1, Session.LogitsMode.LAST, LogitsConsumer.IGNORE);
+                                if (k == 0) firstStep[index] = System.nanoTime() - t0;
+                            }
+                        } catch (CancellationException e) {
+                            // cancel() was called: the sample below says so
+                        }
+                        end[index] = System.nanoTime();
+                        return null;
+                    }));
+                }
+                try {
+                    start.await();
+                    for (Future<?> f : done) f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (BrokenBarrierException | ExecutionException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    if (cause instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(cause);
+                }
+                long t0 = Arrays.stream(begin).min().orElseThrow();
+                if (cancelled) {
+                    return new RunSample(run, 0, 0, 0, -1, new long[0], 0, 0, System.nanoTime() - t0, -1, -1,
+                            "cancelled");
+                }
+                long wall = Arrays.stream(end).max().orElseThrow() - t0;
+                long ttft = Arrays.stream(firstStep).max().orElseThrow();
+                int tokens = sessions * n;
+                return new RunSample(run, 0, tokens, 0, ttft, new long[0], tokens, wall, wall,
+                        ProcessMemory.peakRssBytes(), -1, "tg");
+            }
+        }
+
         private void checkFits(Session s, int n, String what) {
             if (n > s.contextLength()) {
                 throw new UnsupportedScenarioException(what + n + " needs " + n + " tokens of context, the session has "
@@ -226,6 +299,8 @@ public final class BackendTarget implements Target {
                 Session s = session;
                 session = null;
                 if (s != null) s.close();
+                extra.forEach(Session::close);
+                extra.clear();
             } finally {
                 model.close();
             }

@@ -61,6 +61,18 @@ class BenchmarkRunnerTest {
     }
 
     @Test
+    void concurrentGenerationCountsEverySessionsTokensOverTheWallTime() {
+        List<Backend> live = Fixtures.live(new MatmulBackend("m", 64, 2));
+        RunSample s = new BenchmarkRunner(() -> Fixtures.targets(live), BenchmarkRunner.Progress.NONE, () -> false)
+                .run(Fixtures.plan(List.of(Scenario.llamaBench("tg16x3")), 2)).getFirst().samples().getFirst();
+        assertEquals(48, s.generatedTokens(), "3 sessions x 16 tokens");
+        assertEquals(48, s.decodeTokens());
+        assertEquals(s.decodeNanos(), s.totalNanos(), "wall time from the common start to the last session's end");
+        assertEquals(48 * 1e9 / s.decodeNanos(), s.genTps(), 1e-6);
+        assertTrue(s.ttftNanos() > 0 && s.ttftNanos() < s.decodeNanos(), "the slowest first step");
+    }
+
+    @Test
     void aBackendDisappearingMidRunIsReportedGoneAndTheRunCarriesOn() {
         List<Backend> live = Fixtures.live();
         live.add(new MatmulBackend("first", 32, 1));

@@ -43,6 +43,12 @@ class ScenariosTest {
         Scenario tg = s.get("tg128");
         assertEquals(Scenario.Kind.TG, tg.kind());
         assertEquals(128, tg.generate());
+        assertEquals(1, tg.sessions());
+        Scenario together = s.get("tg64x4");
+        assertEquals(Scenario.Kind.TG, together.kind());
+        assertEquals(64, together.generate());
+        assertEquals(4, together.sessions());
+        assertThrows(IllegalArgumentException.class, () -> s.get("pp512x4"), "only tg runs several sessions");
         Scenario chat = s.get("medium:chat");
         assertTrue(chat.chat());
         assertEquals(s.get("medium").prompt(), chat.prompt());

@@ -18,6 +18,12 @@ public record LoadOptions(int contextLength, int threads, int gpuLayers, Map<Str
     /** {@link #extra()} key: KV cache precision, {@code f16} (default) or {@code f32}, where the backend offers both. */
     public static final String KV_TYPE = "kv.type";
 
+    /**
+     * {@link #extra()} key: how many sessions' decode steps a backend may run as one forward pass (continuous
+     * batching), where it can; {@code 1} makes every session step alone.
+     */
+    public static final String DECODE_BATCH = "decode.batch";
+
     public LoadOptions {
         if (contextLength < 0) throw new IllegalArgumentException("contextLength must be >= 0, was " + contextLength);
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, was " + threads);

@@ -160,6 +160,7 @@ public final class BenchCommand implements HearthCommand {
             ctx.services(Backend.class, null, ctx.serviceTimeout()); // waits for the first one to appear
         }
         LoadOptions load = LoadOptions.defaults().withContextLength(o.contextLength).withThreads(o.threads);
+        if (o.decodeBatch != null) load = load.withExtra(LoadOptions.DECODE_BATCH, o.decodeBatch.toString());
         if (wantLocal) {
             List<Backend> now = backends.get();
             for (String id : local) {

@@ -54,6 +54,11 @@ final class BenchOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: all).")
     int threads;
 
+    @Option(names = "--decode-batch", paramLabel = "N",
+            description = "Sessions whose decode steps a backend may run as one pass (tgNxS scenarios; default: "
+                    + "the backend's; 1 = each session alone).")
+    Integer decodeBatch;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1234",
             description = "Seed of the random token ids of ppN / tgN (default ${DEFAULT-VALUE}).")
     long seed;

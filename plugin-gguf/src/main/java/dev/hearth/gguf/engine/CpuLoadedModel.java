@@ -23,11 +23,13 @@ final class CpuLoadedModel implements LoadedModel {
     private final int contextLength;
     private final long weightBytes;
     private final KvCacheType kvCacheType;
+    /** Null when sessions step alone ({@code decode.batch=1}). */
+    private final DecodeBatcher batcher;
     private volatile boolean closed;
 
     CpuLoadedModel(ModelDescription description, GgufFile file, WorkerPool pool, LlamaForward forward,
                    Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate, int contextLength, long weightBytes,
-                   KvCacheType kvCacheType) {
+                   KvCacheType kvCacheType, int decodeBatch) {
         this.description = description;
         this.file = file;
         this.pool = pool;
@@ -37,6 +39,7 @@ final class CpuLoadedModel implements LoadedModel {
         this.contextLength = contextLength;
         this.weightBytes = weightBytes;
         this.kvCacheType = kvCacheType;
+        this.batcher = decodeBatch > 1 ? new DecodeBatcher(forward, kvCacheType, decodeBatch) : null;
     }
 
     @Override
@@ -71,6 +74,11 @@ final class CpuLoadedModel implements LoadedModel {
 
     KvCacheType kvCacheType() {
         return kvCacheType;
+    }
+
+    /** The continuous batcher single-token steps go through, or null when each session steps alone. */
+    DecodeBatcher batcher() {
+        return batcher;
     }
 
     @Override

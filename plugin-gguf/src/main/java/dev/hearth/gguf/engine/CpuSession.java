@@ -21,12 +21,14 @@ final class CpuSession implements Session {
     private final CancelFlag cancel = new CancelFlag();
     private final GenerationLoop loop;
     private LlamaState state;
+    private final DecodeBatcher.Step step;
     private int position;
 
     CpuSession(CpuLoadedModel model, LlamaForward forward) {
         this.model = model;
         this.forward = forward;
         this.state = new LlamaState(forward.config(), model.contextLength(), model.kvCacheType());
+        this.step = new DecodeBatcher.Step(state);
         this.loop = new GenerationLoop(this, model.tokenizer(), model.chatTemplate(), cancel);
     }
 
@@ -51,6 +53,16 @@ final class CpuSession implements Session {
         java.util.Objects.checkFromToIndex(from, to, tokens.length);
         if (position + (to - from) > contextLength()) {
             throw new ContextOverflowException(position, to - from, contextLength());
+        }
+        DecodeBatcher batcher = model.batcher();
+        if (to - from == 1 && batcher != null) {
+            // one token: a decode step, run together with the other sessions stepping now
+            if (cancel.isCancelled()) throw new CancellationException("cancelled");
+            model.checkOpen();
+            batcher.decode(step, tokens[from], position);
+            position++;
+            if (mode != LogitsMode.NONE) consumer.accept(0, s.logits(0));
+            return;
         }
         // the tokens go through in batches; logits only for the rows the caller wants
         for (int start = from; start < to; start += s.batch()) {

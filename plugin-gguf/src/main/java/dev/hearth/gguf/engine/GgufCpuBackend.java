@@ -18,6 +18,7 @@ import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
 import dev.hearth.gguf.llama.LlamaForward;
+import dev.hearth.gguf.llama.LlamaState;
 import dev.hearth.gguf.llama.LlamaLoader;
 import dev.hearth.gguf.llama.LlamaNames;
 import dev.hearth.gguf.llama.LlamaWeights;
@@ -86,14 +87,29 @@ public final class GgufCpuBackend implements Backend {
             int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
             int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
             KvCacheType kvType = KvCacheType.parse(options.extra().getOrDefault(LoadOptions.KV_TYPE, "f16"));
+            int decodeBatch = decodeBatch(options);
             WorkerPool pool = new WorkerPool(threads);
             return new CpuLoadedModel(model, file, pool, new LlamaForward(config, weights, pool), tokenizer,
                     template, context, model.tensorTypes().stream().mapToLong(ModelDescription.TensorTypeStat::bytes).sum(),
-                    kvType);
+                    kvType, decodeBatch);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /** {@link LoadOptions#DECODE_BATCH}: 1 to {@link LlamaState#MAX_BATCH} sessions per pass, the most by default. */
+    static int decodeBatch(LoadOptions options) {
+        String v = options.extra().get(LoadOptions.DECODE_BATCH);
+        if (v == null) return LlamaState.MAX_BATCH;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= LlamaState.MAX_BATCH) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(LoadOptions.DECODE_BATCH + ": expected 1.." + LlamaState.MAX_BATCH
+                + " sessions per decode pass, found '" + v + "'");
     }
 
     private static String text(Tokenizer t, int id) {

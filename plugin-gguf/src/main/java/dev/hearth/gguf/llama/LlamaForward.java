@@ -30,11 +30,47 @@ public final class LlamaForward {
      * bit for bit, as its tokens one at a time; batching only makes each weight row serve all of them at once.
      */
     public void forward(LlamaState s, int[] tokens, int from, int n, int pos0, int logitsFrom) {
-        if (n < 1 || n > s.batch()) throw new IllegalArgumentException("batch of " + n + " tokens, 1.." + s.batch() + " allowed");
+        checkBatch(s, n);
         if (pos0 < 0 || pos0 + n > s.contextLength) {
             throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + n - 1) + " outside the context of "
                     + s.contextLength);
         }
+        for (int b = 0; b < n; b++) {
+            s.rowSequence[b] = s;
+            s.rowPosition[b] = pos0 + b;
+            s.rowLogits[b] = s.logits[b];
+        }
+        pass(s, tokens, from, n, logitsFrom);
+    }
+
+    /**
+     * One decode step of {@code n} different sequences together (continuous batching): row {@code b} evaluates
+     * {@code tokens[b]} at {@code positions[b]} in the KV cache of {@code sequences[b]}, and its next-token logits
+     * land in {@code sequences[b].logits(0)}. {@code scratch} holds the batch's activations only. Each row's
+     * result is bit for bit what {@link #forward} gives that sequence alone: rows never mix, the weights are just
+     * read once for all of them.
+     */
+    public void decode(LlamaState scratch, LlamaState[] sequences, int[] tokens, int[] positions, int n) {
+        checkBatch(scratch, n);
+        for (int b = 0; b < n; b++) {
+            LlamaState seq = sequences[b];
+            if (positions[b] < 0 || positions[b] >= seq.contextLength) {
+                throw new IllegalArgumentException("position " + positions[b] + " outside the context of "
+                        + seq.contextLength);
+            }
+            scratch.rowSequence[b] = seq;
+            scratch.rowPosition[b] = positions[b];
+            scratch.rowLogits[b] = seq.logits[0];
+        }
+        pass(scratch, tokens, 0, n, 0);
+    }
+
+    private static void checkBatch(LlamaState s, int n) {
+        if (n < 1 || n > s.batch()) throw new IllegalArgumentException("batch of " + n + " tokens, 1.." + s.batch() + " allowed");
+    }
+
+    /** The layers over the batch rows {@link LlamaState#rowSequence} and {@link LlamaState#rowPosition} describe. */
+    private void pass(LlamaState s, int[] tokens, int from, int n, int logitsFrom) {
         int dim = c.dim();
         int headDim = c.headDim();
 
@@ -46,6 +82,8 @@ public final class LlamaForward {
             }
             w.tokenEmbedding().dequantizeRow(token, s.x[b], 0);
         }
+        long attentionWork = 0;
+        for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * headDim;
 
         for (int l = 0; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
@@ -61,25 +99,24 @@ public final class LlamaForward {
 
             // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
             for (int b = 0; b < n; b++) {
-                int pos = pos0 + b;
+                int pos = s.rowPosition[b];
+                LlamaState seq = s.rowSequence[b];
                 LlamaOps.rope(s.q[b], 0, c.heads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
                         s.ropeCos, s.ropeSin);
                 LlamaOps.rope(s.k[b], 0, c.kvHeads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
                         s.ropeCos, s.ropeSin);
-                s.kvType.store(s.k[b], s.keyCache[l], pos * c.kvDim(), c.kvDim());
-                s.kvType.store(s.v[b], s.valueCache[l], pos * c.kvDim(), c.kvDim());
-                s.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
+                seq.kvType.store(s.k[b], seq.keyCache[l], pos * c.kvDim(), c.kvDim());
+                seq.kvType.store(s.v[b], seq.valueCache[l], pos * c.kvDim(), c.kvDim());
+                seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
             }
 
             // grouped-query attention, each token over positions 0..its own; heads split over threads, output into xb
-            float[] keys = s.keyCache[l];
-            float[] values = s.valueCache[l];
-            long work = (long) c.heads() * n * (pos0 + n) * headDim;
-            if (work < ATTENTION_PARALLEL_MIN) {
-                for (int h = 0; h < c.heads(); h++) attendHeadOfBatch(s, keys, values, h, n, pos0);
+            int layerIndex = l;
+            if (attentionWork < ATTENTION_PARALLEL_MIN) {
+                for (int h = 0; h < c.heads(); h++) attendHeadOfBatch(s, layerIndex, h, n);
             } else {
                 pool.parallelFor(c.heads(), 1, (h0, h1) -> {
-                    for (int h = h0; h < h1; h++) attendHeadOfBatch(s, keys, values, h, n, pos0);
+                    for (int h = h0; h < h1; h++) attendHeadOfBatch(s, layerIndex, h, n);
                 });
             }
 
@@ -109,22 +146,27 @@ public final class LlamaForward {
                 LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
                 s.actDim[b].set(s.xb[b], 0, dim);
             }
-            w.output().matMul(s.actDim, logitsFrom, n, s.logits, pool);
+            w.output().matMul(s.actDim, logitsFrom, n, s.rowLogits, pool);
         }
     }
 
-    /** Head {@code h} of every batch token against the cached keys and values of its KV head. */
-    private void attendHeadOfBatch(LlamaState s, float[] keys, float[] values, int h, int n, int pos0) {
-        for (int b = 0; b < n; b++) attendHead(s, keys, values, h, b, pos0 + b);
+    /** Head {@code h} of every batch row against the cached keys and values of its sequence's KV head. */
+    private void attendHeadOfBatch(LlamaState s, int layer, int h, int n) {
+        for (int b = 0; b < n; b++) attendHead(s, s.rowSequence[b], layer, h, b, s.rowPosition[b]);
     }
 
-    /** One query head of batch token {@code b}, at position {@code pos}, against the cached keys and values. */
-    private void attendHead(LlamaState s, float[] keys, float[] values, int h, int b, int pos) {
+    /**
+     * One query head of batch row {@code b} of {@code s}, at position {@code pos}, against the keys and values
+     * {@code seq} cached; scores and lane sums use {@code seq}'s scratch, whose head rows no other thread touches.
+     */
+    private void attendHead(LlamaState s, LlamaState seq, int layer, int h, int b, int pos) {
+        float[] keys = seq.keyCache[layer];
+        float[] values = seq.valueCache[layer];
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         int qOff = h * headDim;
         int kvOff = (h / c.groupSize()) * headDim;
-        int attOff = h * s.contextLength;
+        int attOff = h * seq.contextLength;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         // ggml's 16-lane order where the head dimension allows it (llama.cpp's F16 path), plain vectors otherwise
         boolean lanes16 = headDim % 16 == 0;
@@ -132,19 +174,19 @@ public final class LlamaForward {
         float[] out = s.xb[b];
         for (int t = 0; t <= pos; t++) {
             int k = t * kvDim + kvOff;
-            s.att[attOff + t] = (lanes16 ? LlamaOps.dot16(keys, k, q, qOff, headDim)
+            seq.att[attOff + t] = (lanes16 ? LlamaOps.dot16(keys, k, q, qOff, headDim)
                     : LlamaOps.dot(q, qOff, keys, k, headDim)) * scale;
         }
-        LlamaOps.softmax(s.att, attOff, pos + 1);
-        s.kvType.round(s.att, attOff, pos + 1); // and with F16 attention weights
+        LlamaOps.softmax(seq.att, attOff, pos + 1);
+        seq.kvType.round(seq.att, attOff, pos + 1); // and with F16 attention weights
         if (lanes16) {
-            LlamaOps.weightedSum16(out, qOff, s.att, attOff, pos + 1, values, kvOff, kvDim, headDim, s.attLanes,
+            LlamaOps.weightedSum16(out, qOff, seq.att, attOff, pos + 1, values, kvOff, kvDim, headDim, seq.attLanes,
                     h * 16 * headDim);
             return;
         }
         java.util.Arrays.fill(out, qOff, qOff + headDim, 0f);
         for (int t = 0; t <= pos; t++) {
-            LlamaOps.axpy(out, qOff, s.att[attOff + t], values, t * kvDim + kvOff, headDim);
+            LlamaOps.axpy(out, qOff, seq.att[attOff + t], values, t * kvDim + kvOff, headDim);
         }
     }
 }

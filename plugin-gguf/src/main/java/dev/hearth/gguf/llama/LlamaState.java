@@ -42,6 +42,14 @@ public final class LlamaState {
     /** Quantized forms of the rows that feed matrix products: one per token. */
     final Activation[] actDim;
     final Activation[] actFfn;
+    /**
+     * Per batch row, filled by {@link LlamaForward} before each pass: the sequence whose KV cache and attention
+     * scratch the row uses (this state for a prompt, another session's for a step over several sequences), the
+     * row's position, and where its logits go.
+     */
+    final LlamaState[] rowSequence;
+    final int[] rowPosition;
+    final float[][] rowLogits;
 
     public LlamaState(LlamaConfig c, int contextLength, KvCacheType kvType) {
         this(c, contextLength, kvType, MAX_BATCH);
@@ -74,6 +82,9 @@ public final class LlamaState {
             actDim[b] = new Activation(wide);
             actFfn[b] = new Activation(c.ffnDim());
         }
+        rowSequence = new LlamaState[batch];
+        rowPosition = new int[batch];
+        rowLogits = new float[batch][];
     }
 
     /** Tokens one {@link LlamaForward#forward} call takes at most. */

@@ -23,6 +23,8 @@ import java.util.function.Function;
  * @param backend       backend every model is loaded on; empty: the best that supports it
  * @param contextLength context to load models with, 0: the model's ({@code hearth.serve.ctx})
  * @param threads       CPU threads per model, 0: all cores
+ * @param decodeBatch   running generations whose decode steps a backend may batch into one pass
+ *                      ({@code hearth.serve.decode-batch}); 0: the backend's default, 1: none
  * @param chatTemplate  chat template for models that carry none (a built-in name); empty: chat needs the model's
  * @param memoryLimit   bytes all loaded models may take together; 0: what the machine has available
  * @param modelsDir     the models folder ({@code hearth.models.dir}, ~/.hearth/models)
@@ -32,7 +34,7 @@ import java.util.function.Function;
  */
 public record Settings(String bind, int port, String apiKey, int parallel, int queue, Duration idleTimeout,
                        int maxBodyBytes, int maxPromptChars, int defaultMaxTokens, int maxTokensLimit, String backend,
-                       int contextLength, int threads, String chatTemplate, long memoryLimit, Path modelsDir,
+                       int contextLength, int threads, int decodeBatch, String chatTemplate, long memoryLimit, Path modelsDir,
                        String hubUrl, String hubToken, String mavenUrl) {
 
     public static final String PREFIX = "hearth.serve.";
@@ -55,6 +57,7 @@ public record Settings(String bind, int port, String apiKey, int parallel, int q
                 r.text("hearth.serve.backend", ""),
                 (int) r.number("hearth.serve.ctx", 0, 0, 1 << 24),
                 (int) r.number("hearth.serve.threads", 0, 0, 4096),
+                (int) r.number("hearth.serve.decode-batch", 0, 0, 1024),
                 r.text("hearth.serve.chat-template", ""),
                 r.bytes("hearth.serve.memory-limit"),
                 Path.of(r.text("hearth.models.dir", Path.of(home, ".hearth", "models").toString())

@@ -75,7 +75,9 @@ public class ServeComponent {
         try {
             Settings s = Settings.from(context::getProperty);
             Metrics metrics = new Metrics();
-            LoadOptions base = LoadOptions.defaults().withContextLength(s.contextLength()).withThreads(s.threads());
+            LoadOptions options = LoadOptions.defaults().withContextLength(s.contextLength()).withThreads(s.threads());
+            LoadOptions base = s.decodeBatch() == 0 ? options
+                    : options.withExtra(LoadOptions.DECODE_BATCH, Integer.toString(s.decodeBatch()));
             ModelPool pool = new ModelPool(new ServicePlanner(() -> List.copyOf(formats), () -> List.copyOf(backends)),
                     d -> d.chatTemplate().isEmpty() && !s.chatTemplate().isEmpty()
                             ? base.withExtra(LoadOptions.CHAT_TEMPLATE, s.chatTemplate()) : base,
