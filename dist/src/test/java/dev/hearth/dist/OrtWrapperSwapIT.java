@@ -17,6 +17,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -84,9 +85,16 @@ class OrtWrapperSwapIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (server == null) return;
-        server.destroy(); // SIGTERM: the host stops cleanly
-        if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
+        if (server != null) {
+            server.destroy(); // SIGTERM: the host stops cleanly
+            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
+        }
+        if (work != null) {
+            // the wrapper copy is 54 MB: leave nothing behind (the model link is removed, not followed)
+            try (var files = Files.walk(work)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 
     @Test
