@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,18 +77,11 @@ class ReferenceCliIT {
         HearthRunner.Result r = hearth.run("logits", shared.resolve("models/stories260K/stories260K.gguf").toString(),
                 "--prompt-file", prompt.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.toString());
-        float[][] ours = readLogits(out);
-        float[][] expected = readLogits(shared.resolve("reference/stories260K.logits"));
-        assertEquals(expected.length, ours.length, "positions");
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < expected.length; i++) {
-            for (int j = 0; j < expected[i].length; j++) {
-                num += Math.pow(ours[i][j] - expected[i][j], 2);
-                den += Math.pow(expected[i][j], 2);
-            }
-        }
-        assertTrue(Math.sqrt(num / den) < 1e-2, "relative L2 error " + Math.sqrt(num / den));
+        LlamaCppLogits ours = LlamaCppLogits.read(out);
+        LlamaCppLogits expected = LlamaCppLogits.read(shared.resolve("reference/stories260K.logits"));
+        assertEquals(expected.tokens().length, ours.tokens().length, "positions");
+        double rel = ours.relativeL2(expected);
+        assertTrue(rel < 1e-2, "relative L2 error " + rel);
     }
 
     @Test
@@ -112,17 +103,5 @@ class ReferenceCliIT {
             if (o.get("model").getAsString().equals(model)) return o;
         }
         throw new AssertionError("no reference for " + model + " in " + file);
-    }
-
-    private static float[][] readLogits(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int n = b.getInt();
-        int vocab = b.getInt();
-        b.position(b.position() + 4 * n);
-        float[][] out = new float[n][vocab];
-        for (float[] row : out) {
-            for (int j = 0; j < vocab; j++) row[j] = b.getFloat();
-        }
-        return out;
     }
 }

@@ -31,12 +31,15 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * One running OSGi framework with the distribution's bundles: created in a private cache folder, every jar of
- * {@code bundle/} installed then started, a bundle that fails to start reported in one line and skipped. The bundles
- * that watch {@code deploy/} start last, so plugins dropped there find everything else running.
+ * {@code bundle/} installed then started, a bundle that fails to start reported in one line and skipped.
+ * FileInstall, which watches {@code deploy/}, starts first, once every jar of {@code bundle/} is installed: the
+ * plugins of {@code deploy/} are then installed before any engine starts, so a plugin that replaces a shipped bundle
+ * ({@link ReplaceableBundles}, e.g. the CUDA build of ONNX Runtime) is the one engines resolve against from the
+ * start, before they load the natives of the shipped one.
  */
 public final class Host implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("dev.hearth.launcher");
-    /** FileInstall: its first scan of deploy/ runs while it starts, so it starts after every other bundle. */
+    /** FileInstall: its first scan of deploy/ runs while it starts, so it starts before every other bundle. */
     private static final String FILEINSTALL = "org.apache.felix.fileinstall";
 
     private final HostConfig config;
@@ -70,6 +73,7 @@ public final class Host implements AutoCloseable {
         try {
             framework.init();
             framework.getBundleContext().addFrameworkListener(Host::frameworkEvent);
+            ReplaceableBundles.install(framework.getBundleContext(), framework.adapt(FrameworkWiring.class));
             framework.start();
             host.installAndStart(config.bundleDir());
             host.auditDeploy();
@@ -136,15 +140,8 @@ public final class Host implements AutoCloseable {
         ClassLoader before = self.getContextClassLoader();
         try {
             contextLoader(installed, contextBundle).ifPresent(self::setContextClassLoader);
-            List<Bundle> last = new ArrayList<>();
-            for (Bundle b : installed) {
-                if (FILEINSTALL.equals(b.getSymbolicName())) {
-                    last.add(b);
-                } else {
-                    startOne(b);
-                }
-            }
-            last.forEach(Host::startOne);
+            installed.stream().filter(b -> FILEINSTALL.equals(b.getSymbolicName())).forEach(Host::startOne);
+            installed.stream().filter(b -> !FILEINSTALL.equals(b.getSymbolicName())).forEach(Host::startOne);
         } finally {
             self.setContextClassLoader(before);
         }

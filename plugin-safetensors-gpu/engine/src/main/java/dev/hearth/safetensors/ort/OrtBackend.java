@@ -61,23 +61,26 @@ public final class OrtBackend implements Backend {
     private final DeviceInfo device;
     private final String reason;
     private final Path defaultCache;
+    private final OrtWrapper wrapper;
 
     /**
      * @param provider     the execution provider (already probed: it loads)
      * @param device       the device it computes on
      * @param reason       why this provider runs, for the log
      * @param defaultCache export cache folder when the options name none
+     * @param wrapper      the bundle this engine's ONNX Runtime classes come from
      */
-    public OrtBackend(OrtProvider provider, DeviceInfo device, String reason, Path defaultCache) {
+    public OrtBackend(OrtProvider provider, DeviceInfo device, String reason, Path defaultCache, OrtWrapper wrapper) {
         this.provider = provider;
         this.device = device;
         this.reason = reason;
         this.defaultCache = defaultCache;
+        this.wrapper = wrapper;
     }
 
     /** The CPU backend with the default cache, for tests and tools. */
     public static OrtBackend cpu(Path cache) {
-        return new OrtBackend(OrtProvider.CPU, OrtDevices.cpu(), "CPU provider", cache);
+        return new OrtBackend(OrtProvider.CPU, OrtDevices.cpu(), "CPU provider", cache, OrtWrapper.CLASS_PATH);
     }
 
     public OrtProvider provider() { return provider; }
@@ -94,7 +97,7 @@ public final class OrtBackend implements Backend {
     @Override
     public String version() {
         return "hearth-safetensors-ort (ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + ", "
-                + provider.label() + ")";
+                + provider.label() + ", from " + wrapper.bundle() + ")";
     }
 
     @Override
@@ -135,7 +138,8 @@ public final class OrtBackend implements Backend {
             export = new OnnxExportCache(cacheRoot, new OnnxExporter()).getOrExport(folder, exportOptions);
         }
         LOG.info(() -> id() + ": " + model.name() + " runs on ONNX Runtime's " + provider.label() + " provider ("
-                + reason + "), graph " + exportOptions.label() + (export.fromCache() ? " from the cache " : " exported to ")
+                + reason + "; ONNX Runtime from " + wrapper.bundle() + "), graph " + exportOptions.label()
+                + (export.fromCache() ? " from the cache " : " exported to ")
                 + export.folder());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;

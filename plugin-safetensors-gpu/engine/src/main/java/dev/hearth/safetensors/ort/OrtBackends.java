@@ -8,12 +8,14 @@ import dev.hearth.safetensors.onnx.OnnxExportCache;
 public final class OrtBackends {
     private OrtBackends() {}
 
-    public static OrtBackend create(OrtProvider provider) {
+    /** @param wrapper the bundle the engine's ONNX Runtime classes come from */
+    public static OrtBackend create(OrtProvider provider, OrtWrapper wrapper) {
         String prop = System.getProperty("hearth.onnx.cache");
         Path cache = prop == null || prop.isBlank() ? OnnxExportCache.defaultRoot() : Path.of(prop);
         return switch (provider) {
-            case CPU -> new OrtBackend(provider, OrtDevices.cpu(), "always available", cache);
-            case CUDA, DML -> new OrtBackend(provider, OrtDevices.gpu(provider, 0), "provider probe succeeded", cache);
+            case CPU -> new OrtBackend(provider, OrtDevices.cpu(), "always available", cache, wrapper);
+            case CUDA, DML -> new OrtBackend(provider, OrtDevices.gpu(provider, 0), "provider probe succeeded", cache,
+                    wrapper);
         };
     }
 }

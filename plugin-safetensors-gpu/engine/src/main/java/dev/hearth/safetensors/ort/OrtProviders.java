@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,22 +28,43 @@ public final class OrtProviders {
 
     private OrtProviders() {}
 
-    /** Probes every provider, logging one line for each: the CPU always loads. */
-    public static List<Probe> probe(OrtEnvironment env) {
+    /**
+     * Probes every provider, logging one line for each: the CPU always loads.
+     *
+     * @param env     the environment of {@code wrapper}'s classes (its natives are loaded)
+     * @param wrapper the bundle those classes come from
+     */
+    public static List<Probe> probe(OrtEnvironment env, OrtWrapper wrapper) {
+        Optional<OrtWrapper> foreign = OrtNatives.claim(wrapper);
         EnumSet<ai.onnxruntime.OrtProvider> built = OrtEnvironment.getAvailableProviders();
         List<Probe> out = new ArrayList<>();
         for (OrtProvider p : OrtProvider.values()) {
-            Probe probe = probe(env, p, built);
+            Probe probe = probe(env, p, built, wrapper, foreign);
             LOG.info(() -> p.backendId() + ": " + (probe.usable() ? "available" : "not available") + " ("
-                    + probe.reason() + ")");
+                    + probe.reason() + "; ONNX Runtime from " + wrapper.bundle() + ")");
             out.add(probe);
         }
         return out;
     }
 
-    static Probe probe(OrtEnvironment env, OrtProvider p, EnumSet<ai.onnxruntime.OrtProvider> built) {
+    /**
+     * @param foreign the wrapper whose natives of another build this process loaded first, if any: then no GPU
+     *                provider is tried at all, because the JNI library of {@code wrapper} drives that build's core
+     */
+    static Probe probe(OrtEnvironment env, OrtProvider p, EnumSet<ai.onnxruntime.OrtProvider> built,
+                       OrtWrapper wrapper, Optional<OrtWrapper> foreign) {
         if (p == OrtProvider.CPU) {
             return new Probe(p, true, "ONNX Runtime " + env.getVersion() + " CPU provider");
+        }
+        if (foreign.isPresent() && wrapper.builtFor(p)) {
+            return new Probe(p, false, "this process loaded the natives of ONNX Runtime " + foreign.get().build()
+                    + " from " + foreign.get().bundle() + " first, and the JNI library of " + wrapper.bundle()
+                    + " binds to those: restart the host to use the " + p.name() + " provider; staying on the CPU"
+                    + " provider");
+        }
+        if (foreign.isPresent()) {
+            return new Probe(p, false, "the ONNX Runtime build of " + wrapper.bundle() + " (" + wrapper.build()
+                    + ") has no " + p.name() + " provider");
         }
         ai.onnxruntime.OrtProvider ort = p == OrtProvider.CUDA ? ai.onnxruntime.OrtProvider.CUDA
                 : ai.onnxruntime.OrtProvider.DIRECT_ML;

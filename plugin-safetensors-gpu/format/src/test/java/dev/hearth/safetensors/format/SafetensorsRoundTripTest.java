@@ -1,5 +1,6 @@
 package dev.hearth.safetensors.format;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,11 +10,14 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hearth.api.model.ModelDescription;
@@ -58,6 +62,28 @@ class SafetensorsRoundTripTest {
         assertTrue(format.probe(file));
         assertTrue(format.verify(file).ok());
         assertFalse(format.probe(Files.writeString(dir.resolve("y.safetensors"), "not a model")));
+    }
+
+    /** Every dtype of the format, the F8 variants included, is read by its header spelling with its size. */
+    @ParameterizedTest
+    @EnumSource(SafetensorsDtype.class)
+    void everyDtypeIsRecognisedWithItsSize(SafetensorsDtype dtype, @TempDir Path dir) throws IOException {
+        byte[] data = new byte[3 * dtype.size()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i + 1);
+        }
+        Path file = new SafetensorsTestWriter().tensor("t", dtype, new long[] {3}, data)
+                .write(dir.resolve("t.safetensors"));
+        String header = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("\"dtype\":\"" + dtype.name() + "\""), "spelled as in the header: " + header);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertEquals(dtype, f.entry("t").orElseThrow().dtype());
+            assertArrayEquals(data, f.tensor("t").toArray(ValueLayout.JAVA_BYTE));
+        }
+        SafetensorsTestWriter wrongSize = new SafetensorsTestWriter().tensor("t", dtype, new long[] {4}, data);
+        SafetensorsException e = assertThrows(SafetensorsException.class,
+                () -> SafetensorsFile.open(wrongSize.write(dir.resolve("short.safetensors"))));
+        assertTrue(e.getMessage().contains("tensor 't'") && e.getMessage().contains(dtype.name()), e.getMessage());
     }
 
     @Test

@@ -13,6 +13,6 @@ import org.osgi.service.component.annotations.Component;
         Backend.PROP_DEVICE_INDEX + ":Integer=0"})
 public final class OrtCpuBackendComponent extends OrtBackendComponent {
     public OrtCpuBackendComponent() {
-        super(OrtBackends.create(OrtProvider.CPU));
+        super(OrtBackends.create(OrtProvider.CPU, WiredWrapper.current()));
     }
 }

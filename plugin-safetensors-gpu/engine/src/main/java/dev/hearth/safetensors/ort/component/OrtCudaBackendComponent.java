@@ -15,6 +15,6 @@ public final class OrtCudaBackendComponent extends OrtBackendComponent {
     static final String NAME = "dev.hearth.safetensors.ort.cuda";
 
     public OrtCudaBackendComponent() {
-        super(OrtBackends.create(OrtProvider.CUDA));
+        super(OrtBackends.create(OrtProvider.CUDA, WiredWrapper.current()));
     }
 }

@@ -15,6 +15,6 @@ public final class OrtDmlBackendComponent extends OrtBackendComponent {
     static final String NAME = "dev.hearth.safetensors.ort.dml";
 
     public OrtDmlBackendComponent() {
-        super(OrtBackends.create(OrtProvider.DML));
+        super(OrtBackends.create(OrtProvider.DML, WiredWrapper.current()));
     }
 }

@@ -19,7 +19,8 @@ public final class OrtProviderProbeComponent {
 
     @Activate
     public OrtProviderProbeComponent(ComponentContext context) {
-        for (OrtProviders.Probe p : OrtProviders.probe(OrtEnvironment.getEnvironment())) {
+        for (OrtProviders.Probe p : OrtProviders.probe(OrtEnvironment.getEnvironment(),
+                WiredWrapper.current())) {
             if (!p.usable()) {
                 continue;
             }

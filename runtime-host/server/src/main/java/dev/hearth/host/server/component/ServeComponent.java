@@ -49,6 +49,7 @@ public class ServeComponent {
     private final List<ModelFormat> formats = new CopyOnWriteArrayList<>();
     private final List<Backend> backends = new CopyOnWriteArrayList<>();
     private ApiServer server;
+    private volatile ModelPool pool;
     private ServiceRegistration<?> status;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -67,6 +68,8 @@ public class ServeComponent {
 
     void unbindBackend(Backend b) {
         backends.remove(b);
+        ModelPool p = pool;
+        if (p != null) p.unloadBackend(b); // a model must not outlive its engine (a plugin removed or rewired)
     }
 
     @Activate
@@ -78,7 +81,7 @@ public class ServeComponent {
             LoadOptions options = LoadOptions.defaults().withContextLength(s.contextLength()).withThreads(s.threads());
             LoadOptions base = s.decodeBatch() == 0 ? options
                     : options.withExtra(LoadOptions.DECODE_BATCH, Integer.toString(s.decodeBatch()));
-            ModelPool pool = new ModelPool(new ServicePlanner(() -> List.copyOf(formats), () -> List.copyOf(backends)),
+            pool = new ModelPool(new ServicePlanner(() -> List.copyOf(formats), () -> List.copyOf(backends)),
                     d -> d.chatTemplate().isEmpty() && !s.chatTemplate().isEmpty()
                             ? base.withExtra(LoadOptions.CHAT_TEMPLATE, s.chatTemplate()) : base,
                     s.memoryLimit(), MemoryInfo::availableBytes, s.idleTimeout().toNanos(), s.parallel(), metrics);
@@ -119,5 +122,6 @@ public class ServeComponent {
         }
         if (server != null) server.close();
         server = null;
+        pool = null;
     }
 }

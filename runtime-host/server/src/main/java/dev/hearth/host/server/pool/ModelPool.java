@@ -103,6 +103,8 @@ public final class ModelPool implements AutoCloseable {
         final CompletableFuture<LoadedModel> loading = new CompletableFuture<>();
         final ArrayDeque<Session> idle = new ArrayDeque<>();
         LoadedModel model;
+        /** The backend service it is loaded on (set before loading), so it goes when that service goes. */
+        Backend backend;
         String device = "";
         DeviceInfo deviceInfo;
         long bytes;
@@ -256,6 +258,9 @@ public final class ModelPool implements AutoCloseable {
         boolean reserved = false;
         try {
             Plan plan = planner.plan(path, backendId);
+            synchronized (this) {
+                e.backend = plan.backend();
+            }
             LoadOptions opts = options.apply(plan.description());
             long kv = KvCacheEstimate.bytes(plan.description(), opts.contextLength() > 0 ? opts.contextLength()
                     : plan.description().contextLength());
@@ -344,6 +349,20 @@ public final class ModelPool implements AutoCloseable {
         }
         idle.forEach(e -> LOG.info(() -> "unloaded " + e.name + " (idle)"));
         return idle.size();
+    }
+
+    /**
+     * Unloads the models loaded on {@code backend}, whose service went away (its bundle stopped or was refreshed to
+     * rewire it); the next request loads them on the backend that is there then. Returns how many.
+     */
+    public int unloadBackend(Backend backend) {
+        List<Entry> gone;
+        synchronized (this) {
+            gone = entries.stream().filter(e -> e.backend == backend).toList();
+            gone.forEach(this::unload);
+        }
+        gone.forEach(e -> LOG.info(() -> "unloaded " + e.name + ": its backend " + backend.id() + " went away"));
+        return gone.size();
     }
 
     /** Marks {@code e} unloaded; closes it now when nothing uses it, else when its last lease ends. */

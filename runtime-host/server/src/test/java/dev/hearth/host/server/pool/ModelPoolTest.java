@@ -99,6 +99,21 @@ class ModelPoolTest {
     }
 
     @Test
+    void modelsOfABackendThatGoesAwayAreUnloadedAndLoadAgainOnTheNextRequest() throws Exception {
+        ModelPool pool = pool(0, Long.MAX_VALUE);
+        pool.acquire("idle", Path.of("idle"), null).close();
+        ModelPool.Lease busy = pool.acquire("busy", Path.of("busy"), null);
+        assertEquals(2, pool.unloadBackend(backend));
+        assertTrue(pool.loaded().isEmpty(), "neither is offered any more");
+        assertEquals(1, closes.get(), "the idle one is closed at once");
+        busy.close();
+        assertEquals(2, closes.get(), "the busy one when its lease ends");
+        assertEquals(0, pool.unloadBackend(backend));
+        pool.acquire("idle", Path.of("idle"), null).close();
+        assertEquals(3, loads.get(), "loaded again on demand");
+    }
+
+    @Test
     void unloadsModelsIdleForLongerThanTheIdleTime() throws Exception {
         ModelPool pool = pool(0, 0);
         ModelPool.Lease lease = pool.acquire("m", Path.of("m"), null);
