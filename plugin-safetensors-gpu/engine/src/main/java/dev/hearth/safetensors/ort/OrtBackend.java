@@ -149,7 +149,8 @@ public final class OrtBackend implements Backend {
             int context = options.contextLength() > 0 ? options.contextLength() : config.maxPositionEmbeddings();
             if (context > info.maxPositions()) {
                 throw new IOException(model.path().getFileName() + ": context " + context
-                        + " exceeds max_position_embeddings " + info.maxPositions() + " of config.json");
+                        + " exceeds the model's " + info.maxPositions() + " positions (config.json: max_position_embeddings, "
+                        + "sliding_window)");
             }
             Optional<ChatTemplate> template = ChatTemplates.select(model.chatTemplate(), text(tokenizer, tokenizer.bos()),
                     text(tokenizer, tokenizer.eos()), options.extra().get(OPTION_CHAT_TEMPLATE));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import com.google.gson.JsonObject;
 
@@ -22,7 +23,9 @@ import com.google.gson.JsonObject;
  * @param numKeyValueHeads      {@code num_key_value_heads} (default: num_attention_heads)
  * @param headDim               {@code head_dim} (default: hidden_size / num_attention_heads)
  * @param vocabSize             {@code vocab_size}
- * @param maxPositionEmbeddings {@code max_position_embeddings}
+ * @param maxPositionEmbeddings {@code max_position_embeddings}, capped at {@code sliding_window} where one applies:
+ *                              windowed attention equals full attention while the sequence fits the window, and the
+ *                              graphs attend fully, so the context stops there rather than attend wrongly beyond it
  * @param ropeTheta             {@code rope_theta}
  * @param ropeScaling           {@code rope_scaling}: empty, or linear scaling
  * @param rmsNormEps            {@code rms_norm_eps}
@@ -99,6 +102,8 @@ public record HfConfig(Path file, String architecture, String modelType, int hid
         int vocab = json.positive("vocab_size", json.requireInt("vocab_size"));
         int context = json.positive("max_position_embeddings", json.optInt("max_position_embeddings")
                 .orElse(qwen ? 32768 : mistral ? 131072 : 2048));
+        OptionalInt window = slidingWindow(json, qwen);
+        if (window.isPresent() && window.getAsInt() < context) context = window.getAsInt();
         double theta = json.optDouble("rope_theta").orElse(qwen ? 1_000_000.0 : 10_000.0);
         if (!(theta > 0)) {
             throw json.error("rope_theta", "must be positive, found " + theta);
@@ -129,6 +134,14 @@ public record HfConfig(Path file, String architecture, String modelType, int hid
         }
         return new HfConfig(file, arch, modelType, hidden, ffn, layers, heads, kvHeads, headDim, vocab, context,
                 theta, scaling, eps, tied, bias, dtype, bos, eos);
+    }
+
+    /** Mistral's {@code sliding_window} (null: none); Qwen2's only with {@code use_sliding_window}. */
+    private static OptionalInt slidingWindow(HfJson json, boolean qwen) throws SafetensorsException {
+        if (qwen && !json.optBool("use_sliding_window").orElse(false)) return OptionalInt.empty();
+        OptionalInt w = json.optInt("sliding_window");
+        if (w.isPresent()) json.positive("sliding_window", w.getAsInt());
+        return w;
     }
 
     private static Optional<RopeScaling> ropeScaling(HfJson json) throws dev.hearth.api.model.ModelFileException {

@@ -63,6 +63,7 @@ class HfConfigTest {
         assertFalse(c.attentionBias());
         assertFalse(c.tieWordEmbeddings());
         assertEquals(Optional.empty(), c.ropeScaling());
+        assertEquals(4096, c.maxPositionEmbeddings(), "full attention is exact only up to the sliding window");
     }
 
     @Test
