@@ -48,7 +48,7 @@ public final class BF16Kernels {
             acc = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * i, LE))
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(acc);
         return sum + dotScalar(w, wOffset + 2L * i, x, xOffset + i, n - i);
     }
 

@@ -57,7 +57,7 @@ public final class F16Kernels {
             acc0 = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * i, LE))
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(acc0.add(acc1));
         return sum + dotScalar(w, wOffset + 2L * i, x, xOffset + i, n - i);
     }
 

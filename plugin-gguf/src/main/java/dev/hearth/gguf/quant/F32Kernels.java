@@ -6,7 +6,6 @@ import static dev.hearth.gguf.quant.Simd.FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** GGML_TYPE_F32 (id 0): little-endian IEEE floats. */
 public final class F32Kernels {
@@ -44,7 +43,7 @@ public final class F32Kernels {
             acc0 = FloatVector.fromMemorySegment(FLOAT, w, wOffset + 4L * i, LE)
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(acc0.add(acc1));
         return sum + dotScalar(w, wOffset + 4L * i, x, xOffset + i, n - i);
     }
 }

@@ -7,6 +7,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -86,6 +87,20 @@ public final class Simd {
     /** Sign-extends {@link #STEP} bytes to shorts. */
     static ShortVector widen(ByteVector v) {
         return (ShortVector) v.convertShape(VectorOperators.B2S, SHORT, 0);
+    }
+
+    /**
+     * The sum of {@code v}'s lanes in one fixed order: lane {@code i} plus lane {@code i + L/2}, then the same on the
+     * lower half, down to lane 0. {@code reduceLanes(ADD)} promises no order, and does add in another one once C2
+     * compiles it than in the interpreter, so the same call gave results an ulp apart depending on how warm the JIT
+     * was; one ulp then flips an 8-bit activation rounding downstream.
+     */
+    public static float sumLanes(FloatVector v) {
+        FloatVector s = v;
+        for (int half = v.length() / 2; half > 0; half >>= 1) {
+            s = s.add(s.rearrange(VectorShuffle.iota(v.species(), half, 1, true)));
+        }
+        return s.lane(0);
     }
 
     /** Converts an int vector to floats. */
