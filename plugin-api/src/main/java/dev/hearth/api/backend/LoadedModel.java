@@ -33,6 +33,14 @@ public interface LoadedModel extends AutoCloseable {
     /** Bytes of device memory the weights occupy (mapped file bytes for CPU backends). */
     long weightBytes();
 
+    /**
+     * Where the backend runs the decode steps of concurrent sessions as one pass (continuous batching), what it has
+     * done so far; empty where each session steps alone.
+     */
+    default Optional<DecodeBatching> decodeBatching() {
+        return Optional.empty();
+    }
+
     /** A new session with an empty KV cache. */
     Session newSession();
 

@@ -2,6 +2,7 @@ package dev.hearth.gguf.engine;
 
 import java.util.Optional;
 
+import dev.hearth.api.backend.DecodeBatching;
 import dev.hearth.api.backend.LoadedModel;
 import dev.hearth.api.chat.ChatTemplate;
 import dev.hearth.api.model.ModelDescription;
@@ -74,6 +75,11 @@ final class CpuLoadedModel implements LoadedModel {
 
     KvCacheType kvCacheType() {
         return kvCacheType;
+    }
+
+    @Override
+    public Optional<DecodeBatching> decodeBatching() {
+        return batcher == null ? Optional.empty() : Optional.of(batcher.counts());
     }
 
     /** The continuous batcher single-token steps go through, or null when each session steps alone. */

@@ -1,5 +1,6 @@
 package dev.hearth.gguf.engine;
 
+import dev.hearth.api.backend.DecodeBatching;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaForward;
 import dev.hearth.gguf.llama.LlamaState;
@@ -145,11 +146,11 @@ final class DecodeBatcher {
         }
     }
 
-    /** Passes run so far and the rows they held: rows / passes is the mean batch. */
-    long[] counts() {
+    /** Passes run so far and the session steps they held. */
+    DecodeBatching counts() {
         lock.lock();
         try {
-            return new long[] {passes, rows};
+            return new DecodeBatching(passes, rows);
         } finally {
             lock.unlock();
         }

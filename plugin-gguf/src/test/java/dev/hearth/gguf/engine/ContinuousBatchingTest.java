@@ -1,8 +1,6 @@
 package dev.hearth.gguf.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.hearth.api.backend.DecodeBatching;
 import dev.hearth.api.backend.LoadOptions;
 import dev.hearth.api.model.ModelDescription;
 import dev.hearth.api.session.GenerationRequest;
@@ -42,7 +41,7 @@ class ContinuousBatchingTest {
         List<int[]> alone = new ArrayList<>();
         try (CpuLoadedModel m = (CpuLoadedModel) new GgufCpuBackend().load(model,
                 options.withExtra(LoadOptions.DECODE_BATCH, "1"))) {
-            assertNull(m.batcher(), "decode.batch=1 steps every session alone");
+            assertTrue(m.decodeBatching().isEmpty(), "decode.batch=1 steps every session alone");
             for (String p : PROMPTS) {
                 try (Session s = m.newSession()) {
                     alone.add(s.generate(GenerationRequest.of(p, TOKENS), TokenListener.IGNORE).tokens());
@@ -52,7 +51,7 @@ class ContinuousBatchingTest {
 
         try (CpuLoadedModel m = (CpuLoadedModel) new GgufCpuBackend().load(model, options);
              ExecutorService pool = Executors.newFixedThreadPool(PROMPTS.length)) {
-            assertNotNull(m.batcher(), "batching is on by default");
+            assertTrue(m.decodeBatching().isPresent(), "batching is on by default");
             CyclicBarrier start = new CyclicBarrier(PROMPTS.length);
             List<Future<int[]>> together = new ArrayList<>();
             for (String p : PROMPTS) {
@@ -66,9 +65,8 @@ class ContinuousBatchingTest {
             for (int i = 0; i < PROMPTS.length; i++) {
                 assertArrayEquals(alone.get(i), together.get(i).get(), "tokens of '" + PROMPTS[i] + "'");
             }
-            long[] counts = m.batcher().counts();
-            assertTrue(counts[1] > counts[0], "some passes stepped several sessions: " + counts[1] + " rows in "
-                    + counts[0] + " passes");
+            DecodeBatching counts = m.decodeBatching().orElseThrow();
+            assertTrue(counts.steps() > counts.passes(), "some passes stepped several sessions: " + counts);
         }
     }
 

@@ -193,7 +193,7 @@ public final class ApiServer implements AutoCloseable {
     private Metrics.Gauges gauges() {
         return new Metrics.Gauges(admission.running(), admission.waiting(), pool.sessionsInUse(),
                 pool.loaded().stream().map(i -> new Metrics.LoadedModelGauge(i.name(), i.backend(), i.sessionsInUse(),
-                        i.weightBytes())).toList());
+                        i.weightBytes(), i.decodeBatching())).toList());
     }
 
     private JsonObject models() throws IOException {

@@ -3,10 +3,13 @@ package dev.hearth.host.server.metrics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+
+import dev.hearth.api.backend.DecodeBatching;
 
 /**
  * What {@code GET /metrics} reports, in the Prometheus text exposition format (version 0.0.4): counters of requests
@@ -39,8 +42,9 @@ public final class Metrics {
     /** Live figures read when rendering. */
     public record Gauges(int running, int queued, int sessionsOpen, List<LoadedModelGauge> models) {}
 
-    /** One loaded model: name, backend, sessions in use. */
-    public record LoadedModelGauge(String name, String backend, int sessionsInUse, long weightBytes) {}
+    /** One loaded model: name, backend, sessions in use, what continuous batching did (where it batches). */
+    public record LoadedModelGauge(String name, String backend, int sessionsInUse, long weightBytes,
+                                   Optional<DecodeBatching> decodeBatching) {}
 
     /** A request finished with an HTTP status. */
     public void request(String endpoint, int status) {
@@ -129,6 +133,18 @@ public final class Metrics {
         for (LoadedModelGauge m : g.models()) {
             out.append("hearth_model_sessions_in_use{model=\"").append(escape(m.name())).append("\"} ")
                     .append(m.sessionsInUse()).append('\n');
+        }
+        header(out, "hearth_model_decode_passes_total", "counter",
+                "Decode passes of a model that batches its sessions' steps (continuous batching).");
+        for (LoadedModelGauge m : g.models()) {
+            m.decodeBatching().ifPresent(b -> out.append("hearth_model_decode_passes_total{model=\"")
+                    .append(escape(m.name())).append("\"} ").append(b.passes()).append('\n'));
+        }
+        header(out, "hearth_model_decode_steps_total", "counter",
+                "Session decode steps those passes held; steps / passes is the mean batch.");
+        for (LoadedModelGauge m : g.models()) {
+            m.decodeBatching().ifPresent(b -> out.append("hearth_model_decode_steps_total{model=\"")
+                    .append(escape(m.name())).append("\"} ").append(b.steps()).append('\n'));
         }
         duration.write(out);
         ttft.write(out);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.hearth.api.backend.Backend;
+import dev.hearth.api.backend.DecodeBatching;
 import dev.hearth.api.backend.LoadOptions;
 import dev.hearth.api.backend.LoadedModel;
 import dev.hearth.api.device.DeviceInfo;
@@ -65,7 +67,7 @@ public final class ModelPool implements AutoCloseable {
 
     /** A loaded model as {@code hearth ps} and the metrics show it. */
     public record Info(String name, String backend, String device, long weightBytes, int sessionsInUse,
-                       int sessionsIdle, long idleNanos, long kvCacheBytes) {}
+                       int sessionsIdle, long idleNanos, long kvCacheBytes, Optional<DecodeBatching> decodeBatching) {}
 
     private final Planner planner;
     private final Function<ModelDescription, LoadOptions> options;
@@ -392,7 +394,7 @@ public final class ModelPool implements AutoCloseable {
         long now = System.nanoTime();
         return entries.stream().filter(e -> e.model != null)
                 .map(e -> new Info(e.name, e.model.backendId(), e.device, e.bytes, e.inUse, e.idle.size(),
-                        e.inUse > 0 ? 0 : now - e.lastUsed, e.sessions * e.sessionBytes))
+                        e.inUse > 0 ? 0 : now - e.lastUsed, e.sessions * e.sessionBytes, e.model.decodeBatching()))
                 .sorted(Comparator.comparing(Info::name)).toList();
     }
 
