@@ -47,19 +47,25 @@ final class CudaWeights implements AutoCloseable {
 
     /** Device bytes of the GGUF tensors this model uploads (tied output counted once), before uploading them. */
     static long bytes(LlamaWeights w) {
-        long sum = w.tokenEmbedding().data().byteSize() + w.outputNorm().length * 4L;
-        if (w.output() != w.tokenEmbedding()) sum += w.output().data().byteSize();
+        long sum = w.tokenEmbedding().data().byteSize() + PADDING + w.outputNorm().length * 4L;
+        if (w.output() != w.tokenEmbedding()) sum += w.output().data().byteSize() + PADDING;
         for (LlamaWeights.Layer l : w.layers()) {
             for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
-                sum += m.data().byteSize();
+                sum += m.data().byteSize() + PADDING;
             }
             sum += (l.attnNorm().length + l.ffnNorm().length) * 4L;
         }
         return sum;
     }
 
+    /**
+     * Bytes allocated past each weight matrix: the quantized products read 2-byte aligned words as two aligned
+     * words (rowdot.cuh, ld_u32_a2), which may reach up to 2 bytes past the last block.
+     */
+    static final long PADDING = 16;
+
     private CudaTensor upload(CudaDevice device, String owner, WeightMatrix m) {
-        CudaBuffer b = device.allocate(m.data().byteSize(), owner);
+        CudaBuffer b = device.allocate(m.data().byteSize() + PADDING, owner);
         owned.add(b);
         b.upload(m.data(), 0);
         return new CudaTensor(m.name(), m.type(), b, m.rows(), m.cols());

@@ -43,11 +43,12 @@ class CudaBackendTest {
     private static final double LOGITS_TOLERANCE = 1e-2;
 
     /**
-     * llama-mini-Q4_K_M (random weights, 8-bit activations before every product): tiny differences in summation
-     * order flip Q8_K roundings, and the random network amplifies them. The CPU engine itself measures 0.0121
-     * against llama.cpp on this file (2026-11-26), so the GPU is held to what the CPU achieves, not to 1e-2.
+     * The tensor-core prompt pass on llama-mini-Q4_K_M (random weights, 8-bit activations before every product):
+     * its products sum in tile order, not the CPU engine's, and on this file tiny differences in summation order
+     * flip Q8_K roundings that the random network amplifies (1.05e-2 vs the CPU, 2026-11-26). The token-by-token
+     * path sums Q4_K / Q6_K rows in the CPU engine's order and is held to the issue's 1e-2 (it measured 1.1e-7).
      */
-    private static final double LOGITS_TOLERANCE_RANDOM_Q4_K_M = 2e-2;
+    private static final double LOGITS_TOLERANCE_RANDOM_Q4_K_M_PROMPT = 2e-2;
 
     private static final GgufModelFormat FORMAT = new GgufModelFormat();
 
@@ -105,10 +106,12 @@ class CudaBackendTest {
         double stepsVsCpu = relativeL2(gpuSteps, cpu);
         System.out.printf("%s: %d positions, GPU vs CPU relative L2 %.3g (prompt pass), %.3g (token by token)%n",
                 c[0], tokens.length, vsCpu, stepsVsCpu);
-        assertTrue(stepsVsCpu < (c[0].endsWith("llama-mini-Q4_K_M.gguf") ? LOGITS_TOLERANCE_RANDOM_Q4_K_M
-                : LOGITS_TOLERANCE), c[0] + ": GPU token by token vs CPU relative L2 " + stepsVsCpu);
-        double tolerance = c[0].endsWith("llama-mini-Q4_K_M.gguf") ? LOGITS_TOLERANCE_RANDOM_Q4_K_M : LOGITS_TOLERANCE;
+        assertTrue(stepsVsCpu < LOGITS_TOLERANCE, c[0] + ": GPU token by token vs CPU relative L2 " + stepsVsCpu);
+        double tolerance = c[0].endsWith("llama-mini-Q4_K_M.gguf") ? LOGITS_TOLERANCE_RANDOM_Q4_K_M_PROMPT
+                : LOGITS_TOLERANCE;
         double vsRef = reference == null ? 0 : relativeL2(gpu, reference);
+        double stepsVsRef = reference == null ? 0 : relativeL2(gpuSteps, reference);
+        assertTrue(stepsVsRef < LOGITS_TOLERANCE, c[0] + ": GPU token by token vs llama.cpp relative L2 " + stepsVsRef);
         if (reference != null) {
             System.out.printf("%s: GPU vs llama.cpp relative L2 %.3g, CPU vs llama.cpp %.3g%n", c[0], vsRef,
                     relativeL2(cpu, reference));
