@@ -1,9 +1,20 @@
 // Matrix-vector product y = W x (or y += W x) with W in its GGUF block layout, one warp per row.
-// Each lane takes units of 8 consecutive weights of the row, so a Q4_K/Q6_K block (256 weights) is one warp step
-// and a Q8_0/Q4_0 block (32 weights) is four lanes. x is F32 (kept in L1/L2: it is small and read by every row).
+// Against F32 x (float weights, and the reference path of every type) each lane takes units of 8 consecutive
+// weights of the row; x is small and read by every row (L1/L2). Quantized weights against 8-bit x: rowdot.cuh
+// (Q4_K, Q6_K, Q4_0, in the CPU engine's order) and warp_dot_q8_0 below.
 #include "rowdot.cuh"
 
 #define ROWS_PER_BLOCK 4
+// Blocks per multiprocessor the quantized decode kernels ask the compiler to fit (a register cap: 64 per thread),
+// per block size. The kernels are latency-bound (each warp loads, then folds), so more resident warps pay: with
+// these caps and Q4_K loading one pass at a time (rowdot.cuh) tg128 Q4_K_M measured 741 against 683 t/s uncapped
+// (H100, 2026-11-26, same machine). -D overrides build variants to compare.
+#ifndef MIN_BLOCKS_128
+#define MIN_BLOCKS_128 8
+#endif
+#ifndef MIN_BLOCKS_256
+#define MIN_BLOCKS_256 4
+#endif
 
 __device__ __forceinline__ void load8(const float* x, float* v) {
     float4 a = *(const float4*) x;
@@ -174,7 +185,7 @@ __device__ void matvec_q8(const uint8_t* __restrict__ w, const int8_t* __restric
 }
 
 #define MATVEC_Q8_ENTRY(NAME, T)                                                                               \
-    extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)                                          \
+    extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK, MIN_BLOCKS_128)                          \
     matvec_q8_##NAME(const uint8_t* w, const int8_t* xq, const float* xd, float* y, int rows, int cols,          \
                      long long row_bytes, int acc) {                                                           \
         matvec_q8<T>(w, xq, xd, y, rows, cols, row_bytes, acc);                                                \
@@ -227,7 +238,7 @@ __device__ __forceinline__ float row_dot(int t, const uint8_t* row, int cols, co
  * query and key pairs at position params[1] (angle in double), queries rounded to F16 into q, the key and value
  * of this position into the F16 cache.
  */
-extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)
+extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK, MIN_BLOCKS_128)
 qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk, int tv, long long rbq,
          long long rbk, long long rbv, int cols, const float* x, const int8_t* q80, const float* d80,
          const int8_t* q8k, const float* d8k, float* __restrict__ q, __half* __restrict__ kcache,
@@ -278,7 +289,7 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
  * Gate and up projections in one launch and SwiGLU: out = silu(gate) * up. ROWS_PER_BLOCK rows per block, two
  * warps per row (even warp: the gate row, odd: the up row), so both rows' loads are in flight together.
  */
-extern "C" __global__ void __launch_bounds__(64 * ROWS_PER_BLOCK)
+extern "C" __global__ void __launch_bounds__(64 * ROWS_PER_BLOCK, MIN_BLOCKS_256)
 gate_up_swiglu(const uint8_t* wg, const uint8_t* wu, int tg, int tu, long long rbg, long long rbu, int rows,
                int cols, const float* x, const int8_t* q80, const float* d80, const int8_t* q8k, const float* d8k,
                float* __restrict__ out) {

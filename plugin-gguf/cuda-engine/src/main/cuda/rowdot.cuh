@@ -14,9 +14,15 @@
 #include "common.cuh"
 
 template <int T> struct QTraits;
+#ifndef Q4K_UNROLL
+#define Q4K_UNROLL 1
+#endif
+#ifndef Q6K_UNROLL
+#define Q6K_UNROLL 2
+#endif
 // QK weights per block, TPS lanes per block, BYTES per block, UNROLL passes loaded ahead
-template <> struct QTraits<TYPE_Q4_K> { static constexpr int QK = 256, TPS = 8, BYTES = 144, UNROLL = 2; };
-template <> struct QTraits<TYPE_Q6_K> { static constexpr int QK = 256, TPS = 16, BYTES = 210, UNROLL = 4; };
+template <> struct QTraits<TYPE_Q4_K> { static constexpr int QK = 256, TPS = 8, BYTES = 144, UNROLL = Q4K_UNROLL; };
+template <> struct QTraits<TYPE_Q6_K> { static constexpr int QK = 256, TPS = 16, BYTES = 210, UNROLL = Q6K_UNROLL; };
 template <> struct QTraits<TYPE_Q8_0> { static constexpr int QK = 32, TPS = 2, BYTES = 34, UNROLL = 4; };
 template <> struct QTraits<TYPE_Q4_0> { static constexpr int QK = 32, TPS = 1, BYTES = 18, UNROLL = 2; };
 
@@ -130,9 +136,10 @@ __device__ __forceinline__ void fold_pass(const Raw<T>& r, int bu, int nb, const
 #pragma unroll
         for (int gi = 0; gi < G; gi++) {
             if (bu + gi >= nb) break; // uniform
-            int w0 = __shfl_sync(0xffffffffu, v[0], gi * TPS + src), w1 = __shfl_sync(0xffffffffu, v[1], gi * TPS + src);
-            int w2 = __shfl_sync(0xffffffffu, v[2], gi * TPS + src), w3 = __shfl_sync(0xffffffffu, v[3], gi * TPS + src);
-            int wm = __shfl_sync(0xffffffffu, mn, gi * TPS + src);
+            int s = gi * TPS + src;
+            int w0 = __shfl_sync(0xffffffffu, v[0], s), w1 = __shfl_sync(0xffffffffu, v[1], s);
+            int w2 = __shfl_sync(0xffffffffu, v[2], s), w3 = __shfl_sync(0xffffffffu, v[3], s);
+            int wm = __shfl_sync(0xffffffffu, mn, s);
             float d = __shfl_sync(0xffffffffu, sd, gi * TPS), dm = __shfl_sync(0xffffffffu, sm, gi * TPS);
             if (lane < 8) acc = fmaf(d, (float) pick4(w0, w1, w2, w3, k & 3), acc);
             else if (lane < 12) acc = fmaf(dm, (float) wm, acc);

@@ -159,7 +159,8 @@ public final class BenchCommand implements HearthCommand {
         if (wantLocal && backends.get().isEmpty()) {
             ctx.services(Backend.class, null, ctx.serviceTimeout()); // waits for the first one to appear
         }
-        LoadOptions load = LoadOptions.defaults().withContextLength(o.contextLength).withThreads(o.threads);
+        LoadOptions load = LoadOptions.defaults().withContextLength(o.contextLength).withThreads(o.threads)
+                .withGpuLayers(o.gpuLayers);
         if (wantLocal) {
             List<Backend> now = backends.get();
             for (String id : local) {

@@ -30,13 +30,7 @@ public final class LlamaForward {
      * bit for bit, as its tokens one at a time; batching only makes each weight row serve all of them at once.
      */
     public void forward(LlamaState s, int[] tokens, int from, int n, int pos0, int logitsFrom) {
-        if (n < 1 || n > s.batch()) throw new IllegalArgumentException("batch of " + n + " tokens, 1.." + s.batch() + " allowed");
-        if (pos0 < 0 || pos0 + n > s.contextLength) {
-            throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + n - 1) + " outside the context of "
-                    + s.contextLength);
-        }
-        int dim = c.dim();
-        int headDim = c.headDim();
+        checkBatch(s, n, pos0);
 
         // embedding: each token's row of token_embd
         for (int b = 0; b < n; b++) {
@@ -46,8 +40,34 @@ public final class LlamaForward {
             }
             w.tokenEmbedding().dequantizeRow(token, s.x[b], 0);
         }
+        layersAndHead(s, 0, n, pos0, logitsFrom);
+    }
 
-        for (int l = 0; l < c.layers(); l++) {
+    /**
+     * {@link #forward} from layer {@code firstLayer} on: the hidden states of the {@code n} batch rows are already in
+     * {@link LlamaState#hidden(int)} (the output of layer {@code firstLayer - 1}, e.g. from a GPU that ran the first
+     * layers). Runs layers {@code firstLayer ..} and the output head as {@link #forward} does.
+     */
+    public void forwardFrom(LlamaState s, int firstLayer, int n, int pos0, int logitsFrom) {
+        checkBatch(s, n, pos0);
+        if (firstLayer < 0 || firstLayer > c.layers()) {
+            throw new IllegalArgumentException("first layer " + firstLayer + " outside 0.." + c.layers());
+        }
+        layersAndHead(s, firstLayer, n, pos0, logitsFrom);
+    }
+
+    private static void checkBatch(LlamaState s, int n, int pos0) {
+        if (n < 1 || n > s.batch()) throw new IllegalArgumentException("batch of " + n + " tokens, 1.." + s.batch() + " allowed");
+        if (pos0 < 0 || pos0 + n > s.contextLength) {
+            throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + n - 1) + " outside the context of "
+                    + s.contextLength);
+        }
+    }
+
+    private void layersAndHead(LlamaState s, int firstLayer, int n, int pos0, int logitsFrom) {
+        int dim = c.dim();
+        int headDim = c.headDim();
+        for (int l = firstLayer; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
 
             // attention: rmsnorm, q k v projections
