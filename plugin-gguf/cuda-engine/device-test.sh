@@ -5,6 +5,8 @@
 #                              models the tests read. .device is git-ignored; carry it to the GPU machine.
 #   ./device-test.sh test      (there): runs the CUDA-gated tests (-Dhearth.test.cuda=true)
 #   ./device-test.sh bench DIR (there): writes TinyLlama-1.1B-shaped models into DIR and measures pp512 / tg128
+# CLASSES=other/cuda-engine-classes.jar puts another build of the engine on the class path (a baseline to bench in
+# the same session).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -24,6 +26,7 @@ prepare() {
       *jcuda-natives*) (cd /tmp && rm -rf jn.$$ && mkdir jn.$$ && cd jn.$$ && unzip -q "$j" 'lib/libJCudaDriver-*' \
                         && jar cf "$DEV/lib/jcuda-natives-driver.jar" lib && cd .. && rm -rf jn.$$) ;;
       *hearth-plugin-api*) (cd "$ROOT/plugin-api/target/classes" && jar cf "$DEV/lib/hearth-plugin-api-classes.jar" dev META-INF/MANIFEST.MF) ;;
+      *hearth-plugin-gguf-*) (cd "$ROOT/plugin-gguf/target/classes" && jar cf "$DEV/lib/hearth-plugin-gguf-classes.jar" .) ;;
       *hearth-cuda-runtime*) ;; # its classes come from target/ below
       *) cp "$j" "$DEV/lib/" ;;
     esac
@@ -37,7 +40,7 @@ prepare() {
            reference/greedy.jsonl reference/stories260K.logits reference/llama-mini-Q4_K_M.logits; do
     mkdir -p "$DEV/shared/$(dirname $f)" && cp "$SHARED/$f" "$DEV/shared/$f"
   done
-  cp "$0" "$DEV/device-test.sh"
+  cp "$0" "$DEV/device-test.sh" && cp "$HERE/profile-decode.sh" "$DEV/profile-decode.sh"
   du -sh "$DEV"
 }
 
@@ -51,7 +54,7 @@ java_cmd() {
 }
 
 classpath() {
-  ls "$DEV"/lib/*.jar | tr '\n' ':'
+  ls "$DEV"/lib/*.jar | sed "s|.*/cuda-engine-classes.jar\$|${CLASSES:-&}|" | tr '\n' ':'
 }
 
 case "${1:-}" in

@@ -8,6 +8,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DEV=$ROOT/.device
+[ -f "$HERE/jdk.tar.xz" ] && DEV=$HERE  # the copy inside .device, on the GPU machine
 MODEL=$1
 STEPS=${2:-2}
 CSV=${CSV:-/tmp/ncu-decode.csv}

@@ -1,9 +1,20 @@
 // Matrix-vector product y = W x (or y += W x) with W in its GGUF block layout, one warp per row.
-// Each lane takes units of 8 consecutive weights of the row, so a Q4_K/Q6_K block (256 weights) is one warp step
-// and a Q8_0/Q4_0 block (32 weights) is four lanes. x is F32 (kept in L1/L2: it is small and read by every row).
-#include "common.cuh"
+// Against F32 x (float weights, and the reference path of every type) each lane takes units of 8 consecutive
+// weights of the row; x is small and read by every row (L1/L2). Quantized weights against 8-bit x: rowdot.cuh
+// (Q4_K, Q6_K, Q4_0, in the CPU engine's order) and warp_dot_q8_0 below.
+#include "rowdot.cuh"
 
 #define ROWS_PER_BLOCK 4
+// Blocks per multiprocessor the quantized decode kernels ask the compiler to fit (a register cap: 64 per thread),
+// per block size. The kernels are latency-bound (each warp loads, then folds), so more resident warps pay: with
+// these caps and Q4_K loading one pass at a time (rowdot.cuh) tg128 Q4_K_M measured 741 against 683 t/s uncapped
+// (H100, 2026-11-26, same machine). -D overrides build variants to compare.
+#ifndef MIN_BLOCKS_128
+#define MIN_BLOCKS_128 8
+#endif
+#ifndef MIN_BLOCKS_256
+#define MIN_BLOCKS_256 4
+#endif
 
 __device__ __forceinline__ void load8(const float* x, float* v) {
     float4 a = *(const float4*) x;
@@ -114,105 +125,6 @@ __device__ void matvec_scalar(const uint8_t* __restrict__ w, const float* __rest
     if (lane == 0) y[r] = accumulate ? y[r] + s : s;
 }
 
-// ---- quantized weights against 8-bit activations (integer dot products with dp4a) ----
-// x is xq (int8) with scales xd: one per 32 values (Q8_0) for Q8_0/Q4_0 weights, one per 256 (Q8_K) for Q4_K/Q6_K.
-
-__device__ __forceinline__ int pack4(const uint8_t* p) {
-    return (int) (p[0] | (p[1] << 8) | (p[2] << 16) | ((unsigned) p[3] << 24));
-}
-
-__device__ __forceinline__ unsigned ld_u16x2(const uint8_t* p) { // 4 bytes at a 2-byte aligned address
-    const unsigned short* h = (const unsigned short*) p;
-    return (unsigned) h[0] | ((unsigned) h[1] << 16);
-}
-
-__device__ __forceinline__ float half_lo(unsigned w) {
-    return __half2float(__ushort_as_half((unsigned short) (w & 0xFFFFu)));
-}
-
-// The weights are read in 2- and 4-byte words (Q6_K, Q8_0 and Q4_0 blocks are only 2-byte aligned), the sums are
-// the same integer dot products and float scalings as byte-wise reads would give.
-template <int T>
-__device__ __forceinline__ float dot8_q8(const uint8_t* row, int u, const int8_t* xq, const float* xd) {
-    int2 xv = *(const int2*) (xq + 8 * u);
-    if (T == TYPE_Q4_K) {
-        const uint8_t* b = row + (u / 32) * 144;
-        int e = (u % 32) * 8, c = e / 64, hi = (e % 64) / 32, l = e % 32;
-        unsigned dm = *(const unsigned*) b;
-        unsigned s0 = *(const unsigned*) (b + 4), s1 = *(const unsigned*) (b + 8), s2 = *(const unsigned*) (b + 12);
-        int j = 2 * c + hi, sc, mn;
-        if (j < 4) { // bytes j and j + 4 of the 12 scale bytes
-            sc = (s0 >> (8 * j)) & 63;
-            mn = (s1 >> (8 * j)) & 63;
-        } else { // bytes j + 4, j - 4 and j
-            int j4 = (s2 >> (8 * (j - 4))) & 0xFF;
-            sc = (j4 & 0xF) | ((((s0 >> (8 * (j - 4))) & 0xFF) >> 6) << 4);
-            mn = (j4 >> 4) | ((((s1 >> (8 * (j - 4))) & 0xFF) >> 6) << 4);
-        }
-        uint2 raw = *(const uint2*) (b + 16 + 32 * c + l);
-        int w0 = hi ? (raw.x >> 4) & 0x0F0F0F0F : raw.x & 0x0F0F0F0F;
-        int w1 = hi ? (raw.y >> 4) & 0x0F0F0F0F : raw.y & 0x0F0F0F0F;
-        int isum = __dp4a(w0, xv.x, __dp4a(w1, xv.y, 0));
-        int xsum = __dp4a(0x01010101, xv.x, __dp4a(0x01010101, xv.y, 0));
-        return xd[u / 32] * (half_lo(dm) * (float) (sc * isum) - half_lo(dm >> 16) * (float) (mn * xsum));
-    } else if (T == TYPE_Q6_K) {
-        const uint8_t* b = row + (u / 32) * 210;
-        int e = (u % 32) * 8, h = e / 128, k = (e % 128) / 32, l = e % 32;
-        const uint8_t* ql = b + 64 * h + 32 * (k & 1) + l;
-        const uint8_t* qh = b + 128 + 32 * h + l;
-        unsigned l0 = ld_u16x2(ql), l1 = ld_u16x2(ql + 4), h0 = ld_u16x2(qh), h1 = ld_u16x2(qh + 4);
-        unsigned lo0 = k < 2 ? l0 & 0x0F0F0F0Fu : (l0 >> 4) & 0x0F0F0F0Fu;
-        unsigned lo1 = k < 2 ? l1 & 0x0F0F0F0Fu : (l1 >> 4) & 0x0F0F0F0Fu;
-        unsigned q0 = lo0 | (((h0 >> (2 * k)) & 0x03030303u) << 4); // bytes 0..63
-        unsigned q1 = lo1 | (((h1 >> (2 * k)) & 0x03030303u) << 4);
-        // minus 32 per byte: bytes -32..31 as int8
-        int isum = __dp4a((int) __vsub4(q0, 0x20202020u), xv.x, __dp4a((int) __vsub4(q1, 0x20202020u), xv.y, 0));
-        float d = __half2float(__ushort_as_half(*(const unsigned short*) (b + 208)));
-        return xd[u / 32] * d * (float) ((int8_t) b[192 + e / 16] * isum);
-    } else if (T == TYPE_Q8_0) {
-        const uint8_t* b = row + (u / 4) * 34;
-        const uint8_t* q = b + 2 + (u % 4) * 8;
-        int isum = __dp4a((int) ld_u16x2(q), xv.x, __dp4a((int) ld_u16x2(q + 4), xv.y, 0));
-        return __half2float(__ushort_as_half(*(const unsigned short*) b)) * xd[u / 4] * (float) isum;
-    } else { // TYPE_Q4_0
-        const uint8_t* b = row + (u / 4) * 18;
-        int p = (u % 4) * 8;
-        const uint8_t* q = b + 2 + (p & 15);
-        int r0 = (int) ld_u16x2(q), r1 = (int) ld_u16x2(q + 4);
-        int w0 = p < 16 ? r0 & 0x0F0F0F0F : (r0 >> 4) & 0x0F0F0F0F;
-        int w1 = p < 16 ? r1 & 0x0F0F0F0F : (r1 >> 4) & 0x0F0F0F0F;
-        // (q - 8) . x = q . x - 8 * sum(x)
-        int isum = __dp4a(w0, xv.x, __dp4a(w1, xv.y, 0)) - 8 * __dp4a(0x01010101, xv.x, __dp4a(0x01010101, xv.y, 0));
-        return __half2float(__ushort_as_half(*(const unsigned short*) b)) * xd[u / 4] * (float) isum;
-    }
-}
-
-template <int T>
-__device__ void matvec_q8(const uint8_t* __restrict__ w, const int8_t* __restrict__ xq, const float* __restrict__ xd,
-                          float* __restrict__ y, int rows, int cols, long long row_bytes, int accumulate) {
-    int lane = threadIdx.x & 31;
-    int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
-    if (r >= rows) return;
-    const uint8_t* row = w + (long long) r * row_bytes;
-    float s = 0.f;
-    int units = cols / 8;
-#pragma unroll 4
-    for (int u = lane; u < units; u += 32) s += dot8_q8<T>(row, u, xq, xd);
-    s = warp_sum(s);
-    if (lane == 0) y[r] = accumulate ? y[r] + s : s;
-}
-
-#define MATVEC_Q8_ENTRY(NAME, T)                                                                               \
-    extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)                                          \
-    matvec_q8_##NAME(const uint8_t* w, const int8_t* xq, const float* xd, float* y, int rows, int cols,          \
-                     long long row_bytes, int acc) {                                                           \
-        matvec_q8<T>(w, xq, xd, y, rows, cols, row_bytes, acc);                                                \
-    }
-
-MATVEC_Q8_ENTRY(q8_0, TYPE_Q8_0)
-MATVEC_Q8_ENTRY(q4_0, TYPE_Q4_0)
-MATVEC_Q8_ENTRY(q4_k, TYPE_Q4_K)
-MATVEC_Q8_ENTRY(q6_k, TYPE_Q6_K)
 
 #define MATVEC_ENTRY(NAME, T)                                                                                  \
     extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)                                          \
@@ -239,10 +151,55 @@ MATVEC_SCALAR_ENTRY(f32, TYPE_F32)
 MATVEC_SCALAR_ENTRY(f16, TYPE_F16)
 MATVEC_SCALAR_ENTRY(bf16, TYPE_BF16)
 
+
+// ---- quantized weights against 8-bit activations: rowdot.cuh's warp_rowdot, one warp per row ----
+// x is xq (int8) with scales xd: one per 32 values (Q8_0) for Q8_0/Q4_0 weights, one per 256 (Q8_K) for Q4_K/Q6_K.
+
+/**
+ * Q8_0 rows in a faster order than ggml's: each lane sums units of 8 weights (unit u, u + 32, ...), then the warp
+ * (warp_sum). ggml's order is one chain of fused multiply-adds over all blocks of a row per lane (64 to 176 steps
+ * for 2048 to 5632 columns), too long and too shuffle-heavy for the GPU to stay near memory bandwidth
+ * (measured 468 against 652 t/s tg128, H100, 2026-11-26); Q8_0 results differ from the CPU engine's by rounding.
+ */
+__device__ __forceinline__ float warp_dot_q8_0(const uint8_t* __restrict__ row, int cols, const int8_t* __restrict__ xq,
+                                               const float* __restrict__ xd) {
+    float s = 0.f;
+#pragma unroll 4
+    for (int u = threadIdx.x & 31; u < cols / 8; u += 32) {
+        const uint8_t* q = row + (u / 4) * 34 + 2 + (u % 4) * 8;
+        int2 xv = *(const int2*) (xq + 8 * u);
+        int isum = __dp4a((int) ld_u32_a2(q), xv.x, __dp4a((int) ld_u32_a2(q + 4), xv.y, 0));
+        s += f16_bits(*(const unsigned short*) (row + (u / 4) * 34)) * xd[u / 4] * (float) isum;
+    }
+    return warp_sum(s);
+}
+
+template <int T>
+__device__ void matvec_q8(const uint8_t* __restrict__ w, const int8_t* __restrict__ xq, const float* __restrict__ xd,
+                          float* __restrict__ y, int rows, int cols, long long row_bytes, int accumulate) {
+    int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
+    if (r >= rows) return;
+    const uint8_t* row = w + (long long) r * row_bytes;
+    float s = T == TYPE_Q8_0 ? warp_dot_q8_0(row, cols, xq, xd) : warp_rowdot<T>(row, cols, xq, xd);
+    if ((threadIdx.x & 31) == 0) y[r] = accumulate ? y[r] + s : s;
+}
+
+#define MATVEC_Q8_ENTRY(NAME, T)                                                                               \
+    extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK, MIN_BLOCKS_128)                          \
+    matvec_q8_##NAME(const uint8_t* w, const int8_t* xq, const float* xd, float* y, int rows, int cols,          \
+                     long long row_bytes, int acc) {                                                           \
+        matvec_q8<T>(w, xq, xd, y, rows, cols, row_bytes, acc);                                                \
+    }
+
+MATVEC_Q8_ENTRY(q8_0, TYPE_Q8_0)
+MATVEC_Q8_ENTRY(q4_0, TYPE_Q4_0)
+MATVEC_Q8_ENTRY(q4_k, TYPE_Q4_K)
+MATVEC_Q8_ENTRY(q6_k, TYPE_Q6_K)
+
 // ---- fused decode products (one launch for several matrices that read the same input) ----
-// The weight type is a run-time argument (uniform per block), so Q, K and V (or gate and up) of different types
-// share a launch. Each row is summed exactly as matvec / matvec_q8 sum it (lane u-stride order, then warp_sum), so
-// the results are bit-identical to the separate launches.
+// The weight type is a run-time argument (uniform per warp), so Q, K and V (or gate and up) of different types
+// share a launch. Each row is summed exactly as matvec / matvec_q8 sum it, so the results are bit-identical to
+// the separate launches.
 
 /** The activation of a fused product in every form a weight type may read. */
 struct DecodeAct {
@@ -254,37 +211,25 @@ struct DecodeAct {
 };
 
 template <int T>
-__device__ __forceinline__ float lane_dot_f32(const uint8_t* row, int lane, int units, const float* x) {
+__device__ __forceinline__ float warp_dot_f32(const uint8_t* row, int cols, const float* x) {
     float s = 0.f;
 #pragma unroll 4
-    for (int u = lane; u < units; u += 32) s += dot8<T>(row, u, x);
-    return s;
-}
-
-template <int T>
-__device__ __forceinline__ float lane_dot_q8(const uint8_t* row, int lane, int units, const int8_t* xq,
-                                             const float* xd) {
-    float s = 0.f;
-#pragma unroll 4
-    for (int u = lane; u < units; u += 32) s += dot8_q8<T>(row, u, xq, xd);
-    return s;
-}
-
-/** Row . x for a weight row of ggml type t, summed over the warp (every lane gets the sum); cols % 8 == 0. */
-__device__ __forceinline__ float row_dot(int t, const uint8_t* row, int lane, int cols, const DecodeAct& a) {
-    int units = cols / 8;
-    float s = 0.f;
-    switch (t) {
-        case TYPE_F32: s = lane_dot_f32<TYPE_F32>(row, lane, units, a.x); break;
-        case TYPE_F16: s = lane_dot_f32<TYPE_F16>(row, lane, units, a.x); break;
-        case TYPE_BF16: s = lane_dot_f32<TYPE_BF16>(row, lane, units, a.x); break;
-        case TYPE_Q8_0: s = lane_dot_q8<TYPE_Q8_0>(row, lane, units, a.q80, a.d80); break;
-        case TYPE_Q4_0: s = lane_dot_q8<TYPE_Q4_0>(row, lane, units, a.q80, a.d80); break;
-        case TYPE_Q4_K: s = lane_dot_q8<TYPE_Q4_K>(row, lane, units, a.q8k, a.d8k); break;
-        case TYPE_Q6_K: s = lane_dot_q8<TYPE_Q6_K>(row, lane, units, a.q8k, a.d8k); break;
-        default: break;
-    }
+    for (int u = threadIdx.x & 31; u < cols / 8; u += 32) s += dot8<T>(row, u, x);
     return warp_sum(s);
+}
+
+/** Row . x for a weight row of ggml type t, one warp (every lane gets the sum); cols % 8 == 0. */
+__device__ __forceinline__ float row_dot(int t, const uint8_t* row, int cols, const DecodeAct& a) {
+    switch (t) {
+        case TYPE_F32: return warp_dot_f32<TYPE_F32>(row, cols, a.x);
+        case TYPE_F16: return warp_dot_f32<TYPE_F16>(row, cols, a.x);
+        case TYPE_BF16: return warp_dot_f32<TYPE_BF16>(row, cols, a.x);
+        case TYPE_Q8_0: return warp_dot_q8_0(row, cols, a.q80, a.d80);
+        case TYPE_Q4_0: return warp_rowdot<TYPE_Q4_0>(row, cols, a.q80, a.d80);
+        case TYPE_Q4_K: return warp_rowdot<TYPE_Q4_K>(row, cols, a.q8k, a.d8k);
+        case TYPE_Q6_K: return warp_rowdot<TYPE_Q6_K>(row, cols, a.q8k, a.d8k);
+        default: return 0.f;
+    }
 }
 
 /**
@@ -293,7 +238,7 @@ __device__ __forceinline__ float row_dot(int t, const uint8_t* row, int lane, in
  * query and key pairs at position params[1] (angle in double), queries rounded to F16 into q, the key and value
  * of this position into the F16 cache.
  */
-extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)
+extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK, MIN_BLOCKS_128)
 qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk, int tv, long long rbq,
          long long rbk, long long rbv, int cols, const float* x, const int8_t* q80, const float* d80,
          const int8_t* q8k, const float* d8k, float* __restrict__ q, __half* __restrict__ kcache,
@@ -310,7 +255,7 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
     else { seg = 2; w = wv; t = tv; rb = rbv; j0 = r0 - q_dim - kv_dim; }
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     DecodeAct a = {x, q80, d80, q8k, d8k};
-    float s = row_dot(t, w + (long long) (j0 + warp) * rb, lane, cols, a);
+    float s = row_dot(t, w + (long long) (j0 + warp) * rb, cols, a);
     if (lane == 0) val[warp] = s;
     __syncthreads();
     if (threadIdx.x >= ROWS_PER_BLOCK / 2) return;
@@ -340,57 +285,27 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
     }
 }
 
-/** Two rows of one type summed in the same loop (more loads in flight), each in its own order as row_dot. */
-template <int T>
-__device__ __forceinline__ void lane_dot2(const uint8_t* ra, const uint8_t* rb, int lane, int units,
-                                          const DecodeAct& a, float& sa, float& sb) {
-#pragma unroll 4
-    for (int u = lane; u < units; u += 32) {
-        if (T == TYPE_F32 || T == TYPE_F16 || T == TYPE_BF16) {
-            sa += dot8<T>(ra, u, a.x);
-            sb += dot8<T>(rb, u, a.x);
-        } else if (T == TYPE_Q8_0 || T == TYPE_Q4_0) {
-            sa += dot8_q8<T>(ra, u, a.q80, a.d80);
-            sb += dot8_q8<T>(rb, u, a.q80, a.d80);
-        } else {
-            sa += dot8_q8<T>(ra, u, a.q8k, a.d8k);
-            sb += dot8_q8<T>(rb, u, a.q8k, a.d8k);
-        }
-    }
-}
-
-__device__ __forceinline__ bool row_dot2(int t, const uint8_t* ra, const uint8_t* rb, int lane, int cols,
-                                         const DecodeAct& a, float& ga, float& gb) {
-    int units = cols / 8;
-    float sa = 0.f, sb = 0.f;
-    switch (t) {
-        case TYPE_F32: lane_dot2<TYPE_F32>(ra, rb, lane, units, a, sa, sb); break;
-        case TYPE_F16: lane_dot2<TYPE_F16>(ra, rb, lane, units, a, sa, sb); break;
-        case TYPE_BF16: lane_dot2<TYPE_BF16>(ra, rb, lane, units, a, sa, sb); break;
-        case TYPE_Q8_0: lane_dot2<TYPE_Q8_0>(ra, rb, lane, units, a, sa, sb); break;
-        case TYPE_Q4_0: lane_dot2<TYPE_Q4_0>(ra, rb, lane, units, a, sa, sb); break;
-        case TYPE_Q4_K: lane_dot2<TYPE_Q4_K>(ra, rb, lane, units, a, sa, sb); break;
-        case TYPE_Q6_K: lane_dot2<TYPE_Q6_K>(ra, rb, lane, units, a, sa, sb); break;
-        default: return false;
-    }
-    ga = warp_sum(sa);
-    gb = warp_sum(sb);
-    return true;
-}
-
-/** Gate and up projections in one launch, each warp one row of both, and SwiGLU: out = silu(gate) * up. */
-extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)
+/**
+ * Gate and up projections in one launch and SwiGLU: out = silu(gate) * up. ROWS_PER_BLOCK rows per block, two
+ * warps per row (even warp: the gate row, odd: the up row), so both rows' loads are in flight together.
+ */
+extern "C" __global__ void __launch_bounds__(64 * ROWS_PER_BLOCK, MIN_BLOCKS_256)
 gate_up_swiglu(const uint8_t* wg, const uint8_t* wu, int tg, int tu, long long rbg, long long rbu, int rows,
                int cols, const float* x, const int8_t* q80, const float* d80, const int8_t* q8k, const float* d8k,
                float* __restrict__ out) {
-    int lane = threadIdx.x & 31;
-    int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
-    if (r >= rows) return;
+    __shared__ float val[2 * ROWS_PER_BLOCK];
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int r = blockIdx.x * ROWS_PER_BLOCK + (warp >> 1);
     DecodeAct a = {x, q80, d80, q8k, d8k};
-    float g, u;
-    if (tg != tu || !row_dot2(tg, wg + (long long) r * rbg, wu + (long long) r * rbu, lane, cols, a, g, u)) {
-        g = row_dot(tg, wg + (long long) r * rbg, lane, cols, a);
-        u = row_dot(tu, wu + (long long) r * rbu, lane, cols, a);
+    if (r < rows) {
+        float s = warp & 1 ? row_dot(tu, wu + (long long) r * rbu, cols, a)
+                           : row_dot(tg, wg + (long long) r * rbg, cols, a);
+        if (lane == 0) val[warp] = s;
     }
-    if (lane == 0) out[r] = g / (1.f + expf(-g)) * u;
+    __syncthreads();
+    if (threadIdx.x >= ROWS_PER_BLOCK) return;
+    r = blockIdx.x * ROWS_PER_BLOCK + threadIdx.x;
+    if (r >= rows) return;
+    float g = val[2 * threadIdx.x], u = val[2 * threadIdx.x + 1];
+    out[r] = g / (1.f + expf(-g)) * u;
 }

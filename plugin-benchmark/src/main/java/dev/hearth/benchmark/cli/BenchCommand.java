@@ -159,7 +159,8 @@ public final class BenchCommand implements HearthCommand {
         if (wantLocal && backends.get().isEmpty()) {
             ctx.services(Backend.class, null, ctx.serviceTimeout()); // waits for the first one to appear
         }
-        LoadOptions load = LoadOptions.defaults().withContextLength(o.contextLength).withThreads(o.threads);
+        LoadOptions load = LoadOptions.defaults().withContextLength(o.contextLength).withThreads(o.threads)
+                .withGpuLayers(o.gpuLayers);
         if (o.decodeBatch != null) load = load.withExtra(LoadOptions.DECODE_BATCH, o.decodeBatch.toString());
         if (wantLocal) {
             List<Backend> now = backends.get();

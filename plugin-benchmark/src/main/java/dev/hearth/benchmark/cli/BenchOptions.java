@@ -51,6 +51,10 @@ final class BenchOptions {
             description = "Context length to load with (default: the model's).")
     int contextLength;
 
+    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "-1",
+            description = "Layers on the GPU, the rest on the CPU, for backends that offload (default: all).")
+    int gpuLayers;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: all).")
     int threads;
 

@@ -31,16 +31,25 @@ public final class LlamaForward {
      */
     public void forward(LlamaState s, int[] tokens, int from, int n, int pos0, int logitsFrom) {
         checkBatch(s, n);
-        if (pos0 < 0 || pos0 + n > s.contextLength) {
-            throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + n - 1) + " outside the context of "
-                    + s.contextLength);
+        checkPositions(s, n, pos0);
+        ownRows(s, n, pos0);
+        embed(s, tokens, from, n);
+        layersAndHead(s, 0, n, logitsFrom);
+    }
+
+    /**
+     * {@link #forward} from layer {@code firstLayer} on: the hidden states of the {@code n} batch rows are already in
+     * {@link LlamaState#hidden(int)} (the output of layer {@code firstLayer - 1}, e.g. from a GPU that ran the first
+     * layers). Runs layers {@code firstLayer ..} and the output head as {@link #forward} does.
+     */
+    public void forwardFrom(LlamaState s, int firstLayer, int n, int pos0, int logitsFrom) {
+        checkBatch(s, n);
+        checkPositions(s, n, pos0);
+        if (firstLayer < 0 || firstLayer > c.layers()) {
+            throw new IllegalArgumentException("first layer " + firstLayer + " outside 0.." + c.layers());
         }
-        for (int b = 0; b < n; b++) {
-            s.rowSequence[b] = s;
-            s.rowPosition[b] = pos0 + b;
-            s.rowLogits[b] = s.logits[b];
-        }
-        pass(s, tokens, from, n, logitsFrom);
+        ownRows(s, n, pos0);
+        layersAndHead(s, firstLayer, n, logitsFrom);
     }
 
     /**
@@ -62,19 +71,32 @@ public final class LlamaForward {
             scratch.rowPosition[b] = positions[b];
             scratch.rowLogits[b] = seq.logits[0];
         }
-        pass(scratch, tokens, 0, n, 0);
+        embed(scratch, tokens, 0, n);
+        layersAndHead(scratch, 0, n, 0);
     }
 
     private static void checkBatch(LlamaState s, int n) {
         if (n < 1 || n > s.batch()) throw new IllegalArgumentException("batch of " + n + " tokens, 1.." + s.batch() + " allowed");
     }
 
-    /** The layers over the batch rows {@link LlamaState#rowSequence} and {@link LlamaState#rowPosition} describe. */
-    private void pass(LlamaState s, int[] tokens, int from, int n, int logitsFrom) {
-        int dim = c.dim();
-        int headDim = c.headDim();
+    private static void checkPositions(LlamaState s, int n, int pos0) {
+        if (pos0 < 0 || pos0 + n > s.contextLength) {
+            throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + n - 1) + " outside the context of "
+                    + s.contextLength);
+        }
+    }
 
-        // embedding: each token's row of token_embd
+    /** Batch rows of one sequence: {@code s}'s own cache, consecutive positions from {@code pos0}. */
+    private static void ownRows(LlamaState s, int n, int pos0) {
+        for (int b = 0; b < n; b++) {
+            s.rowSequence[b] = s;
+            s.rowPosition[b] = pos0 + b;
+            s.rowLogits[b] = s.logits[b];
+        }
+    }
+
+    /** Each token's row of token_embd into the residual stream. */
+    private void embed(LlamaState s, int[] tokens, int from, int n) {
         for (int b = 0; b < n; b++) {
             int token = tokens[from + b];
             if (token < 0 || token >= c.vocabSize()) {
@@ -82,10 +104,19 @@ public final class LlamaForward {
             }
             w.tokenEmbedding().dequantizeRow(token, s.x[b], 0);
         }
+    }
+
+    /**
+     * Layers {@code firstLayer ..} and the output head over the batch rows {@link LlamaState#rowSequence} and
+     * {@link LlamaState#rowPosition} describe.
+     */
+    private void layersAndHead(LlamaState s, int firstLayer, int n, int logitsFrom) {
+        int dim = c.dim();
+        int headDim = c.headDim();
         long attentionWork = 0;
         for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * headDim;
 
-        for (int l = 0; l < c.layers(); l++) {
+        for (int l = firstLayer; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
 
             // attention: rmsnorm, q k v projections

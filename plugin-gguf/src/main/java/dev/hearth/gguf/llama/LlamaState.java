@@ -87,6 +87,11 @@ public final class LlamaState {
         rowLogits = new float[batch][];
     }
 
+    /** Batch row {@code b}'s hidden state (the residual stream, {@code dim} floats), for {@link LlamaForward#forwardFrom}. */
+    public float[] hidden(int b) {
+        return x[b];
+    }
+
     /** Tokens one {@link LlamaForward#forward} call takes at most. */
     public int batch() {
         return x.length;

@@ -29,9 +29,15 @@ final class CudaForward {
         return c;
     }
 
+    /** Layers on the GPU: all of them, or the first few of a partial offload (the CPU runs the rest and the head). */
+    int gpuLayers() {
+        return w.layers.length;
+    }
+
     /**
-     * Enqueues one step for positions up to {@code chunks * CHUNK}; with {@code logits}, also the output head and
-     * the argmax into {@code params[2]}.
+     * Enqueues one step for positions up to {@code chunks * CHUNK}: the embedding and the GPU layers, leaving the
+     * hidden state in {@code st.x}; with {@code logits} (only when every layer is on the GPU), also the output head
+     * and the argmax into {@code params[2]}.
      */
     void enqueue(CudaStream s, CudaState st, int chunks, boolean logits) {
         enqueue(s, st, chunks, logits, true);
@@ -42,7 +48,7 @@ final class CudaForward {
         // embedding: the token's row of token_embd
         k.embed.launch(s, w.tokenEmbedding, st.params, st.x);
 
-        for (int l = 0; l < c.layers(); l++) {
+        for (int l = 0; l < w.layers.length; l++) {
             CudaWeights.Layer layer = w.layers[l];
             if (fuse && fused(layer)) {
                 enqueueFusedLayer(s, st, l, layer, chunks);
@@ -141,13 +147,14 @@ final class CudaForward {
 
     /**
      * Enqueues the prompt pass over the {@code n} tokens in {@code st.pTokens} at positions {@code pos0..pos0+n-1}:
-     * the KV cache of every layer is written for them, and with {@code logitsFrom < n} the logits of rows
-     * {@code logitsFrom..n-1} land in {@code st.pLogits} (row i - logitsFrom).
+     * the KV cache of every GPU layer is written for them, their hidden states are left in {@code st.pX}, and with
+     * {@code logitsFrom < n} (only when every layer is on the GPU) the logits of rows {@code logitsFrom..n-1} land in
+     * {@code st.pLogits} (row i - logitsFrom).
      */
     void enqueuePrompt(CudaStream s, CudaState st, int n, int pos0, int logitsFrom) {
         CudaPrompt p = k.prompt;
         p.embed(s, w.tokenEmbedding, st.pTokens, st.pX, n);
-        for (int l = 0; l < c.layers(); l++) {
+        for (int l = 0; l < w.layers.length; l++) {
             CudaWeights.Layer layer = w.layers[l];
 
             p.rmsNorm(s, st.pX.pointer(), layer.attnNorm(), st.pXb.pointer(), n, c.dim(), c.rmsEps());

@@ -12,6 +12,8 @@ import dev.hearth.api.model.ModelDescription;
 import dev.hearth.api.session.Session;
 import dev.hearth.api.tokenizer.Tokenizer;
 import dev.hearth.cuda.api.CudaDevice;
+import dev.hearth.gguf.llama.KvCacheType;
+import dev.hearth.gguf.llama.LlamaForward;
 
 /**
  * A GGUF model resident on one GPU: weights and kernel modules shared by its sessions. {@link #close()} closes the
@@ -31,11 +33,20 @@ public final class CudaLoadedModel implements LoadedModel {
     private final long weightBytes;
     private final Set<CudaSession> sessions = ConcurrentHashMap.newKeySet();
     private final Runnable onClose;
+    private final CpuPart cpu;
     private volatile boolean closed;
+
+    /**
+     * The CPU side of a partial offload: the forward pass whose later layers and head the sessions run, its KV
+     * cache precision, and what to close with the model (the mapped file those layers read, the worker threads).
+     */
+    record CpuPart(LlamaForward forward, KvCacheType kvType, AutoCloseable resources) {
+    }
 
     CudaLoadedModel(ModelDescription description, CudaDevice device, String owner, CudaKernels kernels,
                     CudaWeights weights, CudaForward forward, Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate,
-                    int contextLength, long weightBytes, Runnable onClose) {
+                    int contextLength, long weightBytes, CpuPart cpu, Runnable onClose) {
+        this.cpu = cpu;
         this.description = description;
         this.device = device;
         this.owner = owner;
@@ -83,6 +94,15 @@ public final class CudaLoadedModel implements LoadedModel {
         return device;
     }
 
+    /** The CPU forward pass of a partial offload (null: every layer on the GPU). */
+    LlamaForward cpuLayers() {
+        return cpu == null ? null : cpu.forward();
+    }
+
+    KvCacheType kvCacheType() {
+        return cpu == null ? KvCacheType.F16 : cpu.kvType();
+    }
+
     /** The label this model's device memory is charged to. */
     public String owner() {
         return owner;
@@ -111,6 +131,13 @@ public final class CudaLoadedModel implements LoadedModel {
         for (CudaSession s : new ArrayList<>(sessions)) s.close();
         weights.close();
         kernels.close();
+        if (cpu != null) {
+            try {
+                cpu.resources().close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the CPU layers of " + description.name() + ": " + e, e);
+            }
+        }
         onClose.run();
     }
 

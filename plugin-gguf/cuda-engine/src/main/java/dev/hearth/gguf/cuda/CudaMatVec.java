@@ -10,7 +10,10 @@ import dev.hearth.cuda.api.CudaModule;
 import dev.hearth.cuda.api.CudaStream;
 import dev.hearth.gguf.quant.QuantType;
 
-/** {@code matvec.cu}: y = W x or y += W x, W in its GGUF layout, one warp per row. */
+/**
+ * {@code matvec.cu}: y = W x or y += W x, W in its GGUF layout, one warp per row; quantized weights against 8-bit
+ * activations sum in the CPU engine's (ggml's x86) order ({@code rowdot.cuh}), so they give its results to the bit.
+ */
 final class CudaMatVec {
 
     /** The weight types with GPU kernels. */
@@ -73,11 +76,15 @@ final class CudaMatVec {
 
     /**
      * Whether the fused launches ({@link #launchQkvRope}, {@link #launchGateUp}) serve these weights: types with a
-     * vector kernel, rows a multiple of 8 wide, and (for Q, K, V) row counts that keep 4-row blocks in one matrix.
+     * vector kernel, rows a multiple of 8 wide (of the block for block types), and (for Q, K, V) row counts that
+     * keep 4-row blocks in one matrix.
      */
     static boolean fusable(CudaTensor... ws) {
         for (CudaTensor w : ws) {
-            if (!TYPES.contains(w.type()) || w.cols() % 8 != 0 || w.cols() != ws[0].cols()) return false;
+            if (!TYPES.contains(w.type()) || w.cols() % 8 != 0 || w.cols() % w.type().blockSize() != 0
+                    || w.cols() != ws[0].cols()) {
+                return false;
+            }
         }
         return true;
     }
@@ -100,7 +107,7 @@ final class CudaMatVec {
 
     /** out = silu(Wgate x) * (Wup x) in one launch; x must hold every form the two types read. */
     void launchGateUp(CudaStream s, CudaTensor wg, CudaTensor wu, CudaActivation x, CudaBuffer out) {
-        gateUp.launch(s, (wg.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0, wg.buffer(),
+        gateUp.launch(s, (wg.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 64 * ROWS_PER_BLOCK, 0, wg.buffer(),
                 wu.buffer(), wg.type().typeId(), wu.type().typeId(), wg.rowBytes(), wu.rowBytes(), wg.rows(),
                 wg.cols(), x.values(), x.q8_0(), x.d8_0(), x.q8_K(), x.d8_K(), out);
     }

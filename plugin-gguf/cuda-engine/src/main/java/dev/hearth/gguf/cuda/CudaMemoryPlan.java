@@ -11,13 +11,15 @@ record CudaMemoryPlan(long weights, long kvCache, long workspace, long free) {
     /** Kept free for the driver: modules, graphs, the context's own allocations. */
     static final long HEADROOM = 256L << 20;
 
-    static CudaMemoryPlan of(LlamaConfig c, long weightBytes, int context, long free) {
-        return new CudaMemoryPlan(weightBytes, kvCacheBytes(c, context), workspaceBytes(c, context) + HEADROOM, free);
+    /** The plan for {@code gpuLayers} layers on the GPU (weights: the bytes uploaded for them). */
+    static CudaMemoryPlan of(LlamaConfig c, long weightBytes, int context, int gpuLayers, long free) {
+        return new CudaMemoryPlan(weightBytes, kvCacheBytes(c, context, gpuLayers),
+                workspaceBytes(c, context) + HEADROOM, free);
     }
 
-    /** Keys and values of every layer at F16 for {@code context} positions. */
-    static long kvCacheBytes(LlamaConfig c, int context) {
-        return 2L * c.layers() * context * c.kvDim() * 2;
+    /** Keys and values of {@code layers} layers at F16 for {@code context} positions. */
+    static long kvCacheBytes(LlamaConfig c, int context, int layers) {
+        return 2L * layers * context * c.kvDim() * 2;
     }
 
     static long workspaceBytes(LlamaConfig c, int context) {

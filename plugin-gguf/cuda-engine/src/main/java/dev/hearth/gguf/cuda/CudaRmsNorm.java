@@ -5,8 +5,11 @@ import dev.hearth.cuda.api.CudaKernel;
 import dev.hearth.cuda.api.CudaModule;
 import dev.hearth.cuda.api.CudaStream;
 
-/** {@code rmsnorm.cu}: out = x / rms(x) * weight, one block. */
+/** {@code rmsnorm.cu}: out = x / rms(x) * weight, one block of 256 threads per 256 elements. */
 final class CudaRmsNorm {
+
+    /** NORM_THREADS: threads per block and elements per block. */
+    private static final int THREADS = 256;
 
     private final CudaKernel kernel;
     private final CudaKernel quant;
@@ -30,13 +33,15 @@ final class CudaRmsNorm {
                 default -> { }
             }
         }
-        int threads = Math.min(1024, (n + 31) / 32 * 32);
-        quant.launch(s, 1, 1, threads, 0, x, weight, out.values(), out.q8_0(), out.d8_0(), out.q8_K(), out.d8_K(),
+        quant.launch(s, blocks(n), 1, THREADS, 0, x, weight, out.values(), out.q8_0(), out.d8_0(), out.q8_K(), out.d8_K(),
                 n, eps, forms);
     }
 
     void launch(CudaStream s, CudaBuffer x, CudaBuffer weight, CudaBuffer out, int n, float eps) {
-        int threads = Math.min(1024, (n + 31) / 32 * 32);
-        kernel.launch(s, 1, 1, threads, 0, x, weight, out, n, eps);
+        kernel.launch(s, blocks(n), 1, THREADS, 0, x, weight, out, n, eps);
+    }
+
+    private static int blocks(int n) {
+        return (n + THREADS - 1) / THREADS;
     }
 }

@@ -36,16 +36,24 @@ final class CudaSession implements Session {
     private int position;
     private int pending;
     private boolean batched = true;
+    /** The CPU layers and head of a partial offload; null when every layer is on the GPU. */
+    private CudaCpuTail tail;
 
     CudaSession(CudaLoadedModel model, CudaForward forward) {
         this.model = model;
         this.forward = forward;
         this.logits = new float[forward.config().vocabSize()];
         model.device().makeCurrent();
-        this.state = new CudaState(model.device(), model.owner(), forward.config(), model.contextLength());
+        this.state = new CudaState(model.device(), model.owner(), forward.config(), model.contextLength(),
+                forward.gpuLayers());
         try {
             this.stream = model.device().createStream();
+            if (model.cpuLayers() != null) {
+                tail = new CudaCpuTail(model, model.cpuLayers(), forward.gpuLayers(), state.batch,
+                        model.kvCacheType());
+            }
         } catch (RuntimeException e) {
+            if (stream != null) stream.close();
             state.close();
             throw e;
         }
@@ -90,7 +98,11 @@ final class CudaSession implements Session {
                 if (cancel.isCancelled()) throw new CancellationException("cancelled");
                 boolean wantLogits = mode == LogitsMode.ALL || (mode == LogitsMode.LAST && i == to - 1);
                 step(s, tokens[i], wantLogits);
-                if (wantLogits) {
+                if (tail != null) {
+                    int index = i - from;
+                    tail.run(stream, s.x, 1, position - 1, wantLogits ? 0 : 1, (r, l) -> consumer.accept(index, l));
+                    pending = 0;
+                } else if (wantLogits) {
                     stream.copyToHost(s.logitsHost.pointer(), s.logits, 0, vocab * 4L);
                     sync();
                     s.logitsHost.segment().asSlice(0, vocab * 4L).asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN)
@@ -121,6 +133,13 @@ final class CudaSession implements Session {
                 case LAST -> start + n == to ? n - 1 : n;
                 default -> n;
             };
+            if (tail != null) { // GPU layers, then the CPU layers and head over the hidden states in pX
+                forward.enqueuePrompt(stream, s, n, position, n);
+                int base = start - from;
+                tail.run(stream, s.pX, n, position, logitsFrom, (r, l) -> consumer.accept(base + r, l));
+                position += n;
+                continue;
+            }
             forward.enqueuePrompt(stream, s, n, position, logitsFrom);
             position += n;
             for (int r = logitsFrom; r < n; r++) {
@@ -157,6 +176,14 @@ final class CudaSession implements Session {
         if (position >= contextLength()) throw new ContextOverflowException(position, 1, contextLength());
         model.device().makeCurrent();
         step(s, token, true);
+        if (tail != null) { // the head runs on the CPU: argmax there (the first of equal maxima, as the GPU's)
+            int[] best = {0};
+            tail.run(stream, s.x, 1, position - 1, 0, (r, l) -> {
+                for (int i = 1; i < l.length; i++) if (l[i] > l[best[0]]) best[0] = i;
+            });
+            pending = 0;
+            return best[0];
+        }
         stream.copyToHost(s.paramsHost.pointer().withByteOffset(8), s.params, 8, 4);
         sync();
         return s.paramsHost.segment().get(ValueLayout.JAVA_INT_UNALIGNED, 8);
@@ -169,7 +196,7 @@ final class CudaSession implements Session {
         s.paramsHost.segment().set(ValueLayout.JAVA_INT_UNALIGNED, slot, token);
         s.paramsHost.segment().set(ValueLayout.JAVA_INT_UNALIGNED, slot + 4, position);
         stream.copyToDevice(s.params, 0, s.paramsHost.pointer().withByteOffset(slot), 8);
-        graph(s, bucket(position + 1), wantLogits).launch(stream);
+        graph(s, bucket(position + 1), wantLogits && tail == null).launch(stream);
         pending++;
         position++;
     }
@@ -220,6 +247,7 @@ final class CudaSession implements Session {
         graphs.values().forEach(CudaGraph::close);
         graphs.clear();
         stream.close();
+        if (tail != null) tail.close();
         state.close();
         state = null;
         model.sessionClosed(this);

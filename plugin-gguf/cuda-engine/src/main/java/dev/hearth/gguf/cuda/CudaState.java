@@ -38,7 +38,7 @@ final class CudaState implements AutoCloseable {
     final CudaBuffer logits;
     /** Attention partials: heads x maxChunks x (headDim + 2). */
     final CudaBuffer attention;
-    /** Keys then values: layers x contextLength x kvDim halves each. */
+    /** Keys then values: GPU layers x contextLength x kvDim halves each. */
     final CudaBuffer kvCache;
     /** 8-bit forms of the input of the next matrix products (xb or hb), refilled before each group. */
     final CudaActivation xbAct;
@@ -64,7 +64,8 @@ final class CudaState implements AutoCloseable {
     private final long layerCacheBytes;
     private final long valuesOffset;
 
-    CudaState(CudaDevice device, String owner, LlamaConfig c, int contextLength) {
+    /** Buffers for a session whose KV cache holds {@code layers} layers (those on the GPU). */
+    CudaState(CudaDevice device, String owner, LlamaConfig c, int contextLength, int layers) {
         this.contextLength = contextLength;
         this.maxChunks = CudaMemoryPlan.maxChunks(contextLength);
         try {
@@ -79,8 +80,9 @@ final class CudaState implements AutoCloseable {
             logits = alloc(device, owner, c.vocabSize() * 4L);
             attention = alloc(device, owner, CudaAttention.workspaceFloats(c, maxChunks) * 4);
             layerCacheBytes = (long) contextLength * c.kvDim() * 2;
-            valuesOffset = layerCacheBytes * c.layers();
-            kvCache = alloc(device, owner, 2 * valuesOffset);
+            valuesOffset = layerCacheBytes * layers;
+            // no layers with --gpu-layers 0, but the driver refuses an allocation of 0 bytes
+            kvCache = alloc(device, owner, Math.max(2 * valuesOffset, 4));
             long widest = (Math.max(Math.max(c.dim(), c.qDim()), c.ffnDim()) + 255) / 256 * 256;
             xbAct = new CudaActivation(xb, alloc(device, owner, widest), alloc(device, owner, widest / 32 * 4),
                     alloc(device, owner, widest), alloc(device, owner, widest / 256 * 4));

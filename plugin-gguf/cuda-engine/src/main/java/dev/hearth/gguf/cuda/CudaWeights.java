@@ -26,10 +26,14 @@ final class CudaWeights implements AutoCloseable {
     final CudaBuffer outputNorm;
     final CudaTensor output;
 
-    CudaWeights(CudaDevice device, String owner, LlamaWeights w) {
+    /**
+     * Uploads the token embedding and the first {@code gpuLayers} layers; the output norm and head only when every
+     * layer is on the GPU (else the CPU runs the last layers and the head: {@link #output} is null).
+     */
+    CudaWeights(CudaDevice device, String owner, LlamaWeights w, int gpuLayers) {
         try {
             tokenEmbedding = upload(device, owner, w.tokenEmbedding());
-            layers = new Layer[w.layers().length];
+            layers = new Layer[gpuLayers];
             for (int i = 0; i < layers.length; i++) {
                 LlamaWeights.Layer l = w.layers()[i];
                 layers[i] = new Layer(vector(device, owner, l.attnNorm()), upload(device, owner, l.wq()),
@@ -37,29 +41,43 @@ final class CudaWeights implements AutoCloseable {
                         vector(device, owner, l.ffnNorm()), upload(device, owner, l.wGate()),
                         upload(device, owner, l.wUp()), upload(device, owner, l.wDown()));
             }
-            outputNorm = vector(device, owner, w.outputNorm());
-            output = w.output() == w.tokenEmbedding() ? tokenEmbedding : upload(device, owner, w.output());
+            boolean head = gpuLayers == w.layers().length;
+            outputNorm = head ? vector(device, owner, w.outputNorm()) : null;
+            output = !head ? null
+                    : w.output() == w.tokenEmbedding() ? tokenEmbedding : upload(device, owner, w.output());
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    /** Device bytes of the GGUF tensors this model uploads (tied output counted once), before uploading them. */
-    static long bytes(LlamaWeights w) {
-        long sum = w.tokenEmbedding().data().byteSize() + w.outputNorm().length * 4L;
-        if (w.output() != w.tokenEmbedding()) sum += w.output().data().byteSize();
-        for (LlamaWeights.Layer l : w.layers()) {
+    /**
+     * Device bytes of the GGUF tensors the constructor uploads for {@code gpuLayers} (tied output counted once),
+     * before uploading them.
+     */
+    static long bytes(LlamaWeights w, int gpuLayers) {
+        long sum = w.tokenEmbedding().data().byteSize() + PADDING;
+        if (gpuLayers == w.layers().length) {
+            sum += w.outputNorm().length * 4L;
+            if (w.output() != w.tokenEmbedding()) sum += w.output().data().byteSize() + PADDING;
+        }
+        for (LlamaWeights.Layer l : java.util.Arrays.asList(w.layers()).subList(0, gpuLayers)) {
             for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
-                sum += m.data().byteSize();
+                sum += m.data().byteSize() + PADDING;
             }
             sum += (l.attnNorm().length + l.ffnNorm().length) * 4L;
         }
         return sum;
     }
 
+    /**
+     * Bytes allocated past each weight matrix: the quantized products read 2-byte aligned words as two aligned
+     * words (rowdot.cuh, ld_u32_a2), which may reach up to 2 bytes past the last block.
+     */
+    static final long PADDING = 16;
+
     private CudaTensor upload(CudaDevice device, String owner, WeightMatrix m) {
-        CudaBuffer b = device.allocate(m.data().byteSize(), owner);
+        CudaBuffer b = device.allocate(m.data().byteSize() + PADDING, owner);
         owned.add(b);
         b.upload(m.data(), 0);
         return new CudaTensor(m.name(), m.type(), b, m.rows(), m.cols());

@@ -20,7 +20,10 @@ import dev.hearth.chat.ChatTemplates;
 import dev.hearth.cuda.api.CudaDevice;
 import dev.hearth.gguf.GgufModelFormat;
 import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.engine.WorkerPool;
+import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
+import dev.hearth.gguf.llama.LlamaForward;
 import dev.hearth.gguf.llama.LlamaLoader;
 import dev.hearth.gguf.llama.LlamaNames;
 import dev.hearth.gguf.llama.LlamaWeights;
@@ -91,44 +94,59 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
     public LoadedModel load(ModelDescription model, LoadOptions options) throws IOException {
         Support s = supports(model);
         if (!s.supported()) throw new IOException(model.path().getFileName() + ": " + s.reason());
-        try (GgufFile file = GgufFile.open(model.path())) {
+        GgufFile file = GgufFile.open(model.path());
+        boolean fileInUse = false; // a partial offload keeps it: the CPU layers read their weights from the mapping
+        try {
             LlamaConfig config = LlamaLoader.config(file);
             if (config.headDim() > CudaAttention.MAX_HEAD_DIM) {
                 throw new IOException(model.path().getFileName() + ": head dimension " + config.headDim()
                         + " exceeds the CUDA attention kernel's " + CudaAttention.MAX_HEAD_DIM);
             }
-            if (options.gpuLayers() >= 0 && options.gpuLayers() < config.layers()) {
-                throw new IOException(model.path().getFileName() + ": --gpu-layers " + options.gpuLayers() + " of "
-                        + config.layers() + " asks for partial offload, which gguf-cuda does not do yet; "
-                        + "omit it to run all layers on the GPU or use --backend gguf-cpu");
-            }
+            // --gpu-layers: -1 (or more than the model has) puts every layer on the GPU
+            int gpuLayers = options.gpuLayers() < 0 ? config.layers() : Math.min(options.gpuLayers(), config.layers());
             LlamaWeights weights = LlamaLoader.weights(file, config);
             int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
-            CudaMemoryPlan plan = CudaMemoryPlan.of(config, CudaWeights.bytes(weights), context, device.freeMemory());
+            CudaMemoryPlan plan = CudaMemoryPlan.of(config, CudaWeights.bytes(weights, gpuLayers), context, gpuLayers,
+                    device.freeMemory());
             if (!plan.fits()) {
-                throw new IOException(model.path().getFileName() + " does not fit on " + device.info().label() + ": "
-                        + plan.describe(context) + "; lower --context or use a smaller quantization");
+                throw new IOException(model.path().getFileName() + " does not fit on " + device.info().label()
+                        + " with " + gpuLayers + " of " + config.layers() + " layers: " + plan.describe(context)
+                        + "; lower --context, use a smaller quantization or put fewer layers on the GPU with "
+                        + "--gpu-layers N");
             }
             Tokenizer tokenizer = Tokenizers.create(GgufVocabularies.fromFile(file));
             Optional<ChatTemplate> template = ChatTemplates.select(model.chatTemplate(), text(tokenizer,
                     tokenizer.bos()), text(tokenizer, tokenizer.eos()), options.extra().get(OPTION_CHAT_TEMPLATE));
+            KvCacheType kvType = KvCacheType.parse(options.extra().getOrDefault(LoadOptions.KV_TYPE, "f16"));
             String owner = ID + ":" + model.name() + "#" + LOADS.incrementAndGet();
             CudaKernels kernels = new CudaKernels(device);
             CudaWeights gpuWeights;
             try {
-                gpuWeights = new CudaWeights(device, owner, weights);
+                gpuWeights = new CudaWeights(device, owner, weights, gpuLayers);
             } catch (RuntimeException e) {
                 kernels.close();
                 throw new IOException(model.path().getFileName() + ": upload to " + device.info().label()
                         + " failed (" + plan.describe(context) + "): " + e.getMessage(), e);
             }
+            CudaLoadedModel.CpuPart cpu = null;
+            if (gpuLayers < config.layers()) {
+                WorkerPool pool = new WorkerPool(options.threads() > 0 ? options.threads()
+                        : Runtime.getRuntime().availableProcessors());
+                cpu = new CudaLoadedModel.CpuPart(new LlamaForward(config, weights, pool), kvType, () -> {
+                    pool.close();
+                    file.close();
+                });
+                fileInUse = true;
+            }
             CudaLoadedModel[] self = new CudaLoadedModel[1];
             CudaLoadedModel m = new CudaLoadedModel(model, device, owner, kernels, gpuWeights,
                     new CudaForward(config, gpuWeights, kernels), tokenizer, template, context,
-                    plan.weights(), () -> models.remove(self[0]));
+                    plan.weights(), cpu, () -> models.remove(self[0]));
             self[0] = m;
             models.add(m);
             return m;
+        } finally {
+            if (!fileInUse) file.close();
         }
     }
 

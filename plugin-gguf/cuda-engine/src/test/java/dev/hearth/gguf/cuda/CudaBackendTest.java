@@ -43,11 +43,12 @@ class CudaBackendTest {
     private static final double LOGITS_TOLERANCE = 1e-2;
 
     /**
-     * llama-mini-Q4_K_M (random weights, 8-bit activations before every product): tiny differences in summation
-     * order flip Q8_K roundings, and the random network amplifies them. The CPU engine itself measures 0.0121
-     * against llama.cpp on this file (2026-11-26), so the GPU is held to what the CPU achieves, not to 1e-2.
+     * The tensor-core prompt pass on llama-mini-Q4_K_M (random weights, 8-bit activations before every product):
+     * its products sum in tile order, not the CPU engine's, and on this file tiny differences in summation order
+     * flip Q8_K roundings that the random network amplifies (1.05e-2 vs the CPU, 2026-11-26). The token-by-token
+     * path sums Q4_K / Q6_K rows in the CPU engine's order and is held to the issue's 1e-2 (it measured 1.1e-7).
      */
-    private static final double LOGITS_TOLERANCE_RANDOM_Q4_K_M = 2e-2;
+    private static final double LOGITS_TOLERANCE_RANDOM_Q4_K_M_PROMPT = 2e-2;
 
     private static final GgufModelFormat FORMAT = new GgufModelFormat();
 
@@ -105,10 +106,12 @@ class CudaBackendTest {
         double stepsVsCpu = relativeL2(gpuSteps, cpu);
         System.out.printf("%s: %d positions, GPU vs CPU relative L2 %.3g (prompt pass), %.3g (token by token)%n",
                 c[0], tokens.length, vsCpu, stepsVsCpu);
-        assertTrue(stepsVsCpu < (c[0].endsWith("llama-mini-Q4_K_M.gguf") ? LOGITS_TOLERANCE_RANDOM_Q4_K_M
-                : LOGITS_TOLERANCE), c[0] + ": GPU token by token vs CPU relative L2 " + stepsVsCpu);
-        double tolerance = c[0].endsWith("llama-mini-Q4_K_M.gguf") ? LOGITS_TOLERANCE_RANDOM_Q4_K_M : LOGITS_TOLERANCE;
+        assertTrue(stepsVsCpu < LOGITS_TOLERANCE, c[0] + ": GPU token by token vs CPU relative L2 " + stepsVsCpu);
+        double tolerance = c[0].endsWith("llama-mini-Q4_K_M.gguf") ? LOGITS_TOLERANCE_RANDOM_Q4_K_M_PROMPT
+                : LOGITS_TOLERANCE;
         double vsRef = reference == null ? 0 : relativeL2(gpu, reference);
+        double stepsVsRef = reference == null ? 0 : relativeL2(gpuSteps, reference);
+        assertTrue(stepsVsRef < LOGITS_TOLERANCE, c[0] + ": GPU token by token vs llama.cpp relative L2 " + stepsVsRef);
         if (reference != null) {
             System.out.printf("%s: GPU vs llama.cpp relative L2 %.3g, CPU vs llama.cpp %.3g%n", c[0], vsRef,
                     relativeL2(cpu, reference));
@@ -151,6 +154,64 @@ class CudaBackendTest {
         assertEquals(0, backend.openModels());
     }
 
+    /**
+     * --gpu-layers N: the GPU runs the first N layers, the CPU engine the rest and the head. With none, one, all but
+     * one and all layers on the GPU the logits match the CPU backend's (prompt pass and token by token), greedy
+     * decoding gives the all-GPU tokens, and fewer layers hold fewer device bytes.
+     */
+    @ParameterizedTest(name = "gpu layers {0}")
+    @ValueSource(ints = {0, 1, -2, -1}) // -2: all but one; -1: all
+    void partialOffloadMatchesTheCpuBackend(int gpuLayers) throws Exception {
+        Path file = SharedFiles.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+        ModelDescription d = FORMAT.describe(file);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(SharedFiles.file("reference/llama-mini-Q4_K_M.logits")))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        int[] tokens = new int[b.getInt()];
+        b.getInt();
+        for (int i = 0; i < tokens.length; i++) tokens[i] = b.getInt();
+        int layers;
+        try (dev.hearth.gguf.format.GgufFile f = dev.hearth.gguf.format.GgufFile.open(file)) {
+            layers = dev.hearth.gguf.llama.LlamaLoader.config(f).layers();
+        }
+        int n = gpuLayers == -2 ? layers - 1 : gpuLayers;
+        Map<String, String> extra = Map.of(GgufCudaBackend.OPTION_CHAT_TEMPLATE, "zephyr");
+        float[][] cpu;
+        try (LoadedModel m = new GgufCpuBackend().load(d, new LoadOptions(512, 4, -1, extra))) {
+            cpu = allLogits(m, tokens, true);
+        }
+        CudaDevice device = CudaTestDevice.get();
+        GgufCudaBackend backend = new GgufCudaBackend(device);
+        int[] greedyAll = greedy(backend, d, -1, tokens, extra);
+        try (LoadedModel all = backend.load(d, new LoadOptions(512, 4, -1, extra));
+             LoadedModel m = backend.load(d, new LoadOptions(512, 4, n, extra))) {
+            double prompt = relativeL2(allLogits(m, tokens, true), cpu);
+            double steps = relativeL2(allLogits(m, tokens, false), cpu);
+            System.out.printf("llama-mini-Q4_K_M, %d of %d layers on the GPU: vs CPU relative L2 %.3g (prompt pass), "
+                    + "%.3g (token by token)%n", n < 0 ? layers : n, layers, prompt, steps);
+            assertTrue(steps < LOGITS_TOLERANCE, "token by token vs CPU relative L2 " + steps);
+            assertTrue(prompt < LOGITS_TOLERANCE_RANDOM_Q4_K_M_PROMPT, "prompt pass vs CPU relative L2 " + prompt);
+            long allBytes = device.allocatedBytes(((CudaLoadedModel) all).owner());
+            long bytes = device.allocatedBytes(((CudaLoadedModel) m).owner());
+            if (n >= 0) assertTrue(bytes < allBytes, bytes + " device bytes with " + n + " layers, " + allBytes + " with all");
+        }
+        assertArrayEquals(greedyAll, greedy(backend, d, n, tokens, extra), "greedy tokens with " + n + " GPU layers");
+        assertEquals(0, backend.openModels());
+    }
+
+    /** 8 greedy tokens (CudaSession.nextGreedy) after the first 4 of {@code tokens}. */
+    private static int[] greedy(GgufCudaBackend backend, ModelDescription d, int gpuLayers, int[] tokens,
+                                Map<String, String> extra) throws IOException {
+        try (LoadedModel m = backend.load(d, new LoadOptions(512, 4, gpuLayers, extra));
+             Session s = m.newSession()) {
+            CudaSession cs = (CudaSession) s;
+            cs.evaluate(tokens, 0, 3, Session.LogitsMode.NONE, (i, l) -> { });
+            int[] out = new int[8];
+            int next = tokens[3];
+            for (int i = 0; i < out.length; i++) out[i] = next = cs.nextGreedy(next);
+            return out;
+        }
+    }
+
     @Test
     void closingTheModelReturnsEveryByte() throws Exception {
         CudaDevice device = CudaTestDevice.get();
@@ -176,7 +237,8 @@ class CudaBackendTest {
         IOException e = assertThrows(IOException.class, () -> backend.load(FORMAT.describe(
                 SharedFiles.file("models/llama-mini/llama-mini-Q4_K_M.gguf")), LoadOptions.defaults()
                 .withContextLength(context)));
-        assertTrue(e.getMessage().contains("does not fit") && e.getMessage().contains("KV cache"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not fit") && e.getMessage().contains("KV cache")
+                && e.getMessage().contains("--gpu-layers"), e.getMessage());
         System.out.println(e.getMessage());
         assertEquals(0, backend.openModels());
     }

@@ -1,6 +1,7 @@
 package dev.hearth.gguf.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -11,6 +12,7 @@ import java.util.stream.Stream;
 import dev.hearth.cuda.api.CudaBuffer;
 import dev.hearth.cuda.api.CudaDevice;
 import dev.hearth.cuda.api.CudaStream;
+import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.ActivationFormat;
 import dev.hearth.gguf.quant.GgmlQuantizer;
 import dev.hearth.gguf.quant.Q8Activation;
@@ -88,7 +90,7 @@ class CudaMatVecTest {
             }
 
             device.makeCurrent();
-            try (CudaBuffer wb = device.allocate(w.byteSize(), "test");
+            try (CudaBuffer wb = device.allocate(w.byteSize() + CudaWeights.PADDING, "test");
                  CudaBuffer xb = device.allocate(cols * 4L, "test");
                  CudaBuffer yb = device.allocate(rows * 4L, "test")) {
                 wb.upload(w, 0);
@@ -242,6 +244,13 @@ class CudaMatVecTest {
             float[] y = new float[rows];
             yb.download(MemorySegment.ofArray(y), 0);
             assertClose(ref, y, 0, type + " against 8-bit activations, seed " + seed);
+            // the same float sums as the CPU engine (ggml's x86 order), so the same bits; Q8_0 sums in a faster
+            // order of its own (matvec.cu, warp_dot_q8_0)
+            Activation a = new Activation(cols).set(x, 0, cols).prepare(type.activationFormat());
+            for (int r = 0; r < rows && type != QuantType.Q8_0; r++) {
+                float cpuDot = type.dot(w, r * t.rowBytes(), a, cols);
+                assertEquals(cpuDot, y[r], 0f, type + " row " + r + " vs the CPU engine, seed " + seed);
+            }
         }
     }
 
