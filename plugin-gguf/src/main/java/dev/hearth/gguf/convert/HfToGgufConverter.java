@@ -4,12 +4,16 @@ import static dev.hearth.gguf.format.GgufNames.layer;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.hearth.gguf.format.GgmlType;
 import dev.hearth.gguf.format.GgufNames;
@@ -29,6 +33,7 @@ import dev.hearth.tokenizer.Vocabulary;
  *   <li>config.json → {@code llama.*} keys ({@link HfLlamaConfig});</li>
  *   <li>tensor names {@code model.layers.N.self_attn.q_proj.weight} → {@code blk.N.attn_q.weight} etc., shapes
  *       reversed to ggml order; query and key rows reordered for GGUF's RoPE ({@link QkPermutation});</li>
+ *   <li>llama3 RoPE scaling → {@code rope_freqs.weight} (F32, one divisor per frequency);</li>
  *   <li>1-D tensors (norms) in F32, matrices in the recipe's types ({@link TensorTypeRules}), quantized row by row
  *       on all cores while streaming;</li>
  *   <li>the tokenizer as {@code tokenizer.ggml.*} metadata with the chat template ({@link HfTokenizerReader}).</li>
@@ -60,6 +65,8 @@ public final class HfToGgufConverter {
             List<String> names = plan.stream().map(Planned::gguf).toList();
             TensorTypeRules rules = new TensorTypeRules(mix, names);
             Map<String, Planned> byName = new LinkedHashMap<>();
+            Optional<float[]> ropeFreqs = c.ropeFreqs();
+            ropeFreqs.ifPresent(f -> w.tensor(GgufNames.ROPE_FREQS, GgmlType.F32, Shape.of(f.length)));
             for (Planned p : plan) {
                 Shape shape = ggmlShape(p.hfShape());
                 GgmlType type = shape.rank() < 2 ? GgmlType.F32 : rules.typeFor(p.gguf(), shape, GgmlType.F32);
@@ -67,7 +74,13 @@ public final class HfToGgufConverter {
                 byName.put(p.gguf(), p);
             }
             int[] done = {0};
+            int tensors = byName.size() + (ropeFreqs.isPresent() ? 1 : 0);
             w.write(out, (info, dst) -> {
+                if (info.name().equals(GgufNames.ROPE_FREQS)) {
+                    writeRopeFreqs(ropeFreqs.orElseThrow(), dst);
+                    progress.step(++done[0], tensors, info.name() + " " + info.type());
+                    return;
+                }
                 Planned p = byName.get(info.name());
                 int n = (int) info.shape().dim(0);
                 long count = info.elementCount() / n;
@@ -78,9 +91,15 @@ public final class HfToGgufConverter {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while converting " + info.name());
                 }
-                progress.step(++done[0], byName.size(), info.name() + " " + info.type());
+                progress.step(++done[0], tensors, info.name() + " " + info.type());
             });
         }
+    }
+
+    /** {@code rope_freqs.weight}'s F32 values into the tensor's bytes (little endian, as GGUF stores them). */
+    public static void writeRopeFreqs(float[] freqs, MemorySegment dst) {
+        MemorySegment.copy(freqs, 0, dst, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0,
+                freqs.length);
     }
 
     /** The Llama metadata, in the order llama.cpp's converter writes it. */

@@ -67,6 +67,8 @@ public final class GgufNames {
     public static final String TOKEN_EMBD = "token_embd.weight";
     public static final String OUTPUT_NORM = "output_norm.weight";
     public static final String OUTPUT = "output.weight";
+    /** Per-frequency RoPE divisors (Llama 3.1+ scaling), F32, rope.dimension_count / 2; optional. */
+    public static final String ROPE_FREQS = "rope_freqs.weight";
     public static final String ATTN_NORM = "blk.%d.attn_norm.weight";
     public static final String ATTN_Q = "blk.%d.attn_q.weight";
     public static final String ATTN_K = "blk.%d.attn_k.weight";

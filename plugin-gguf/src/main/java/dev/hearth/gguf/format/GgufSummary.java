@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param fileTypeId     {@code general.file_type}, or -1
  * @param fileType       its label ({@code Q4_K_M}), or null
  * @param contextLength  {@code {arch}.context_length}, or -1
+ * @param rope           RoPE base and scaling ({@code {arch}.rope.*}, {@code rope_freqs.weight}), or null without an
+ *                       architecture
  * @param tokenizerModel {@code tokenizer.ggml.model}, or null
  * @param tokenizerPre   {@code tokenizer.ggml.pre}, or null
  * @param vocabSize      length of {@code tokenizer.ggml.tokens}, or 0
@@ -35,7 +37,7 @@ import java.util.Optional;
 public record GgufSummary(Path file, long fileSize, int version, long tensorCount, int metadataCount, int alignment,
                           String architecture, String name, long parameterCount,
                           Map<GgmlType, TypeUsage> quantization, long fileTypeId, String fileType,
-                          long contextLength, String tokenizerModel, String tokenizerPre, int vocabSize,
+                          long contextLength, String rope, String tokenizerModel, String tokenizerPre, int vocabSize,
                           List<SpecialToken> specialTokens, Optional<String> chatTemplate) {
 
     /** How much of a file one tensor type takes. */
@@ -72,8 +74,29 @@ public record GgufSummary(Path file, long fileSize, int version, long tensorCoun
                 f.alignment(), arch, string(md, GgufNames.NAME), params, quant, fileTypeId,
                 fileTypeId < 0 ? null : GgufFileType.label(fileTypeId),
                 arch == null ? -1 : number(md, GgufNames.key(GgufNames.CONTEXT_LENGTH, arch)),
+                arch == null ? null : rope(f, arch),
                 string(md, GgufNames.TOKENIZER_MODEL), string(md, GgufNames.TOKENIZER_PRE), tokens.size(),
                 specials, Optional.ofNullable(string(md, GgufNames.CHAT_TEMPLATE)));
+    }
+
+    /** {@code freq_base 500000, rope_freqs.weight (32 factors)}; a linear scaling as {@code linear x4}. */
+    private static String rope(GgufFile f, String arch) {
+        GgufMetadata md = f.metadata();
+        StringBuilder sb = new StringBuilder("freq_base ");
+        try {
+            sb.append(md.optionalFloat(GgufNames.key(GgufNames.ROPE_FREQ_BASE, arch)).map(String::valueOf)
+                    .orElse("(not set)"));
+            String type = string(md, GgufNames.key(GgufNames.ROPE_SCALING_TYPE, arch));
+            if (type != null && !type.equals("none")) {
+                sb.append(", ").append(type).append(md.optionalFloat(GgufNames.key(GgufNames.ROPE_SCALING_FACTOR, arch))
+                        .map(x -> " x" + x).orElse(""));
+            }
+        } catch (GgufException e) {
+            sb.append(" (unreadable: ").append(e.getMessage()).append(')');
+        }
+        f.tensor(GgufNames.ROPE_FREQS).ifPresent(t -> sb.append(", ").append(GgufNames.ROPE_FREQS).append(" (")
+                .append(t.elementCount()).append(" frequency factors)"));
+        return sb.toString();
     }
 
     private static String string(GgufMetadata md, String key) {
@@ -119,6 +142,7 @@ public record GgufSummary(Path file, long fileSize, int version, long tensorCoun
             first = false;
         }
         line(sb, "context", contextLength < 0 ? "(not set)" : Long.toString(contextLength));
+        if (rope != null) line(sb, "rope", rope);
         line(sb, "tokenizer", orNone(tokenizerModel) + (tokenizerPre == null ? "" : " (pre: " + tokenizerPre + ")")
                 + ", " + vocabSize + " tokens");
         StringBuilder sp = new StringBuilder();

@@ -133,9 +133,9 @@ public final class LlamaForward {
                 int pos = s.rowPosition[b];
                 LlamaState seq = s.rowSequence[b];
                 LlamaOps.rope(s.q[b], 0, c.heads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                        s.ropeCos, s.ropeSin);
+                        w.ropeFreqs(), s.ropeCos, s.ropeSin);
                 LlamaOps.rope(s.k[b], 0, c.kvHeads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                        s.ropeCos, s.ropeSin);
+                        w.ropeFreqs(), s.ropeCos, s.ropeSin);
                 seq.kvType.store(s.k[b], seq.keyCache[l], pos * c.kvDim(), c.kvDim());
                 seq.kvType.store(s.v[b], seq.valueCache[l], pos * c.kvDim(), c.kvDim());
                 seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries

@@ -5,6 +5,7 @@ import static dev.hearth.gguf.llama.LlamaNames.LLAMA_LIKE;
 
 import dev.hearth.api.model.ModelFileException;
 import dev.hearth.gguf.engine.WeightMatrix;
+import dev.hearth.gguf.format.GgmlType;
 import dev.hearth.gguf.format.GgufException;
 import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.format.GgufMetadata;
@@ -69,7 +70,25 @@ public final class LlamaLoader {
         WeightMatrix output = file.tensor(OUTPUT).isPresent()
                 ? matrix(file, OUTPUT, c.vocabSize(), c.dim())
                 : embedding; // tied embeddings
-        return new LlamaWeights(embedding, layers, vector(file, OUTPUT_NORM, c.dim()), output);
+        return new LlamaWeights(embedding, layers, vector(file, OUTPUT_NORM, c.dim()), output, ropeFreqs(file, c));
+    }
+
+    /** The optional {@code rope_freqs.weight}: F32, one positive divisor per rotated pair, as llama.cpp reads it. */
+    private static float[] ropeFreqs(GgufFile file, LlamaConfig c) throws ModelFileException {
+        GgufTensorInfo t = file.tensor(ROPE_FREQS).orElse(null);
+        if (t == null) return null;
+        if (t.type() != GgmlType.F32) {
+            throw new GgufException(file.path(), t.infoOffset(), t.item(), "type " + t.type() + " is not supported; "
+                    + "RoPE frequency factors must be F32");
+        }
+        float[] f = vector(file, ROPE_FREQS, c.ropeDim() / 2); // shape [rope.dimension_count / 2]
+        for (int i = 0; i < f.length; i++) {
+            if (!(f[i] > 0) || Float.isInfinite(f[i])) {
+                throw new GgufException(file.path(), t.infoOffset(), t.item(), "factor " + i + " is " + f[i]
+                        + "; RoPE frequency factors must be finite and positive");
+            }
+        }
+        return f;
     }
 
     private static WeightMatrix matrix(GgufFile file, String name, int rows, int cols) throws ModelFileException {

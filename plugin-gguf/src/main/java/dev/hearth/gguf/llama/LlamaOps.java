@@ -33,16 +33,18 @@ public final class LlamaOps {
 
     /**
      * Rotary position embedding in GGUF's layout (llama.cpp's "normal" mode): adjacent pairs {@code (x[2i], x[2i+1])}
-     * of each head are rotated by {@code pos * freqScale * base^(-2i/ropeDim)}. Dimensions past {@code ropeDim} stay.
+     * of each head are rotated by {@code pos * freqScale * base^(-2i/ropeDim) / freqFactors[i]} (llama.cpp's
+     * {@code ggml_rope_ext}; {@code freqFactors} is {@code rope_freqs.weight}, null for none). Dimensions past
+     * {@code ropeDim} stay.
      */
     public static void rope(float[] x, int off, int nHeads, int headDim, int ropeDim, int pos,
-                            float freqBase, float freqScale, float[] cos, float[] sin) {
+                            float freqBase, float freqScale, float[] freqFactors, float[] cos, float[] sin) {
         // cos/sin tables of ropeDim/2 entries for this position, computed once for all heads, in float with the
         // angle advanced by multiplication as ggml does, so positions agree with llama.cpp's to the bit
         float thetaScale = (float) Math.pow(freqBase, -2.0f / ropeDim);
         float theta = pos;
         for (int i = 0; i < ropeDim / 2; i++) {
-            float angle = freqScale * theta;
+            float angle = freqScale * (freqFactors == null ? theta : theta / freqFactors[i]);
             cos[i] = (float) Math.cos(angle);
             sin[i] = (float) Math.sin(angle);
             theta *= thetaScale;

@@ -10,8 +10,11 @@ import dev.hearth.gguf.engine.WeightMatrix;
  * @param layers         one entry per {@code blk.N}
  * @param outputNorm     {@code output_norm.weight}: dim
  * @param output         {@code output.weight}: vocab x dim; the token embedding itself when the file has none (tied)
+ * @param ropeFreqs      {@code rope_freqs.weight}: ropeDim / 2 divisors of the RoPE frequencies (Llama 3.1+
+ *                       scaling); null when the file has none
  */
-public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] outputNorm, WeightMatrix output) {
+public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] outputNorm, WeightMatrix output,
+                           float[] ropeFreqs) {
 
     /**
      * One transformer block.

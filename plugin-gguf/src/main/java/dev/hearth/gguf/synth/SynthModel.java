@@ -73,7 +73,7 @@ public record SynthModel(SynthPreset preset, Vocabulary vocabulary, Optional<Str
         SynthPreset p = preset;
         return new HfLlamaConfig(Path.of("config.json"), "LlamaForCausalLM", p.dim(), p.ffn(), p.layers(), p.heads(),
                 p.kvHeads(), p.headDim(), vocabSize(), p.context(), p.rmsEps(), p.ropeTheta(), Optional.empty(),
-                p.tied(), vocabulary.bos(), vocabulary.eos());
+                p.ropeScaling(), p.tied(), vocabulary.bos(), vocabulary.eos());
     }
 
     /** Every tensor, in the order llama.cpp's converter writes them. */
@@ -116,13 +116,21 @@ public record SynthModel(SynthPreset preset, Vocabulary vocabulary, Optional<Str
         List<Tensor> tensors = tensors();
         TensorTypeRules rules = new TensorTypeRules(mix, tensors.stream().map(Tensor::gguf).toList());
         Map<String, Tensor> byName = new LinkedHashMap<>();
+        Optional<float[]> ropeFreqs = c.ropeFreqs();
+        ropeFreqs.ifPresent(f -> w.tensor(GgufNames.ROPE_FREQS, GgmlType.F32, Shape.of(f.length)));
         for (Tensor t : tensors) {
             w.tensor(t.gguf(), t.shape().rank() < 2 ? GgmlType.F32 : rules.typeFor(t.gguf(), t.shape(), GgmlType.F16),
                     t.shape());
             byName.put(t.gguf(), t);
         }
         int[] done = {0};
+        int count = byName.size() + (ropeFreqs.isPresent() ? 1 : 0);
         w.write(out, (info, dst) -> {
+            if (info.name().equals(GgufNames.ROPE_FREQS)) {
+                HfToGgufConverter.writeRopeFreqs(ropeFreqs.orElseThrow(), dst);
+                progress.step(++done[0], count, info.name() + " " + info.type());
+                return;
+            }
             Tensor t = byName.get(info.name());
             int n = (int) info.shape().dim(0);
             try {
@@ -131,7 +139,7 @@ public record SynthModel(SynthPreset preset, Vocabulary vocabulary, Optional<Str
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted at " + info.name());
             }
-            progress.step(++done[0], byName.size(), info.name() + " " + info.type());
+            progress.step(++done[0], count, info.name() + " " + info.type());
         });
     }
 
@@ -178,6 +186,15 @@ public record SynthModel(SynthPreset preset, Vocabulary vocabulary, Optional<Str
         o.addProperty("max_position_embeddings", p.context());
         o.addProperty("rms_norm_eps", p.rmsEps());
         o.addProperty("rope_theta", p.ropeTheta());
+        p.ropeScaling().ifPresent(r -> {
+            JsonObject s = new JsonObject();
+            s.addProperty("rope_type", "llama3");
+            s.addProperty("factor", r.factor());
+            s.addProperty("low_freq_factor", r.lowFreqFactor());
+            s.addProperty("high_freq_factor", r.highFreqFactor());
+            s.addProperty("original_max_position_embeddings", r.originalMaxPositions());
+            o.add("rope_scaling", s);
+        });
         o.addProperty("vocab_size", vocabSize());
         if (vocabulary.bos() >= 0) o.addProperty("bos_token_id", vocabulary.bos());
         if (vocabulary.eos() >= 0) o.addProperty("eos_token_id", vocabulary.eos());

@@ -20,6 +20,7 @@ import dev.hearth.gguf.synth.SynthPreset;
 import dev.hearth.gguf.quantize.RowQuantizer;
 import dev.hearth.gguf.testing.TestCommandContext;
 import dev.hearth.gguf.writer.Progress;
+import dev.hearth.rope.Llama3RopeScaling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,8 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Broken Hugging Face folders: each gives an error naming the file and the field, and leaves no output. */
 class BadFolderTest {
 
-    /** A small geometry for fixtures: 2 layers of 64, vocabulary of 300. */
-    static final SynthPreset TINY = new SynthPreset("tiny", "tiny", 64, 128, 2, 4, 2, 300, 128, 10000, 1e-5, false);
+    /** A small geometry for fixtures: 2 layers of 64, vocabulary of 300, llama3 RoPE scaling. */
+    static final SynthPreset TINY = new SynthPreset("tiny", "tiny", 64, 128, 2, 4, 2, 300, 128, 10000, 1e-5, false)
+            .withRopeScaling(new Llama3RopeScaling(8, 1, 4, 64));
 
     @TempDir
     Path dir;
@@ -55,6 +57,18 @@ class BadFolderTest {
         },
         MISSING_TOKENIZER("tokenizer.model", "tokenizer.json") {
             @Override void breakIt(Path f) throws IOException { Files.delete(f.resolve("tokenizer.json")); }
+        },
+        ROPE_FACTOR_BELOW_ONE("config.json", "rope_scaling.factor") {
+            @Override void breakIt(Path f) throws IOException { edit(f, "\"factor\": 8.0", "\"factor\": 0.5"); }
+        },
+        ROPE_LOW_NOT_BELOW_HIGH("config.json", "rope_scaling.high_freq_factor") {
+            @Override void breakIt(Path f) throws IOException { edit(f, "\"low_freq_factor\": 1.0", "\"low_freq_factor\": 4.0"); }
+        },
+        ROPE_MISSING_ORIGINAL("config.json", "rope_scaling.original_max_position_embeddings") {
+            @Override void breakIt(Path f) throws IOException { edit(f, "\"original_max_position_embeddings\"", "\"original\""); }
+        },
+        ROPE_YARN("config.json", "rope_scaling.rope_type") {
+            @Override void breakIt(Path f) throws IOException { edit(f, "\"llama3\"", "\"yarn\""); }
         },
         TRUNCATED_WEIGHTS("model.safetensors", "data_offsets") {
             @Override void breakIt(Path f) throws IOException {

@@ -85,4 +85,41 @@ class LlamaOpsTest {
             assertEquals(e, out[d], 1e-4, "d=" + d);
         }
     }
+
+    /**
+     * RoPE with llama.cpp's frequency factors: pair i of a head turns by pos * base^(-2i/d) / factor[i], computed
+     * here in double; factors of 1 give the unscaled rotation bit for bit, and the factors change the result.
+     */
+    @Test
+    void ropeDividesEachFrequencyByItsFactor() {
+        int headDim = 8;
+        int heads = 2;
+        int pos = 37;
+        float base = 10000f;
+        float[] factors = {1f, 2f, 8f, 32f};
+        float[] x = new float[heads * headDim];
+        Random rnd = new Random(5);
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        float[] scaled = x.clone();
+        float[] ones = x.clone();
+        float[] plain = x.clone();
+        float[] cos = new float[headDim / 2];
+        float[] sin = new float[headDim / 2];
+        LlamaOps.rope(scaled, 0, heads, headDim, headDim, pos, base, 1f, factors, cos, sin);
+        LlamaOps.rope(ones, 0, heads, headDim, headDim, pos, base, 1f, new float[] {1f, 1f, 1f, 1f}, cos, sin);
+        LlamaOps.rope(plain, 0, heads, headDim, headDim, pos, base, 1f, null, cos, sin);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(ones[i]), "element " + i);
+        }
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < headDim / 2; i++) {
+                double angle = pos * Math.pow(base, -2.0 * i / headDim) / factors[i];
+                double x0 = x[h * headDim + 2 * i];
+                double x1 = x[h * headDim + 2 * i + 1];
+                assertEquals(x0 * Math.cos(angle) - x1 * Math.sin(angle), scaled[h * headDim + 2 * i], 1e-5, "pair " + i);
+                assertEquals(x1 * Math.cos(angle) + x0 * Math.sin(angle), scaled[h * headDim + 2 * i + 1], 1e-5, "pair " + i);
+            }
+        }
+        assertTrue(Math.abs(scaled[7] - plain[7]) > 1e-3, "the factors must change the rotation of the slow pairs");
+    }
 }

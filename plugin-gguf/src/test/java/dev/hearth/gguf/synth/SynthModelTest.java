@@ -30,7 +30,10 @@ import dev.hearth.gguf.testing.SharedData;
 import dev.hearth.gguf.testing.TestCommandContext;
 import dev.hearth.gguf.tokenizer.GgufVocabularies;
 import dev.hearth.gguf.writer.Progress;
+import dev.hearth.rope.Llama3RopeScaling;
 import dev.hearth.tokenizer.Vocabulary;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +132,44 @@ class SynthModelTest {
         }
     }
 
+    /**
+     * llama3 RoPE scaling: the GGUF holds rope_freqs.weight (F32, one divisor per frequency: 1 for the fast pairs,
+     * the factor for the slowest), config.json holds rope_scaling, and converting the folder writes the same tensor.
+     */
+    @Test
+    void llama3RopeScalingIsInBothFormatsAndSurvivesConversion() throws Exception {
+        Llama3RopeScaling scaling = new Llama3RopeScaling(8, 1, 4, 64);
+        SynthModel m = new SynthModel(TINY.withRopeScaling(scaling), ByteLevelVocabulary.generate(TINY.vocab()),
+                Optional.empty(), 4);
+        Path g = gguf(m, "l3.gguf", QuantMix.F16);
+        Path hf = dir.resolve("hf-l3");
+        Path back = dir.resolve("back.gguf");
+        try (RowQuantizer rows = new RowQuantizer(2)) {
+            m.writeSafetensors(hf, GgmlType.F16, rows, Progress.NONE);
+            new HfToGgufConverter(rows).convert(hf, back, QuantMix.F16, Progress.NONE);
+        }
+        JsonObject rs = JsonParser.parseString(Files.readString(hf.resolve("config.json"))).getAsJsonObject()
+                .getAsJsonObject("rope_scaling");
+        assertEquals("llama3", rs.get("rope_type").getAsString());
+        assertEquals(List.of(8.0, 1.0, 4.0, 64.0), List.of(rs.get("factor").getAsDouble(),
+                rs.get("low_freq_factor").getAsDouble(), rs.get("high_freq_factor").getAsDouble(),
+                rs.get("original_max_position_embeddings").getAsDouble()));
+        float[] expected = scaling.divisors(TINY.ropeTheta(), TINY.headDim());
+        for (Path p : List.of(g, back)) {
+            try (GgufFile f = GgufFile.open(p)) {
+                GgufTensorInfo t = f.requireTensor(GgufNames.ROPE_FREQS);
+                assertEquals(GgmlType.F32, t.type());
+                float[] freqs = f.tensorData(t).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
+                assertArrayEquals(expected, freqs, p.getFileName().toString());
+                // head size 64, theta 10000: pair 0 turns once per 2*pi positions, pair 31 once per ~47000
+                assertEquals(1f, freqs[0]);
+                assertEquals(8f, freqs[31]);
+                assertTrue(freqs[6] > 1f && freqs[6] < 8f, "wavelength 2*pi*10000^(12/64) = 35 is between 64/4 and 64: " + freqs[6]);
+                assertTrue(f.metadata().optionalString("llama.rope.scaling.type").isEmpty(), "llama.cpp writes no type for llama3");
+            }
+        }
+    }
+
     private static Vocabulary spmVocabulary() throws Exception {
         try (GgufFile f = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-F16.gguf"))) {
             return GgufVocabularies.fromFile(f);
@@ -154,6 +195,8 @@ class SynthModelTest {
                 t.kvHeads(), t.vocab(), t.context()));
         SynthPreset l3 = SynthPreset.byName("llama-3.2-1b").orElseThrow();
         assertTrue(l3.tied() && l3.vocab() == 128256 && l3.ropeTheta() == 500000 && l3.kvHeads() == 8);
+        assertEquals(Optional.of(new Llama3RopeScaling(32, 1, 4, 8192)), l3.ropeScaling());
+        assertEquals(Optional.empty(), t.ropeScaling());
         assertEquals(128256, ByteLevelVocabulary.generate(128256).size());
     }
 }

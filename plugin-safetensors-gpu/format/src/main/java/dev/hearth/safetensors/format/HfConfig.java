@@ -9,6 +9,8 @@ import java.util.OptionalInt;
 
 import com.google.gson.JsonObject;
 
+import dev.hearth.rope.Llama3RopeScaling;
+
 /**
  * A Hugging Face {@code config.json} for the decoder-only families this plugin supports. Absent fields take the
  * defaults of transformers' configuration class for the architecture.
@@ -27,7 +29,7 @@ import com.google.gson.JsonObject;
  *                              windowed attention equals full attention while the sequence fits the window, and the
  *                              graphs attend fully, so the context stops there rather than attend wrongly beyond it
  * @param ropeTheta             {@code rope_theta}
- * @param ropeScaling           {@code rope_scaling}: empty, or linear scaling
+ * @param ropeScaling           {@code rope_scaling}: empty, linear or llama3 scaling
  * @param rmsNormEps            {@code rms_norm_eps}
  * @param tieWordEmbeddings     {@code tie_word_embeddings}: lm_head shares the embedding's weights
  * @param attentionBias         q/k/v projections have biases ({@code attention_bias}; always for Qwen2)
@@ -52,8 +54,24 @@ public record HfConfig(Path file, String architecture, String modelType, int hid
         eosTokenIds = List.copyOf(eosTokenIds);
     }
 
-    /** Linear RoPE scaling: positions are divided by {@code factor}. */
-    public record RopeScaling(String type, double factor) {}
+    /** A supported {@code rope_scaling}: its {@code rope_type} and {@code factor}. */
+    public sealed interface RopeScaling {
+        String type();
+
+        double factor();
+
+        /** Linear scaling: positions are divided by {@code factor}. */
+        record Linear(double factor) implements RopeScaling {
+            @Override public String type() { return "linear"; }
+        }
+
+        /** Llama 3.1's per-frequency scaling. */
+        record Llama3(Llama3RopeScaling scaling) implements RopeScaling {
+            @Override public String type() { return "llama3"; }
+
+            @Override public double factor() { return scaling.factor(); }
+        }
+    }
 
     /** Query heads per key/value head. */
     public int groupSize() { return numAttentionHeads / numKeyValueHeads; }
@@ -160,13 +178,31 @@ public record HfConfig(Path file, String architecture, String modelType, int hid
         if (type.equals("default")) {
             return Optional.empty();
         }
-        if (!type.equals("linear")) {
-            throw SafetensorsException.unsupported(json.file(), "rope_scaling.rope_type", type, "linear");
+        // yarn and dynamic change attention scaling or depend on the sequence length: not in our graphs
+        if (!type.equals("linear") && !type.equals("llama3")) {
+            throw SafetensorsException.unsupported(json.file(), "rope_scaling.rope_type", type, "linear, llama3");
         }
         double factor = s.optDouble("factor").orElseThrow(() -> json.error("rope_scaling.factor", "missing"));
-        if (!(factor >= 1)) {
-            throw json.error("rope_scaling.factor", "must be at least 1, found " + factor);
+        if (type.equals("linear")) {
+            if (!(factor >= 1)) {
+                throw json.error("rope_scaling.factor", "must be at least 1, found " + factor);
+            }
+            return Optional.of(new RopeScaling.Linear(factor));
         }
-        return Optional.of(new RopeScaling(type, factor));
+        double low = s.optDouble("low_freq_factor").orElseThrow(() -> missingLlama3(json, "low_freq_factor"));
+        double high = s.optDouble("high_freq_factor").orElseThrow(() -> missingLlama3(json, "high_freq_factor"));
+        int original = s.optInt("original_max_position_embeddings")
+                .orElseThrow(() -> missingLlama3(json, "original_max_position_embeddings"));
+        try {
+            return Optional.of(new RopeScaling.Llama3(new Llama3RopeScaling(factor, low, high, original)));
+        } catch (Llama3RopeScaling.InvalidException e) {
+            throw json.error("rope_scaling." + e.field(), e.getMessage());
+        }
+    }
+
+    /** transformers requires all four llama3 fields; so do we. */
+    private static SafetensorsException missingLlama3(HfJson json, String field) {
+        return json.error("rope_scaling." + field, "missing (llama3 scaling needs factor, low_freq_factor, "
+                + "high_freq_factor and original_max_position_embeddings)");
     }
 }

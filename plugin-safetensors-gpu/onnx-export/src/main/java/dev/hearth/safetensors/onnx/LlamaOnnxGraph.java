@@ -7,6 +7,7 @@ import java.util.List;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
+import dev.hearth.rope.RopeFrequencies;
 import dev.hearth.safetensors.format.HfConfig;
 import dev.hearth.safetensors.format.HfTensorNames;
 
@@ -179,15 +180,15 @@ final class LlamaOnnxGraph {
 
     /**
      * cos and sin of {@code position / scaling * theta^(-2i/head_dim)} for every position and {@code i < head_dim/2},
-     * {@code [max_positions, head_dim/2]}, computed in F32 like transformers' LlamaRotaryEmbedding.
+     * {@code [max_positions, head_dim/2]}, computed in F32 like transformers' LlamaRotaryEmbedding; llama3 scaling
+     * scales each inverse frequency instead of the positions.
      */
     private String[] ropeTables() throws IOException {
         int half = c.headDim() / 2;
-        float[] invFreq = new float[half];
-        for (int i = 0; i < half; i++) {
-            invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / c.headDim()));
-        }
-        double scale = c.ropeScaling().map(HfConfig.RopeScaling::factor).orElse(1.0);
+        float[] invFreq = c.ropeScaling().orElse(null) instanceof HfConfig.RopeScaling.Llama3 l
+                ? l.scaling().scaledInverseFrequencies(c.ropeTheta(), c.headDim())
+                : RopeFrequencies.inverse(c.ropeTheta(), c.headDim());
+        double scale = c.ropeScaling().orElse(null) instanceof HfConfig.RopeScaling.Linear l ? l.factor() : 1.0;
         float[] cos = new float[maxPositions * half];
         float[] sin = new float[maxPositions * half];
         for (int p = 0; p < maxPositions; p++) {
