@@ -54,6 +54,9 @@ public final class GgufModelFormat implements ModelFormat {
         }
     }
 
+    /** Property: RoPE base and scaling as {@code hearth info} shows them, e.g. naming {@code rope_freqs.weight}. */
+    public static final String PROP_ROPE = "gguf.rope";
+
     static ModelDescription describe(GgufSummary s) {
         List<ModelDescription.TensorTypeStat> types = new ArrayList<>();
         GgmlType dominant = null;
@@ -73,6 +76,7 @@ public final class GgufModelFormat implements ModelFormat {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("gguf.version", Integer.toString(s.version()));
         props.put("file.size", Long.toString(s.fileSize()));
+        if (s.rope() != null) props.put(PROP_ROPE, s.rope());
         String name = s.name() != null ? s.name() : s.file().getFileName().toString();
         if (name.toLowerCase(java.util.Locale.ROOT).contains("random weights")) {
             props.put(ModelDescription.PROP_RANDOM_WEIGHTS, "true");

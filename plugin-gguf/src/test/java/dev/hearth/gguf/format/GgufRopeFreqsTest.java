@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import dev.hearth.gguf.GgufModelFormat;
 import dev.hearth.gguf.llama.LlamaConfig;
 import dev.hearth.gguf.llama.LlamaLoader;
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,13 @@ class GgufRopeFreqsTest {
     @Test
     void infoShowsTheFactors() throws Exception {
         byte[] bytes = GgufFixtures.tinyLlama().tensor(GgufNames.ROPE_FREQS, GgmlType.F32, PAIRS).build();
-        try (GgufFile f = GgufFile.open(GgufFixtures.write(dir, "r.gguf", bytes))) {
+        Path file = GgufFixtures.write(dir, "r.gguf", bytes);
+        try (GgufFile f = GgufFile.open(file)) {
             String text = GgufSummary.of(f).toText();
             assertTrue(text.contains("rope_freqs.weight (4 frequency factors)"), text);
         }
+        // backends see it in the model description (gguf-cuda declines such models)
+        String rope = new GgufModelFormat().describe(file).properties().get(GgufModelFormat.PROP_ROPE);
+        assertTrue(rope != null && rope.contains(GgufNames.ROPE_FREQS), rope);
     }
 }

@@ -20,6 +20,7 @@ import dev.hearth.chat.ChatTemplates;
 import dev.hearth.cuda.api.CudaDevice;
 import dev.hearth.gguf.GgufModelFormat;
 import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.format.GgufNames;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
@@ -79,6 +80,10 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
         if (!LlamaNames.LLAMA_LIKE.contains(model.architecture())) {
             return Support.no("architecture '" + model.architecture() + "' is not supported; supported: "
                     + LlamaNames.LLAMA_LIKE);
+        }
+        if (model.properties().getOrDefault(GgufModelFormat.PROP_ROPE, "").contains(GgufNames.ROPE_FREQS)) {
+            return Support.no("Llama 3 RoPE frequency factors (" + GgufNames.ROPE_FREQS + ") have no CUDA kernel yet; "
+                    + "gguf-cpu runs this model");
         }
         for (ModelDescription.TensorTypeStat t : model.tensorTypes()) {
             boolean known = CudaMatVec.TYPES.stream().anyMatch(q -> q.name().equals(t.type()));
