@@ -6,7 +6,7 @@
 #   ./device-test.sh test      (there): runs the CUDA-gated tests (-Dhearth.test.cuda=true)
 #   ./device-test.sh bench DIR (there): writes TinyLlama-1.1B-shaped models into DIR and measures pp512 / tg128
 # CLASSES=other/cuda-engine-classes.jar puts another build of the engine on the class path (a baseline to bench in
-# the same session).
+# the same session). JAVA_OPTS=-Dhearth.bench.gpuLayers=N (bench): a partial offload.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -65,6 +65,6 @@ case "${1:-}" in
       --select-class dev.hearth.gguf.cuda.CudaMatVecTest --select-class dev.hearth.gguf.cuda.CudaBackendTest \
       --details=tree --disable-banner ;;
   bench)
-    shift; $(java_cmd) -cp "$(classpath)" dev.hearth.gguf.cuda.CudaBench "$@" ;;
+    shift; $(java_cmd) ${JAVA_OPTS:-} -cp "$(classpath)" dev.hearth.gguf.cuda.CudaBench "$@" ;;
   *) echo "usage: $0 prepare | test | bench DIR [QUANT...]" >&2; exit 2 ;;
 esac

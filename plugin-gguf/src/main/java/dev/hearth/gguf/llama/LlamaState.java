@@ -33,7 +33,7 @@ public final class LlamaState {
     final float[][] hb2;
     /** Output logits: vocab per token. */
     final float[][] logits;
-    /** KV cache per layer: contextLength x kvDim, position-major. */
+    /** KV cache per layer: contextLength x kvDim, position-major; null for layers that run elsewhere. */
     final float[][] keyCache;
     final float[][] valueCache;
     /** RoPE tables for one position: ropeDim / 2. */
@@ -56,6 +56,18 @@ public final class LlamaState {
     }
 
     public LlamaState(LlamaConfig c, int contextLength, KvCacheType kvType, int batch) {
+        this(c, contextLength, kvType, batch, 0);
+    }
+
+    /**
+     * A state for {@link LlamaForward#forwardFrom} layers {@code firstLayer..}: the layers before it run elsewhere (a
+     * GPU's partial offload) and get no KV cache here.
+     */
+    public static LlamaState fromLayer(LlamaConfig c, int contextLength, KvCacheType kvType, int firstLayer) {
+        return new LlamaState(c, contextLength, kvType, MAX_BATCH, firstLayer);
+    }
+
+    private LlamaState(LlamaConfig c, int contextLength, KvCacheType kvType, int batch, int firstLayer) {
         if (contextLength <= 0) throw new IllegalArgumentException("context length must be > 0, was " + contextLength);
         if (batch <= 0) throw new IllegalArgumentException("batch must be > 0, was " + batch);
         this.contextLength = contextLength;
@@ -72,8 +84,12 @@ public final class LlamaState {
         hb = new float[batch][c.ffnDim()];
         hb2 = new float[batch][c.ffnDim()];
         logits = new float[batch][c.vocabSize()];
-        keyCache = new float[c.layers()][contextLength * c.kvDim()];
-        valueCache = new float[c.layers()][contextLength * c.kvDim()];
+        keyCache = new float[c.layers()][];
+        valueCache = new float[c.layers()][];
+        for (int l = firstLayer; l < c.layers(); l++) {
+            keyCache[l] = new float[contextLength * c.kvDim()];
+            valueCache[l] = new float[contextLength * c.kvDim()];
+        }
         ropeCos = new float[c.ropeDim() / 2];
         ropeSin = new float[c.ropeDim() / 2];
         actDim = new Activation[batch];
@@ -104,6 +120,8 @@ public final class LlamaState {
 
     /** Bytes held by the KV cache. */
     public long kvCacheBytes() {
-        return 2L * keyCache.length * (keyCache.length == 0 ? 0 : keyCache[0].length) * Float.BYTES;
+        long floats = 0;
+        for (float[] layer : keyCache) floats += layer == null ? 0 : layer.length;
+        return 2 * floats * Float.BYTES;
     }
 }

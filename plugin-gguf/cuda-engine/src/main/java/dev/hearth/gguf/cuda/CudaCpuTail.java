@@ -14,7 +14,7 @@ import dev.hearth.gguf.llama.LlamaState;
 /**
  * The CPU half of one session of a partial offload ({@code --gpu-layers N}): the GPU runs the embedding and layers
  * 0..N-1, this runs layers N.. and the output head on the CPU engine ({@link LlamaForward#forwardFrom}) over the
- * hidden states copied back from the GPU, with a KV cache of its own for those layers.
+ * hidden states copied back from the GPU, with a KV cache of its own for those layers only.
  */
 final class CudaCpuTail implements AutoCloseable {
 
@@ -28,7 +28,7 @@ final class CudaCpuTail implements AutoCloseable {
         this.cpu = cpu;
         this.firstLayer = firstLayer;
         this.dim = cpu.config().dim();
-        this.state = new LlamaState(cpu.config(), model.contextLength(), kvType);
+        this.state = LlamaState.fromLayer(cpu.config(), model.contextLength(), kvType, firstLayer);
         this.host = model.device().allocateHost((long) rows * dim * 4, model.owner());
     }
 

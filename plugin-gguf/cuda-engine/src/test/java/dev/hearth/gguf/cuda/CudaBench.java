@@ -17,6 +17,8 @@ import dev.hearth.gguf.GgufModelFormat;
  * 512-token prompt into an empty cache) and tg128 (128 single-token steps from an empty cache, greedy on the GPU).
  * Median of 5 runs after a warm-up. Usage: {@code CudaBench DIR [QUANT...]}; writes the models into DIR. tg128 is
  * measured with the fused decode launches and, in the same session, with one kernel per op ("unfused").
+ * {@code -Dhearth.bench.gpuLayers=N}: a partial offload (the CPU engine runs the other layers and the head);
+ * {@code -Dhearth.bench.runs=R}: runs other than 5.
  */
 public final class CudaBench {
 
@@ -24,6 +26,8 @@ public final class CudaBench {
     }
 
     public static void main(String[] args) throws Exception {
+        int gpuLayers = Integer.getInteger("hearth.bench.gpuLayers", -1);
+        int runs = Integer.getInteger("hearth.bench.runs", 5);
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         String[] quants = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length)
@@ -40,15 +44,15 @@ public final class CudaBench {
             long t1 = System.nanoTime();
             ModelDescription d = new GgufModelFormat().describe(file);
             GgufCudaBackend backend = new GgufCudaBackend(device);
-            try (LoadedModel m = backend.load(d, LoadOptions.defaults().withContextLength(1024));
+            try (LoadedModel m = backend.load(d, LoadOptions.defaults().withContextLength(1024).withGpuLayers(gpuLayers));
                  Session s = m.newSession()) {
                 long t2 = System.nanoTime();
                 CudaSession cs = (CudaSession) s;
                 int[] prompt = new SplittableRandom(7).ints(512, 3, 32000).toArray();
-                double[] pp = new double[5];
-                double[] tg = new double[5];
-                double[] tgUnfused = new double[5];
-                for (int r = -1; r < 5; r++) { // r = -1: warm-up (captures the graphs)
+                double[] pp = new double[runs];
+                double[] tg = new double[runs];
+                double[] tgUnfused = new double[runs];
+                for (int r = -1; r < runs; r++) { // r = -1: warm-up (captures the graphs)
                     s.reset();
                     long a = System.nanoTime();
                     s.evaluate(prompt, 0, prompt.length, Session.LogitsMode.LAST, (i, l) -> { });
@@ -74,11 +78,11 @@ public final class CudaBench {
                 Arrays.sort(pp);
                 Arrays.sort(tg);
                 Arrays.sort(tgUnfused);
-                System.out.printf("%s: synth %.1f s, load %.2f s, pp512 %s, tg128 %s, unfused %s%n", q,
-                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, Arrays.toString(round(pp)), Arrays.toString(round(tg)),
+                System.out.printf("%s (gpu layers %d): synth %.1f s, load %.2f s, pp512 %s, tg128 %s, unfused %s%n", q,
+                        gpuLayers, (t1 - t0) / 1e9, (t2 - t1) / 1e9, Arrays.toString(round(pp)), Arrays.toString(round(tg)),
                         Arrays.toString(round(tgUnfused)));
                 table.append(String.format("| TinyLlama-1.1B-shaped %s | %.0f | %.0f | %.0f | %.0f |%n", q,
-                        Files.size(file) / 1048576.0, pp[2], tg[2], tgUnfused[2]));
+                        Files.size(file) / 1048576.0, pp[runs / 2], tg[runs / 2], tgUnfused[runs / 2]));
             }
         }
         System.out.print(table);
