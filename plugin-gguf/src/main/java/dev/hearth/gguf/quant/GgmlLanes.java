@@ -86,8 +86,12 @@ final class GgmlLanes {
 
     /** Per lane, {@code acc + d * (float) lanes}: one block folded into the float accumulator. */
     static FloatVector accumulate(IntVector lanes, float d, FloatVector acc) {
-        FloatVector f = (FloatVector) lanes.convert(VectorOperators.I2F, 0);
-        return f.fma(FloatVector.broadcast(FLOAT, d), acc);
+        return toFloat(lanes).fma(FloatVector.broadcast(FLOAT, d), acc);
+    }
+
+    /** The 8 int lanes as floats (exact below 2^24). */
+    static FloatVector toFloat(IntVector lanes) {
+        return (FloatVector) lanes.convert(VectorOperators.I2F, 0);
     }
 
     /** ggml's 8-lane reduction ({@code hsum_float_8}): {@code ((a0+a4) + (a2+a6)) + ((a1+a5) + (a3+a7))}. */

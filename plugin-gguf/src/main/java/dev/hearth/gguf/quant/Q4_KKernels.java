@@ -222,91 +222,40 @@ public final class Q4_KKernels {
         }
     }
 
-    /** Shorts per super-block in {@link UnpackedRow#quants}: 4 sub-block pairs of 4 vectors of 16 nibbles. */
-    static final int UNPACKED_SHORTS = 256;
-
     /**
-     * Decodes a row for {@link #dotUnpacked}: per super-block and sub-block pair {@code c}, the 16-bit lanes that
-     * {@link #dotVector} forms from the 32 quant bytes (low nibbles of the even and odd bytes, then high nibbles of
-     * the even and odd bytes), the 8 scales, the packed mins, {@code d} and {@code dmin}.
+     * Decodes a row for {@link UnpackedRow}: per super-block the 256 weights {@code q * scale(j)} as floats in lane
+     * order (float {@code 8s + k} is weight {@code 32 (s / 4) + 4k + s % 4}: in the int view of a sub-block's bytes,
+     * lane {@code k} holds weights {@code 4k .. 4k+3}, one per byte), the mins in pair order ({@code 0, 2, 4, 6, 1, 3,
+     * 5, 7}), {@code d} and {@code dmin}.
      */
     static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
-        short[] q = row.quants;
+        float[] out = row.weights;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             long head = w.get(Bytes.LONG_LE, block);
             long tail = w.get(Bytes.LONG_LE, block + 8);
             long sc = scales((head >>> 32) | (tail << 32), (int) (tail >>> 32));
-            for (int j = 0; j < 8; j++) {
-                row.scales[8 * b + j] = (int) (sc >>> (8 * j)) & 0xFF;
+            long mn = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
+            for (int i = 0; i < 4; i++) {
+                row.mins[8 * b + i] = (int) (mn >>> (16 * i)) & 0xFF;
+                row.mins[8 * b + 4 + i] = (int) (mn >>> (16 * i + 8)) & 0xFF;
             }
-            row.mins[b] = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
             row.d[b] = Float.float16ToFloat((short) head);
             row.dmin[b] = f16(w, block + 2);
             for (int c = 0; c < 4; c++) {
-                int at = UNPACKED_SHORTS * b + 64 * c;
-                for (int j = 0; j < 16; j++) {
-                    int e = u8(w, block + 16 + 32 * c + 2 * j);
-                    int o = u8(w, block + 16 + 32 * c + 2 * j + 1);
-                    q[at + j] = (short) (e & 0xF);
-                    q[at + 16 + j] = (short) (o & 0xF);
-                    q[at + 32 + j] = (short) (e >>> 4);
-                    q[at + 48 + j] = (short) (o >>> 4);
+                // 32 bytes: low nibbles are sub-block 2c, high nibbles sub-block 2c + 1
+                IntVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 16 + 32 * c, LE)
+                        .reinterpretAsInts();
+                float s0 = (int) (sc >>> (16 * c)) & 0xFF;
+                float s1 = (int) (sc >>> (16 * c + 8)) & 0xFF;
+                int at = BLOCK_SIZE * b + 64 * c;
+                for (int t = 0; t < 4; t++) {
+                    GgmlLanes.toFloat(q.lanewise(VectorOperators.LSHR, 8 * t).and(0xF)).mul(s0)
+                            .intoArray(out, at + 8 * t);
+                    GgmlLanes.toFloat(q.lanewise(VectorOperators.LSHR, 8 * t + 4).and(0xF)).mul(s1)
+                            .intoArray(out, at + 32 + 8 * t);
                 }
             }
         }
-    }
-
-    /**
-     * {@link #dotVector} over a row decoded by {@link #unpack}: the same integer lanes, the same float steps in
-     * the same order, so the result is the same to the bit; only the nibble decoding is gone from the loop.
-     */
-    static float dotUnpacked(UnpackedRow row, Q8Activation x, int n) {
-        x.require(ActivationFormat.Q8_K, n);
-        float[] xd = x.scales();
-        short[] xe = x.evens();
-        short[] xo = x.odds();
-        short[] q = row.quants;
-        int[] sc = row.scales;
-        float[] dw = row.d;
-        int nb = n / BLOCK_SIZE;
-        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        IntVector isum = IntVector.zero(GgmlLanes.INT);
-        float d = 0f;
-        for (int b = 0; ; b++) {
-            acc = GgmlLanes.accumulate(isum, d, acc);
-            if (b == nb) {
-                return GgmlLanes.hsum8(acc) + minSumUnpacked(row, x, n);
-            }
-            isum = IntVector.zero(GgmlLanes.INT);
-            for (int c = 0; c < 4; c++) {
-                int at = UNPACKED_SHORTS * b + 64 * c;
-                int i = (BLOCK_SIZE * b + 64 * c) / 2;
-                ShortVector lo = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at),
-                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 16), xe, xo, i);
-                ShortVector hi = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at + 32),
-                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 48), xe, xo, i + 16);
-                isum = isum.add(GgmlLanes.pairSumNarrow(lo).mul(sc[8 * b + 2 * c]))
-                        .add(GgmlLanes.pairSumNarrow(hi).mul(sc[8 * b + 2 * c + 1]));
-            }
-            d = xd[b] * dw[b];
-        }
-    }
-
-    /** {@link #minSum} over a row decoded by {@link #unpack}, in the same order. */
-    private static float minSumUnpacked(UnpackedRow row, Q8Activation x, int n) {
-        float[] xd = x.scales();
-        int[] bsums = x.sums();
-        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
-        for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            float dmin = -xd[b] * row.dmin[b];
-            long mn = row.mins[b];
-            int g = 16 * b;
-            m0 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 0), m0);
-            m1 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 1), m1);
-            m2 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 2), m2);
-            m3 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 3), m3);
-        }
-        return GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 }

@@ -10,6 +10,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -149,57 +150,37 @@ public final class Q6_KKernels {
         return GgmlLanes.hsum8(acc);
     }
 
+    /** Float lanes 4..7: ggml lanes whose weights lie in the second 16-weight group of a 32-run. */
+    private static final VectorMask<Float> UPPER_GROUP = VectorMask.fromLong(GgmlLanes.FLOAT, 0xF0);
+
     /**
-     * Decodes a row for {@link #dotUnpacked}: per super-block and 32-run, the signed quants of the even and the
-     * odd positions as shorts (what {@link #dotVector} forms in its 16-bit lanes), the run's lane scales (lanes
-     * 0-3 and 4-7) as 8 ints, and {@code d}.
+     * Decodes a row for {@link UnpackedRow}: per super-block the 256 weights {@code (q - 32) * scale} as floats in
+     * lane order (float {@code 8s + k} is weight {@code 32 (s / 4) + 4k + s % 4}: in the int view of the quant bytes,
+     * lane {@code k} holds positions {@code 4k .. 4k+3} of a 32-run, one per byte) and {@code d}.
      */
     static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
-        short[] q = row.quants;
-        int[] sc = row.scales;
+        float[] out = row.weights;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             for (int run = 0; run < 8; run++) {
                 int h = run >> 2;
                 int k = run & 3;
+                IntVector low = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 64 * h + 32 * (k & 1), LE)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHR, 4 * (k >> 1));
+                IntVector high = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 128 + 32 * h, LE)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * k);
+                // lanes 0-3 take weights 0..15 of the run (scale group 2 run), lanes 4-7 weights 16..31
+                FloatVector scale = FloatVector.broadcast(GgmlLanes.FLOAT, i8(w, block + 192 + 2 * run))
+                        .blend(i8(w, block + 192 + 2 * run + 1), UPPER_GROUP);
                 int at = BLOCK_SIZE * b + 32 * run;
-                for (int j = 0; j < 16; j++) {
-                    q[at + j] = (short) quant(w, block, h, k, 2 * j);
-                    q[at + 16 + j] = (short) quant(w, block, h, k, 2 * j + 1);
-                }
-                int s = 64 * b + 8 * run;
-                for (int lane = 0; lane < 8; lane++) {
-                    sc[s + lane] = i8(w, block + 192 + 8 * h + 2 * k + lane / 4);
+                for (int t = 0; t < 4; t++) {
+                    IntVector q = low.lanewise(VectorOperators.LSHR, 8 * t).and(0xF)
+                            .or(high.lanewise(VectorOperators.LSHR, 8 * t).and(3).lanewise(VectorOperators.LSHL, 4))
+                            .sub(32);
+                    GgmlLanes.toFloat(q).mul(scale).intoArray(out, at + 8 * t);
                 }
             }
             row.d[b] = f16(w, block + 208);
         }
-    }
-
-    /**
-     * {@link #dotVector} over a row decoded by {@link #unpack}: the same integer lanes, the same float steps in
-     * the same order, so the result is the same to the bit.
-     */
-    static float dotUnpacked(UnpackedRow row, Q8Activation x, int n) {
-        x.require(ActivationFormat.Q8_K, n);
-        float[] xd = x.scales();
-        short[] xe = x.evens();
-        short[] xo = x.odds();
-        short[] q = row.quants;
-        int[] sc = row.scales;
-        float[] dw = row.d;
-        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            IntVector isum = IntVector.zero(GgmlLanes.INT);
-            for (int run = 0; run < 8; run++) {
-                int at = BLOCK_SIZE * b + 32 * run;
-                ShortVector p = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at),
-                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 16), xe, xo, at / 2);
-                IntVector scales = IntVector.fromArray(GgmlLanes.INT, sc, 64 * b + 8 * run);
-                isum = isum.add(GgmlLanes.pairSumNarrow(p).mul(scales));
-            }
-            acc = GgmlLanes.accumulate(isum, xd[b] * dw[b], acc);
-        }
-        return GgmlLanes.hsum8(acc);
     }
 }
