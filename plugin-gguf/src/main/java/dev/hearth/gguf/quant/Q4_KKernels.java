@@ -175,7 +175,9 @@ public final class Q4_KKernels {
     /**
      * {@link #dotScalar} with 256-bit vectors: the 32 quant bytes of a sub-block pair are one byte vector, split
      * into low and high nibbles of the even and odd bytes of each 16-bit lane, so that the int view holds ggml's
-     * 8 lanes. Runs the scalar twin when {@link Simd#BITS} is below 256.
+     * 8 lanes. The min term is summed in the same pass, from the scale bytes already read and the activation's
+     * {@link Q8Activation#pairSums}, in the order of {@link #minSum}. Runs the scalar twin when {@link Simd#BITS}
+     * is below 256.
      */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
         if (!GgmlLanes.VECTOR) {
@@ -186,40 +188,58 @@ public final class Q4_KKernels {
         float[] xd = x.scales();
         short[] xe = x.evens();
         short[] xo = x.odds();
-        int nb = n / BLOCK_SIZE;
+        int[] pairs = x.pairSums();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        IntVector isum = IntVector.zero(GgmlLanes.INT);
-        float d = 0f;
+        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
         // C2 stops inlining once the method graph grows large (NodeCountInliningCutoff) and then boxes every
-        // vector, so: few scalar reads per super-block, the min term in a loop of its own, and the float steps
-        // (fold the previous super-block, the final reduction) parsed before the integer work of the next one.
-        for (int b = 0; ; b++) {
-            acc = GgmlLanes.accumulate(isum, d, acc); // super-block b - 1 (for b == 0: 0 * 0 + 0, no change)
-            if (b == nb) {
-                return GgmlLanes.hsum8(acc) + minSum(w, wOffset, x, n);
-            }
+        // vector, so: no helper methods taking or returning vectors, one sub-block pair per inner iteration.
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             long head = w.get(Bytes.LONG_LE, block);
             long tail = w.get(Bytes.LONG_LE, block + 8);
-            // d (bytes 0-1), then the 12 scale bytes 4..15 as bytes 4..11 and 12..15
-            long sc = scales((head >>> 32) | (tail << 32), (int) (tail >>> 32));
-            int a = BLOCK_SIZE * b;
-            isum = IntVector.zero(GgmlLanes.INT);
+            // d, dmin (bytes 0-3), then the 12 scale bytes 4..15 as bytes 4..11 and 12..15
+            long packedLo = (head >>> 32) | (tail << 32);
+            int packedHi = (int) (tail >>> 32);
+            long sc = scales(packedLo, packedHi);
+            IntVector isum = IntVector.zero(GgmlLanes.INT);
             for (int c = 0; c < 4; c++) {
                 // ---- 32 bytes: low nibbles (sub-block 2c), high nibbles (sub-block 2c + 1), even and odd bytes
                 ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 16 + 32 * c, LE)
                         .reinterpretAsShorts();
-                int i = (a + 64 * c) / 2;
-                ShortVector lo = GgmlLanes.products(q.and((short) 0x0F),
-                        q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F), xe, xo, i);
-                ShortVector hi = GgmlLanes.products(q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F),
-                        q.lanewise(VectorOperators.LSHR, 12), xe, xo, i + 16);
-                int s0 = (int) (sc >>> (16 * c)) & 0xFF;
-                int s1 = (int) (sc >>> (16 * c + 8)) & 0xFF;
-                isum = isum.add(GgmlLanes.pairSumNarrow(lo).mul(s0)).add(GgmlLanes.pairSumNarrow(hi).mul(s1));
+                int i = 128 * b + 32 * c;
+                IntVector lo = q.and((short) 0x0F).mul(ShortVector.fromArray(GgmlLanes.SHORT, xe, i))
+                        .add(q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT, xo, i)))
+                        .reinterpretAsInts();
+                IntVector hi = q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
+                        .mul(ShortVector.fromArray(GgmlLanes.SHORT, xe, i + 16))
+                        .add(q.lanewise(VectorOperators.LSHR, 12)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT, xo, i + 16)))
+                        .reinterpretAsInts();
+                // ---- pairs of 16-bit lanes to 32 bits (GgmlLanes.pairSumNarrow), times the sub-block scales
+                isum = isum.add(lo.add(lo.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul((int) (sc >>> (16 * c)) & 0xFF))
+                        .add(hi.add(hi.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul((int) (sc >>> (16 * c + 8)) & 0xFF));
             }
-            d = xd[b] * Float.float16ToFloat((short) head);
+            float dx = xd[b];
+            FloatVector lanes = (FloatVector) isum.convert(VectorOperators.I2F, 0);
+            acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT, dx * Float.float16ToFloat((short) head)), acc);
+            float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
+            long mn = mins(packedLo, packedHi);
+            int g = 8 * b;
+            m0 = Math.fma(dmin, (float) (minPair(mn, 0) * pairs[g] + minPair(mn, 1) * pairs[g + 4]), m0);
+            m1 = Math.fma(dmin, (float) (minPair(mn, 2) * pairs[g + 1] + minPair(mn, 3) * pairs[g + 5]), m1);
+            m2 = Math.fma(dmin, (float) (minPair(mn, 4) * pairs[g + 2] + minPair(mn, 5) * pairs[g + 6]), m2);
+            m3 = Math.fma(dmin, (float) (minPair(mn, 6) * pairs[g + 3] + minPair(mn, 7) * pairs[g + 7]), m3);
         }
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
+    }
+
+    /** Min {@code j} (0..7) of the 8 unpacked by {@link #mins}. */
+    private static int minPair(long mins, int j) {
+        return (int) (mins >>> (8 * j)) & 0xFF;
     }
 
     /**

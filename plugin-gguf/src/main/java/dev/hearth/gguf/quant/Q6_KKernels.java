@@ -147,7 +147,8 @@ public final class Q6_KKernels {
             float d = xd[b] * Float.float16ToFloat(w.get(Bytes.SHORT_LE, block + 208));
             acc = GgmlLanes.accumulate(isum, d, acc);
         }
-        return GgmlLanes.hsum8(acc);
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7));
     }
 
     /** Float lanes 4..7: ggml lanes whose weights lie in the second 16-weight group of a 32-run. */
