@@ -88,7 +88,6 @@ public final class Q4_KKernels {
         x.require(ActivationFormat.Q8_K, n);
         byte[] xq = x.quants();
         float[] xd = x.scales();
-        int[] bsums = x.sums();
         float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
@@ -125,34 +124,35 @@ public final class Q4_KKernels {
     /**
      * The min term of the dot product, {@code -sum_b d_x dmin sum_j min(j) * bsum(j)}, in ggml's order: per
      * super-block 4 integer lanes (lane {@code i} takes sub-blocks {@code 2i} and {@code 2i+1}) fused-multiply-added
-     * with {@code -d_x * dmin} into 4 float accumulators, reduced as {@link GgmlLanes#hsum4}. It is independent of
-     * the quants, so both paths compute it here, in a loop of its own.
+     * with {@code -d_x * dmin} into 4 float accumulators, reduced as {@link GgmlLanes#hsum4}. The scalar path sums it
+     * in a loop of its own; the vector paths in their main loop, with the same steps.
      */
     static float minSum(MemorySegment w, long wOffset, Q8Activation x, int n) {
         float[] xd = x.scales();
-        int[] bsums = x.sums();
+        int[] pairs = x.pairSums();
         float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             float dmin = -xd[b] * f16(w, block + 2);
             long mn = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
-            int g = 16 * b;
-            m0 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 0), m0);
-            m1 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 1), m1);
-            m2 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 2), m2);
-            m3 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 3), m3);
+            int g = 8 * b;
+            m0 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 0), m0);
+            m1 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 1), m1);
+            m2 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 2), m2);
+            m3 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 3), m3);
         }
         return GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 
     /**
      * Min-term lane {@code i} from the 8 unpacked mins of {@link #mins}: sub-blocks {@code 2i} and {@code 2i+1},
-     * each min times the sum of its 32 activation quants (bsums {@code g + 4i .. g + 4i + 3}).
+     * each min times the sum of its 32 activation quants ({@link Q8Activation#pairSums} from {@code g}: sub-block
+     * {@code 2i} at {@code g + i}, {@code 2i+1} at {@code g + 4 + i}).
      */
-    private static int minTerm(long mn, int[] bsums, int g, int i) {
+    private static int minTerm(long mn, int[] pairs, int g, int i) {
         int lo = (int) (mn >>> (16 * i)) & 0xFF;
         int hi = (int) (mn >>> (16 * i + 8)) & 0xFF;
-        return lo * (bsums[g + 4 * i] + bsums[g + 4 * i + 1]) + hi * (bsums[g + 4 * i + 2] + bsums[g + 4 * i + 3]);
+        return lo * pairs[g + i] + hi * pairs[g + 4 + i];
     }
 
     /**
@@ -176,13 +176,18 @@ public final class Q4_KKernels {
      * {@link #dotScalar} with 256-bit vectors: the 32 quant bytes of a sub-block pair are one byte vector, split
      * into low and high nibbles of the even and odd bytes of each 16-bit lane, so that the int view holds ggml's
      * 8 lanes. The min term is summed in the same pass, from the scale bytes already read and the activation's
-     * {@link Q8Activation#pairSums}, in the order of {@link #minSum}. Runs the scalar twin when {@link Simd#BITS}
-     * is below 256.
+     * {@link Q8Activation#pairSums}, in the order of {@link #minSum}. Takes 512-bit steps where
+     * {@link GgmlLanes#WIDE} ({@link #dotVector512}), runs the scalar twin when {@link Simd#BITS} is below 256.
      */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
-        if (!GgmlLanes.VECTOR) {
-            return dotScalar(w, wOffset, x, n);
+        if (GgmlLanes.WIDE) {
+            return dotVector512(w, wOffset, x, n);
         }
+        return GgmlLanes.VECTOR ? dotVector256(w, wOffset, x, n) : dotScalar(w, wOffset, x, n);
+    }
+
+    /** {@link #dotVector} in 256-bit steps, one 32-byte chunk each. */
+    static float dotVector256(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
         x.require(ActivationFormat.Q8_K, n);
         float[] xd = x.scales();
@@ -228,18 +233,75 @@ public final class Q4_KKernels {
             float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
             long mn = mins(packedLo, packedHi);
             int g = 8 * b;
-            m0 = Math.fma(dmin, (float) (minPair(mn, 0) * pairs[g] + minPair(mn, 1) * pairs[g + 4]), m0);
-            m1 = Math.fma(dmin, (float) (minPair(mn, 2) * pairs[g + 1] + minPair(mn, 3) * pairs[g + 5]), m1);
-            m2 = Math.fma(dmin, (float) (minPair(mn, 4) * pairs[g + 2] + minPair(mn, 5) * pairs[g + 6]), m2);
-            m3 = Math.fma(dmin, (float) (minPair(mn, 6) * pairs[g + 3] + minPair(mn, 7) * pairs[g + 7]), m3);
+            m0 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 0), m0);
+            m1 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 1), m1);
+            m2 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 2), m2);
+            m3 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 3), m3);
         }
         return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
                 acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 
-    /** Min {@code j} (0..7) of the 8 unpacked by {@link #mins}. */
-    private static int minPair(long mins, int j) {
-        return (int) (mins >>> (8 * j)) & 0xFF;
+    /**
+     * {@link #dotVector256} in 512-bit steps: one step takes two 32-byte chunks (sub-blocks 2c..2c+3), its int lanes
+     * 0-7 belong to the first chunk and 8-15 to the second, each times its own scales; the halves are added once
+     * per super-block (exact integers), so the float steps see the same 8 lanes. The activation halves come
+     * regrouped to match ({@link Q8Activation#wideEvens}).
+     */
+    static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
+        x.require(ActivationFormat.Q8_K, n);
+        float[] xd = x.scales();
+        short[] xe = x.wideEvens();
+        short[] xo = x.wideOdds();
+        int[] pairs = x.pairSums();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
+        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            long block = wOffset + (long) b * TYPE_SIZE;
+            long head = w.get(Bytes.LONG_LE, block);
+            long tail = w.get(Bytes.LONG_LE, block + 8);
+            long packedLo = (head >>> 32) | (tail << 32);
+            int packedHi = (int) (tail >>> 32);
+            long sc = scales(packedLo, packedHi);
+            IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
+            for (int c = 0; c < 4; c += 2) {
+                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 16 + 32 * c, LE)
+                        .reinterpretAsShorts();
+                int i = 128 * b + 32 * c;
+                IntVector lo = q.and((short) 0x0F).mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i))
+                        .add(q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i)))
+                        .reinterpretAsInts();
+                IntVector hi = q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
+                        .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i + 32))
+                        .add(q.lanewise(VectorOperators.LSHR, 12)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i + 32)))
+                        .reinterpretAsInts();
+                // scales: low nibbles of chunk c and c + 1 (sub-blocks 2c, 2c + 2), high nibbles (2c + 1, 2c + 3)
+                IntVector loScale = IntVector.broadcast(GgmlLanes.INT_WIDE, (int) (sc >>> (16 * c)) & 0xFF)
+                        .blend((int) (sc >>> (16 * c + 16)) & 0xFF, GgmlLanes.UPPER_STEP);
+                IntVector hiScale = IntVector.broadcast(GgmlLanes.INT_WIDE, (int) (sc >>> (16 * c + 8)) & 0xFF)
+                        .blend((int) (sc >>> (16 * c + 24)) & 0xFF, GgmlLanes.UPPER_STEP);
+                isum = isum.add(lo.add(lo.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul(loScale))
+                        .add(hi.add(hi.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul(hiScale));
+            }
+            float dx = xd[b];
+            FloatVector lanes = (FloatVector) isum.add(isum.rearrange(GgmlLanes.SWAP_STEPS))
+                    .convert(VectorOperators.I2F, 0);
+            acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT_WIDE, dx * Float.float16ToFloat((short) head)), acc);
+            float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
+            long mn = mins(packedLo, packedHi);
+            int g = 8 * b;
+            m0 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 0), m0);
+            m1 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 1), m1);
+            m2 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 2), m2);
+            m3 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 3), m3);
+        }
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 
     /**

@@ -18,6 +18,11 @@ public final class Q8Activation {
     /** {@code quants[2j]} and {@code quants[2j+1]} as shorts: the even and odd bytes of each 16-bit lane. */
     private final short[] evens;
     private final short[] odds;
+    /** Q8_K only: {@link #evens} and {@link #odds} regrouped for 512-bit Q4_K steps ({@link #wideEvens}). */
+    private final short[] wideEvens;
+    /** Which 16-short quarter of a 64-short group each quarter of {@link #wideEvens} takes. */
+    private static final int[] WIDE_ORDER = {0, 2, 1, 3};
+    private final short[] wideOdds;
     /** Q8_K only: the quants as floats in lane order ({@link #laneFloats}). */
     private final float[] laneFloats;
     /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
@@ -36,6 +41,8 @@ public final class Q8Activation {
         this.sums = new int[rounded / 16];
         this.evens = new short[rounded / 2];
         this.odds = new short[rounded / 2];
+        this.wideEvens = new short[rounded / 2];
+        this.wideOdds = new short[rounded / 2];
         this.laneFloats = new float[rounded];
         this.pairSums = new int[rounded / 32];
         this.format = null;
@@ -181,8 +188,27 @@ public final class Q8Activation {
         return pairSums;
     }
 
-    /** Fills {@link #laneFloats} and {@link #pairSums} for the first {@code n} Q8_K quants. */
+    /**
+     * {@link #evens} regrouped per 64 shorts (128 quants) as {@code [0, 16) [32, 48) [16, 32) [48, 64)}: one 512-bit
+     * Q4_K step covers two 32-byte chunks, whose low nibbles are quants {@code [0, 32)} and {@code [64, 96)} of the
+     * group and high nibbles {@code [32, 64)} and {@code [96, 128)} ({@link Q4_KKernels#dotVector512}).
+     */
+    short[] wideEvens() {
+        return wideEvens;
+    }
+
+    /** {@link #odds} regrouped as {@link #wideEvens}. */
+    short[] wideOdds() {
+        return wideOdds;
+    }
+
+    /** Fills {@link #laneFloats}, {@link #pairSums} and the wide halves for the first {@code n} Q8_K quants. */
     private void fillLaneForms(int n) {
+        for (int j = 0; j < n / 2; j++) {
+            int from = (j & ~63) | (WIDE_ORDER[(j >> 4) & 3] << 4) | (j & 15);
+            wideEvens[j] = evens[from];
+            wideOdds[j] = odds[from];
+        }
         for (int b = 0; b < n / 256; b++) {
             for (int g = 0; g < 8; g++) {
                 int at = 256 * b + 32 * g;
