@@ -233,10 +233,14 @@ public final class Q4_KKernels {
             float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
             long mn = mins(packedLo, packedHi);
             int g = 8 * b;
-            m0 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 0), m0);
-            m1 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 1), m1);
-            m2 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 2), m2);
-            m3 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 3), m3);
+            // minTerm(mn, pairs, g, i) written out: past C2's node cutoff the call would stay a call
+            m0 = Math.fma(dmin, (float) (((int) mn & 0xFF) * pairs[g] + ((int) (mn >>> 8) & 0xFF) * pairs[g + 4]), m0);
+            m1 = Math.fma(dmin, (float) (((int) (mn >>> 16) & 0xFF) * pairs[g + 1]
+                    + ((int) (mn >>> 24) & 0xFF) * pairs[g + 5]), m1);
+            m2 = Math.fma(dmin, (float) (((int) (mn >>> 32) & 0xFF) * pairs[g + 2]
+                    + ((int) (mn >>> 40) & 0xFF) * pairs[g + 6]), m2);
+            m3 = Math.fma(dmin, (float) (((int) (mn >>> 48) & 0xFF) * pairs[g + 3]
+                    + ((int) (mn >>> 56) & 0xFF) * pairs[g + 7]), m3);
         }
         return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
                 acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
@@ -295,10 +299,14 @@ public final class Q4_KKernels {
             float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
             long mn = mins(packedLo, packedHi);
             int g = 8 * b;
-            m0 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 0), m0);
-            m1 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 1), m1);
-            m2 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 2), m2);
-            m3 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 3), m3);
+            // minTerm(mn, pairs, g, i) written out: past C2's node cutoff the call would stay a call
+            m0 = Math.fma(dmin, (float) (((int) mn & 0xFF) * pairs[g] + ((int) (mn >>> 8) & 0xFF) * pairs[g + 4]), m0);
+            m1 = Math.fma(dmin, (float) (((int) (mn >>> 16) & 0xFF) * pairs[g + 1]
+                    + ((int) (mn >>> 24) & 0xFF) * pairs[g + 5]), m1);
+            m2 = Math.fma(dmin, (float) (((int) (mn >>> 32) & 0xFF) * pairs[g + 2]
+                    + ((int) (mn >>> 40) & 0xFF) * pairs[g + 6]), m2);
+            m3 = Math.fma(dmin, (float) (((int) (mn >>> 48) & 0xFF) * pairs[g + 3]
+                    + ((int) (mn >>> 56) & 0xFF) * pairs[g + 7]), m3);
         }
         return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
                 acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
