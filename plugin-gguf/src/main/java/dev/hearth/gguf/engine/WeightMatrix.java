@@ -26,8 +26,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     private static final int UNPACK_MIN_BATCH = 16;
 
-    /** One decoded row per thread, reused from row to row and product to product. */
-    private static final ThreadLocal<UnpackedRow> SCRATCH = ThreadLocal.withInitial(UnpackedRow::new);
+    /** Two decoded rows per thread, reused from row to row and product to product. */
+    private static final ThreadLocal<UnpackedRow[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new UnpackedRow[] {new UnpackedRow(), new UnpackedRow()});
 
     public long rowBytes() {
         return type.rowBytes(cols);
@@ -37,8 +38,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}. Each thread
      * takes a slice of the rows and multiplies every row with all the activations while it is in cache, so the
      * weights stream from memory once per batch, not once per token. Every product sums in the order of the
-     * single-token kernel ({@link QuantType#dot}; for larger batches of supported types over a row decoded once per
-     * thread, {@link UnpackedRow}), so batching does not change a single bit of the result.
+     * single-token kernel ({@link QuantType#dot}; for larger batches of supported types over rows decoded once per
+     * thread and multiplied two rows by four activations at a time, {@link UnpackedRow}), so batching does not change
+     * a single bit of the result.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         for (int b = from; b < to; b++) xs[b].prepare(type.activationFormat());
@@ -52,10 +54,16 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         long rowBytes = rowBytes();
         if (to - from >= UNPACK_MIN_BATCH && UnpackedRow.supports(type)) {
-            UnpackedRow row = SCRATCH.get();
-            for (int r = rowStart; r < rowEnd; r++) {
-                row.unpack(type, data, r * rowBytes, cols);
-                for (int b = from; b < to; b++) out[b][r] = row.dot(xs[b]);
+            UnpackedRow[] pair = SCRATCH.get();
+            int r = rowStart;
+            for (; r + 1 < rowEnd; r += 2) {
+                pair[0].unpack(type, data, r * rowBytes, cols);
+                pair[1].unpack(type, data, (r + 1) * rowBytes, cols);
+                UnpackedRow.dotPair(pair[0], pair[1], xs, from, to, out, r);
+            }
+            if (r < rowEnd) {
+                pair[0].unpack(type, data, r * rowBytes, cols);
+                for (int b = from; b < to; b++) out[b][r] = pair[0].dot(xs[b]);
             }
             return;
         }

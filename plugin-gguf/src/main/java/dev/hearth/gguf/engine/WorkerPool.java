@@ -4,14 +4,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A persistent pool of threads for one loaded model. {@link #parallelFor} splits a range of rows into one contiguous
- * slice per thread, so each core streams its own part of a weight matrix, and returns once all slices are done:
- * one barrier per step. The calling thread computes the first slice itself. Workers spin briefly before parking,
- * since steps follow each other within microseconds during generation.
+ * A persistent pool of threads for one loaded model. {@link #parallelFor} splits a range of rows into contiguous
+ * pieces that the threads claim one after another (about {@value #PIECES_PER_THREAD} per thread), so each core
+ * streams its own parts of a weight matrix, and returns once all pieces are done: one barrier per step. Claiming
+ * rather than a fixed split keeps both cores busy when one of them is slowed down (another process, a slower
+ * kernel): the other takes the remaining pieces instead of waiting at the barrier. The calling thread works too.
+ * Workers spin briefly before parking, since steps follow each other within microseconds during generation.
  */
 public final class WorkerPool implements AutoCloseable {
 
-    /** Work on rows {@code [start, end)}; called once per thread per step. */
+    /** Work on rows {@code [start, end)}; called for disjoint pieces that together cover the range, from any thread. */
     @FunctionalInterface
     public interface RangeTask {
         void run(int start, int end);
@@ -19,9 +21,14 @@ public final class WorkerPool implements AutoCloseable {
 
     private static final int SPINS = 20_000;
 
+    /** Pieces per thread: few enough that claiming costs nothing, enough to even out a slowed-down thread. */
+    private static final int PIECES_PER_THREAD = 4;
+
     private final Thread[] workers;
     private final int threads;
     private final AtomicInteger pending = new AtomicInteger();
+    /** The next unclaimed unit (of {@code grain} rows) of the current step. */
+    private final AtomicInteger nextUnit = new AtomicInteger();
     private final Object callLock = new Object();
     private volatile long epoch;
     private volatile boolean closed;
@@ -30,14 +37,15 @@ public final class WorkerPool implements AutoCloseable {
     private RangeTask task;
     private int rows;
     private int grain;
+    private int units;
+    private int unitsPerPiece;
 
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            int slice = i + 1;
-            workers[i] = Thread.ofPlatform().daemon().name("hearth-cpu-" + slice).unstarted(() -> workerLoop(slice));
+            workers[i] = Thread.ofPlatform().daemon().name("hearth-cpu-" + (i + 1)).unstarted(this::workerLoop);
             workers[i].start();
         }
     }
@@ -47,8 +55,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} over {@code [0, rows)} split into one slice per thread, each slice a multiple of
-     * {@code grain} rows (except the last), and waits for all of them.
+     * Runs {@code task} over {@code [0, rows)} split into pieces of a multiple of {@code grain} rows (except the
+     * last), claimed by the threads in order, and waits for all of them.
      */
     public void parallelFor(int rows, int grain, RangeTask task) {
         if (rows <= 0) return;
@@ -61,6 +69,9 @@ public final class WorkerPool implements AutoCloseable {
             this.task = task;
             this.rows = rows;
             this.grain = Math.max(1, grain);
+            this.units = (rows + this.grain - 1) / this.grain;
+            this.unitsPerPiece = Math.max(1, units / (threads * PIECES_PER_THREAD));
+            nextUnit.set(0);
             this.failure = null;
             this.caller = Thread.currentThread();
             pending.set(workers.length);
@@ -68,7 +79,7 @@ public final class WorkerPool implements AutoCloseable {
             for (Thread w : workers) LockSupport.unpark(w);
             Throwable own = null;
             try {
-                runSlice(0);
+                runPieces();
             } catch (Throwable t) {
                 own = t;
             }
@@ -80,13 +91,10 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void runSlice(int slice) {
-        int units = (rows + grain - 1) / grain;
-        int startUnit = (int) ((long) units * slice / threads);
-        int endUnit = (int) ((long) units * (slice + 1) / threads);
-        int start = startUnit * grain;
-        int end = Math.min(rows, endUnit * grain);
-        if (start < end) task.run(start, end);
+    private void runPieces() {
+        for (int unit; (unit = nextUnit.getAndAdd(unitsPerPiece)) < units; ) {
+            task.run(unit * grain, Math.min(rows, (unit + unitsPerPiece) * grain));
+        }
     }
 
     private void awaitWorkers() {
@@ -97,7 +105,7 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void workerLoop(int slice) {
+    private void workerLoop() {
         long seen = 0;
         while (true) {
             long e;
@@ -109,7 +117,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             seen = e;
             try {
-                runSlice(slice);
+                runPieces();
             } catch (Throwable t) {
                 failure = t;
             }

@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,6 +43,24 @@ final class GgmlLanes {
 
     /** Whether the 256-bit vector paths run (else the kernels use their scalar twins). */
     static final boolean VECTOR = Simd.BITS >= 256;
+
+    /**
+     * Whether kernels may take 512-bit steps (two 256-bit steps side by side, whose two 8-lane halves are added
+     * before each super-block's float step: the integer lanes, and so the result, stay the same). Fewer
+     * instructions per byte; on 256-bit-only machines such vectors would not compile to single instructions.
+     */
+    static final boolean WIDE = Simd.BITS >= 512;
+
+    static final VectorSpecies<Byte> BYTE_WIDE = ByteVector.SPECIES_512;
+    static final VectorSpecies<Short> SHORT_WIDE = ShortVector.SPECIES_512;
+    static final VectorSpecies<Integer> INT_WIDE = IntVector.SPECIES_512;
+    static final VectorSpecies<Float> FLOAT_WIDE = FloatVector.SPECIES_512;
+
+    /** Int lanes 8..15 of a 512-bit vector: its second 256-bit step. */
+    static final VectorMask<Integer> UPPER_STEP = VectorMask.fromLong(INT_WIDE, 0xFF00);
+
+    /** Swaps the two 8-lane halves of a 512-bit int vector: {@code v + v.rearrange(SWAP_STEPS)} adds the two steps. */
+    static final VectorShuffle<Integer> SWAP_STEPS = VectorShuffle.fromOp(INT_WIDE, i -> (i + 8) & 15);
 
     /** Int lanes 4..7: the second 16 weights of a 32-weight group. */
     static final VectorMask<Integer> UPPER = VectorMask.fromLong(INT, 0xF0);
@@ -86,8 +105,12 @@ final class GgmlLanes {
 
     /** Per lane, {@code acc + d * (float) lanes}: one block folded into the float accumulator. */
     static FloatVector accumulate(IntVector lanes, float d, FloatVector acc) {
-        FloatVector f = (FloatVector) lanes.convert(VectorOperators.I2F, 0);
-        return f.fma(FloatVector.broadcast(FLOAT, d), acc);
+        return toFloat(lanes).fma(FloatVector.broadcast(FLOAT, d), acc);
+    }
+
+    /** The 8 int lanes as floats (exact below 2^24). */
+    static FloatVector toFloat(IntVector lanes) {
+        return (FloatVector) lanes.convert(VectorOperators.I2F, 0);
     }
 
     /** ggml's 8-lane reduction ({@code hsum_float_8}): {@code ((a0+a4) + (a2+a6)) + ((a1+a5) + (a3+a7))}. */

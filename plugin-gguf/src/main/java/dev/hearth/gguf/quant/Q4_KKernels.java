@@ -88,7 +88,6 @@ public final class Q4_KKernels {
         x.require(ActivationFormat.Q8_K, n);
         byte[] xq = x.quants();
         float[] xd = x.scales();
-        int[] bsums = x.sums();
         float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
@@ -125,34 +124,35 @@ public final class Q4_KKernels {
     /**
      * The min term of the dot product, {@code -sum_b d_x dmin sum_j min(j) * bsum(j)}, in ggml's order: per
      * super-block 4 integer lanes (lane {@code i} takes sub-blocks {@code 2i} and {@code 2i+1}) fused-multiply-added
-     * with {@code -d_x * dmin} into 4 float accumulators, reduced as {@link GgmlLanes#hsum4}. It is independent of
-     * the quants, so both paths compute it here, in a loop of its own.
+     * with {@code -d_x * dmin} into 4 float accumulators, reduced as {@link GgmlLanes#hsum4}. The scalar path sums it
+     * in a loop of its own; the vector paths in their main loop, with the same steps.
      */
     static float minSum(MemorySegment w, long wOffset, Q8Activation x, int n) {
         float[] xd = x.scales();
-        int[] bsums = x.sums();
+        int[] pairs = x.pairSums();
         float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             float dmin = -xd[b] * f16(w, block + 2);
             long mn = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
-            int g = 16 * b;
-            m0 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 0), m0);
-            m1 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 1), m1);
-            m2 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 2), m2);
-            m3 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 3), m3);
+            int g = 8 * b;
+            m0 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 0), m0);
+            m1 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 1), m1);
+            m2 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 2), m2);
+            m3 = Math.fma(dmin, (float) minTerm(mn, pairs, g, 3), m3);
         }
         return GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 
     /**
      * Min-term lane {@code i} from the 8 unpacked mins of {@link #mins}: sub-blocks {@code 2i} and {@code 2i+1},
-     * each min times the sum of its 32 activation quants (bsums {@code g + 4i .. g + 4i + 3}).
+     * each min times the sum of its 32 activation quants ({@link Q8Activation#pairSums} from {@code g}: sub-block
+     * {@code 2i} at {@code g + i}, {@code 2i+1} at {@code g + 4 + i}).
      */
-    private static int minTerm(long mn, int[] bsums, int g, int i) {
+    private static int minTerm(long mn, int[] pairs, int g, int i) {
         int lo = (int) (mn >>> (16 * i)) & 0xFF;
         int hi = (int) (mn >>> (16 * i + 8)) & 0xFF;
-        return lo * (bsums[g + 4 * i] + bsums[g + 4 * i + 1]) + hi * (bsums[g + 4 * i + 2] + bsums[g + 4 * i + 3]);
+        return lo * pairs[g + i] + hi * pairs[g + 4 + i];
     }
 
     /**
@@ -175,138 +175,177 @@ public final class Q4_KKernels {
     /**
      * {@link #dotScalar} with 256-bit vectors: the 32 quant bytes of a sub-block pair are one byte vector, split
      * into low and high nibbles of the even and odd bytes of each 16-bit lane, so that the int view holds ggml's
-     * 8 lanes. Runs the scalar twin when {@link Simd#BITS} is below 256.
+     * 8 lanes. The min term is summed in the same pass, from the scale bytes already read and the activation's
+     * {@link Q8Activation#pairSums}, in the order of {@link #minSum}. Takes 512-bit steps where
+     * {@link GgmlLanes#WIDE} ({@link #dotVector512}), runs the scalar twin when {@link Simd#BITS} is below 256.
      */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
-        if (!GgmlLanes.VECTOR) {
-            return dotScalar(w, wOffset, x, n);
+        if (GgmlLanes.WIDE) {
+            return dotVector512(w, wOffset, x, n);
         }
+        return GgmlLanes.VECTOR ? dotVector256(w, wOffset, x, n) : dotScalar(w, wOffset, x, n);
+    }
+
+    /** {@link #dotVector} in 256-bit steps, one 32-byte chunk each. */
+    static float dotVector256(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
         x.require(ActivationFormat.Q8_K, n);
         float[] xd = x.scales();
         short[] xe = x.evens();
         short[] xo = x.odds();
-        int nb = n / BLOCK_SIZE;
+        int[] pairs = x.pairSums();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        IntVector isum = IntVector.zero(GgmlLanes.INT);
-        float d = 0f;
+        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
         // C2 stops inlining once the method graph grows large (NodeCountInliningCutoff) and then boxes every
-        // vector, so: few scalar reads per super-block, the min term in a loop of its own, and the float steps
-        // (fold the previous super-block, the final reduction) parsed before the integer work of the next one.
-        for (int b = 0; ; b++) {
-            acc = GgmlLanes.accumulate(isum, d, acc); // super-block b - 1 (for b == 0: 0 * 0 + 0, no change)
-            if (b == nb) {
-                return GgmlLanes.hsum8(acc) + minSum(w, wOffset, x, n);
-            }
+        // vector, so: no helper methods taking or returning vectors, one sub-block pair per inner iteration.
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             long head = w.get(Bytes.LONG_LE, block);
             long tail = w.get(Bytes.LONG_LE, block + 8);
-            // d (bytes 0-1), then the 12 scale bytes 4..15 as bytes 4..11 and 12..15
-            long sc = scales((head >>> 32) | (tail << 32), (int) (tail >>> 32));
-            int a = BLOCK_SIZE * b;
-            isum = IntVector.zero(GgmlLanes.INT);
+            // d, dmin (bytes 0-3), then the 12 scale bytes 4..15 as bytes 4..11 and 12..15
+            long packedLo = (head >>> 32) | (tail << 32);
+            int packedHi = (int) (tail >>> 32);
+            long sc = scales(packedLo, packedHi);
+            IntVector isum = IntVector.zero(GgmlLanes.INT);
             for (int c = 0; c < 4; c++) {
                 // ---- 32 bytes: low nibbles (sub-block 2c), high nibbles (sub-block 2c + 1), even and odd bytes
                 ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 16 + 32 * c, LE)
                         .reinterpretAsShorts();
-                int i = (a + 64 * c) / 2;
-                ShortVector lo = GgmlLanes.products(q.and((short) 0x0F),
-                        q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F), xe, xo, i);
-                ShortVector hi = GgmlLanes.products(q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F),
-                        q.lanewise(VectorOperators.LSHR, 12), xe, xo, i + 16);
-                int s0 = (int) (sc >>> (16 * c)) & 0xFF;
-                int s1 = (int) (sc >>> (16 * c + 8)) & 0xFF;
-                isum = isum.add(GgmlLanes.pairSumNarrow(lo).mul(s0)).add(GgmlLanes.pairSumNarrow(hi).mul(s1));
+                int i = 128 * b + 32 * c;
+                IntVector lo = q.and((short) 0x0F).mul(ShortVector.fromArray(GgmlLanes.SHORT, xe, i))
+                        .add(q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT, xo, i)))
+                        .reinterpretAsInts();
+                IntVector hi = q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
+                        .mul(ShortVector.fromArray(GgmlLanes.SHORT, xe, i + 16))
+                        .add(q.lanewise(VectorOperators.LSHR, 12)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT, xo, i + 16)))
+                        .reinterpretAsInts();
+                // ---- pairs of 16-bit lanes to 32 bits (GgmlLanes.pairSumNarrow), times the sub-block scales
+                isum = isum.add(lo.add(lo.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul((int) (sc >>> (16 * c)) & 0xFF))
+                        .add(hi.add(hi.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul((int) (sc >>> (16 * c + 8)) & 0xFF));
             }
-            d = xd[b] * Float.float16ToFloat((short) head);
+            float dx = xd[b];
+            FloatVector lanes = (FloatVector) isum.convert(VectorOperators.I2F, 0);
+            acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT, dx * Float.float16ToFloat((short) head)), acc);
+            float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
+            long mn = mins(packedLo, packedHi);
+            int g = 8 * b;
+            // minTerm(mn, pairs, g, i) written out: past C2's node cutoff the call would stay a call
+            m0 = Math.fma(dmin, (float) (((int) mn & 0xFF) * pairs[g] + ((int) (mn >>> 8) & 0xFF) * pairs[g + 4]), m0);
+            m1 = Math.fma(dmin, (float) (((int) (mn >>> 16) & 0xFF) * pairs[g + 1]
+                    + ((int) (mn >>> 24) & 0xFF) * pairs[g + 5]), m1);
+            m2 = Math.fma(dmin, (float) (((int) (mn >>> 32) & 0xFF) * pairs[g + 2]
+                    + ((int) (mn >>> 40) & 0xFF) * pairs[g + 6]), m2);
+            m3 = Math.fma(dmin, (float) (((int) (mn >>> 48) & 0xFF) * pairs[g + 3]
+                    + ((int) (mn >>> 56) & 0xFF) * pairs[g + 7]), m3);
         }
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 
-    /** Shorts per super-block in {@link UnpackedRow#quants}: 4 sub-block pairs of 4 vectors of 16 nibbles. */
-    static final int UNPACKED_SHORTS = 256;
+    /**
+     * {@link #dotVector256} in 512-bit steps: one step takes two 32-byte chunks (sub-blocks 2c..2c+3), its int lanes
+     * 0-7 belong to the first chunk and 8-15 to the second, each times its own scales; the halves are added once
+     * per super-block (exact integers), so the float steps see the same 8 lanes. The activation halves come
+     * regrouped to match ({@link Q8Activation#wideEvens}).
+     */
+    static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
+        x.require(ActivationFormat.Q8_K, n);
+        float[] xd = x.scales();
+        short[] xe = x.wideEvens();
+        short[] xo = x.wideOdds();
+        int[] pairs = x.pairSums();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
+        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            long block = wOffset + (long) b * TYPE_SIZE;
+            long head = w.get(Bytes.LONG_LE, block);
+            long tail = w.get(Bytes.LONG_LE, block + 8);
+            long packedLo = (head >>> 32) | (tail << 32);
+            int packedHi = (int) (tail >>> 32);
+            long sc = scales(packedLo, packedHi);
+            IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
+            for (int c = 0; c < 4; c += 2) {
+                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 16 + 32 * c, LE)
+                        .reinterpretAsShorts();
+                int i = 128 * b + 32 * c;
+                IntVector lo = q.and((short) 0x0F).mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i))
+                        .add(q.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i)))
+                        .reinterpretAsInts();
+                IntVector hi = q.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
+                        .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i + 32))
+                        .add(q.lanewise(VectorOperators.LSHR, 12)
+                                .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i + 32)))
+                        .reinterpretAsInts();
+                // scales: low nibbles of chunk c and c + 1 (sub-blocks 2c, 2c + 2), high nibbles (2c + 1, 2c + 3)
+                IntVector loScale = IntVector.broadcast(GgmlLanes.INT_WIDE, (int) (sc >>> (16 * c)) & 0xFF)
+                        .blend((int) (sc >>> (16 * c + 16)) & 0xFF, GgmlLanes.UPPER_STEP);
+                IntVector hiScale = IntVector.broadcast(GgmlLanes.INT_WIDE, (int) (sc >>> (16 * c + 8)) & 0xFF)
+                        .blend((int) (sc >>> (16 * c + 24)) & 0xFF, GgmlLanes.UPPER_STEP);
+                isum = isum.add(lo.add(lo.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul(loScale))
+                        .add(hi.add(hi.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                .mul(hiScale));
+            }
+            float dx = xd[b];
+            FloatVector lanes = (FloatVector) isum.add(isum.rearrange(GgmlLanes.SWAP_STEPS))
+                    .convert(VectorOperators.I2F, 0);
+            acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT_WIDE, dx * Float.float16ToFloat((short) head)), acc);
+            float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
+            long mn = mins(packedLo, packedHi);
+            int g = 8 * b;
+            // minTerm(mn, pairs, g, i) written out: past C2's node cutoff the call would stay a call
+            m0 = Math.fma(dmin, (float) (((int) mn & 0xFF) * pairs[g] + ((int) (mn >>> 8) & 0xFF) * pairs[g + 4]), m0);
+            m1 = Math.fma(dmin, (float) (((int) (mn >>> 16) & 0xFF) * pairs[g + 1]
+                    + ((int) (mn >>> 24) & 0xFF) * pairs[g + 5]), m1);
+            m2 = Math.fma(dmin, (float) (((int) (mn >>> 32) & 0xFF) * pairs[g + 2]
+                    + ((int) (mn >>> 40) & 0xFF) * pairs[g + 6]), m2);
+            m3 = Math.fma(dmin, (float) (((int) (mn >>> 48) & 0xFF) * pairs[g + 3]
+                    + ((int) (mn >>> 56) & 0xFF) * pairs[g + 7]), m3);
+        }
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
+    }
 
     /**
-     * Decodes a row for {@link #dotUnpacked}: per super-block and sub-block pair {@code c}, the 16-bit lanes that
-     * {@link #dotVector} forms from the 32 quant bytes (low nibbles of the even and odd bytes, then high nibbles of
-     * the even and odd bytes), the 8 scales, the packed mins, {@code d} and {@code dmin}.
+     * Decodes a row for {@link UnpackedRow}: per super-block the 256 weights {@code q * scale(j)} as floats in lane
+     * order (float {@code 8s + k} is weight {@code 32 (s / 4) + 4k + s % 4}: in the int view of a sub-block's bytes,
+     * lane {@code k} holds weights {@code 4k .. 4k+3}, one per byte), the mins in pair order ({@code 0, 2, 4, 6, 1, 3,
+     * 5, 7}), {@code d} and {@code dmin}.
      */
     static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
-        short[] q = row.quants;
+        float[] out = row.weights;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             long head = w.get(Bytes.LONG_LE, block);
             long tail = w.get(Bytes.LONG_LE, block + 8);
             long sc = scales((head >>> 32) | (tail << 32), (int) (tail >>> 32));
-            for (int j = 0; j < 8; j++) {
-                row.scales[8 * b + j] = (int) (sc >>> (8 * j)) & 0xFF;
+            long mn = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
+            for (int i = 0; i < 4; i++) {
+                row.mins[8 * b + i] = (int) (mn >>> (16 * i)) & 0xFF;
+                row.mins[8 * b + 4 + i] = (int) (mn >>> (16 * i + 8)) & 0xFF;
             }
-            row.mins[b] = mins(w.get(Bytes.LONG_LE, block + 4), w.get(Bytes.INT_LE, block + 12));
             row.d[b] = Float.float16ToFloat((short) head);
             row.dmin[b] = f16(w, block + 2);
             for (int c = 0; c < 4; c++) {
-                int at = UNPACKED_SHORTS * b + 64 * c;
-                for (int j = 0; j < 16; j++) {
-                    int e = u8(w, block + 16 + 32 * c + 2 * j);
-                    int o = u8(w, block + 16 + 32 * c + 2 * j + 1);
-                    q[at + j] = (short) (e & 0xF);
-                    q[at + 16 + j] = (short) (o & 0xF);
-                    q[at + 32 + j] = (short) (e >>> 4);
-                    q[at + 48 + j] = (short) (o >>> 4);
+                // 32 bytes: low nibbles are sub-block 2c, high nibbles sub-block 2c + 1
+                IntVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 16 + 32 * c, LE)
+                        .reinterpretAsInts();
+                float s0 = (int) (sc >>> (16 * c)) & 0xFF;
+                float s1 = (int) (sc >>> (16 * c + 8)) & 0xFF;
+                int at = BLOCK_SIZE * b + 64 * c;
+                for (int t = 0; t < 4; t++) {
+                    GgmlLanes.toFloat(q.lanewise(VectorOperators.LSHR, 8 * t).and(0xF)).mul(s0)
+                            .intoArray(out, at + 8 * t);
+                    GgmlLanes.toFloat(q.lanewise(VectorOperators.LSHR, 8 * t + 4).and(0xF)).mul(s1)
+                            .intoArray(out, at + 32 + 8 * t);
                 }
             }
         }
-    }
-
-    /**
-     * {@link #dotVector} over a row decoded by {@link #unpack}: the same integer lanes, the same float steps in
-     * the same order, so the result is the same to the bit; only the nibble decoding is gone from the loop.
-     */
-    static float dotUnpacked(UnpackedRow row, Q8Activation x, int n) {
-        x.require(ActivationFormat.Q8_K, n);
-        float[] xd = x.scales();
-        short[] xe = x.evens();
-        short[] xo = x.odds();
-        short[] q = row.quants;
-        int[] sc = row.scales;
-        float[] dw = row.d;
-        int nb = n / BLOCK_SIZE;
-        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        IntVector isum = IntVector.zero(GgmlLanes.INT);
-        float d = 0f;
-        for (int b = 0; ; b++) {
-            acc = GgmlLanes.accumulate(isum, d, acc);
-            if (b == nb) {
-                return GgmlLanes.hsum8(acc) + minSumUnpacked(row, x, n);
-            }
-            isum = IntVector.zero(GgmlLanes.INT);
-            for (int c = 0; c < 4; c++) {
-                int at = UNPACKED_SHORTS * b + 64 * c;
-                int i = (BLOCK_SIZE * b + 64 * c) / 2;
-                ShortVector lo = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at),
-                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 16), xe, xo, i);
-                ShortVector hi = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at + 32),
-                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 48), xe, xo, i + 16);
-                isum = isum.add(GgmlLanes.pairSumNarrow(lo).mul(sc[8 * b + 2 * c]))
-                        .add(GgmlLanes.pairSumNarrow(hi).mul(sc[8 * b + 2 * c + 1]));
-            }
-            d = xd[b] * dw[b];
-        }
-    }
-
-    /** {@link #minSum} over a row decoded by {@link #unpack}, in the same order. */
-    private static float minSumUnpacked(UnpackedRow row, Q8Activation x, int n) {
-        float[] xd = x.scales();
-        int[] bsums = x.sums();
-        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
-        for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            float dmin = -xd[b] * row.dmin[b];
-            long mn = row.mins[b];
-            int g = 16 * b;
-            m0 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 0), m0);
-            m1 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 1), m1);
-            m2 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 2), m2);
-            m3 = Math.fma(dmin, (float) minTerm(mn, bsums, g, 3), m3);
-        }
-        return GgmlLanes.hsum4(m0, m1, m2, m3);
     }
 }

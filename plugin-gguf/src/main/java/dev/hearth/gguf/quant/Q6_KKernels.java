@@ -10,7 +10,9 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * GGML_TYPE_Q6_K (id 14), {@code block_q6_K}, 210 bytes per 256 weights in 16 groups of 16:
@@ -105,13 +107,18 @@ public final class Q6_KKernels {
 
     /**
      * {@link #dotScalar} with 256-bit vectors: each 32-run of quants is one byte vector (assembled in the 16-bit
-     * view, as ggml does), whose int view holds ggml's 8 lanes. Runs the scalar twin when {@link Simd#BITS} is
-     * below 256.
+     * view, as ggml does), whose int view holds ggml's 8 lanes. Takes 512-bit steps where {@link GgmlLanes#WIDE}
+     * ({@link #dotVector512}), runs the scalar twin when {@link Simd#BITS} is below 256.
      */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
-        if (!GgmlLanes.VECTOR) {
-            return dotScalar(w, wOffset, x, n);
+        if (GgmlLanes.WIDE) {
+            return dotVector512(w, wOffset, x, n);
         }
+        return GgmlLanes.VECTOR ? dotVector256(w, wOffset, x, n) : dotScalar(w, wOffset, x, n);
+    }
+
+    /** {@link #dotVector} in 256-bit steps, one 32-run each. */
+    static float dotVector256(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q6_K");
         x.require(ActivationFormat.Q8_K, n);
         float[] xd = x.scales();
@@ -146,60 +153,102 @@ public final class Q6_KKernels {
             float d = xd[b] * Float.float16ToFloat(w.get(Bytes.SHORT_LE, block + 208));
             acc = GgmlLanes.accumulate(isum, d, acc);
         }
-        return GgmlLanes.hsum8(acc);
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7));
     }
 
+    /** Short lanes 0-15 of a 512-bit vector times 4, lanes 16-31 times 1: a left shift by 2 of the first run only. */
+    private static final ShortVector FIRST_RUN_SHL2 = ShortVector.broadcast(GgmlLanes.SHORT_WIDE, (short) 1)
+            .blend((short) 4, VectorMask.fromLong(GgmlLanes.SHORT_WIDE, 0xFFFFL));
+    /** Copies short lanes 0-15 (and 16-31) of a 512-bit vector into both halves: one half's high bits for two runs. */
+    private static final VectorShuffle<Short> FIRST_HALF_TWICE = VectorShuffle.fromOp(GgmlLanes.SHORT_WIDE, i -> i & 15);
+    private static final VectorShuffle<Short> SECOND_HALF_TWICE =
+            VectorShuffle.fromOp(GgmlLanes.SHORT_WIDE, i -> 16 + (i & 15));
+    private static final VectorMask<Integer> LANES_4_7 = VectorMask.fromLong(GgmlLanes.INT_WIDE, 0xF0);
+    private static final VectorMask<Integer> LANES_8_11 = VectorMask.fromLong(GgmlLanes.INT_WIDE, 0xF00);
+    private static final VectorMask<Integer> LANES_12_15 = VectorMask.fromLong(GgmlLanes.INT_WIDE, 0xF000);
+
     /**
-     * Decodes a row for {@link #dotUnpacked}: per super-block and 32-run, the signed quants of the even and the
-     * odd positions as shorts (what {@link #dotVector} forms in its 16-bit lanes), the run's lane scales (lanes
-     * 0-3 and 4-7) as 8 ints, and {@code d}.
+     * {@link #dotVector256} in 512-bit steps: one step takes the 32-runs {@code (h, k)} and {@code (h, k + 1)} for
+     * even {@code k}, whose low bits are 64 consecutive bytes with the same nibble, whose high bits are the same 32
+     * bytes shifted by {@code 2k} and {@code 2k + 2}, and whose activations are 64 consecutive quants. Int lanes 0-7
+     * belong to the first run and 8-15 to the second; the halves are added once per super-block (exact integers),
+     * so the float steps see the same 8 lanes.
+     */
+    static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
+        Bytes.checkBlocks(n, BLOCK_SIZE, "Q6_K");
+        x.require(ActivationFormat.Q8_K, n);
+        float[] xd = x.scales();
+        short[] xe = x.evens();
+        short[] xo = x.odds();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            long block = wOffset + (long) b * TYPE_SIZE;
+            // the high bits of both halves: qh bytes 0-31 (h = 0) and 32-63 (h = 1)
+            ShortVector qh = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 128, LE).reinterpretAsShorts();
+            IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
+            for (int pair = 0; pair < 4; pair++) {
+                int h = pair >> 1;
+                int k = 2 * (pair & 1);
+                ShortVector low = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 64 * h, LE)
+                        .reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * k).and((short) 0x0F0F);
+                ShortVector high = qh.rearrange(h == 0 ? FIRST_HALF_TWICE : SECOND_HALF_TWICE).mul(FIRST_RUN_SHL2)
+                        .lanewise(VectorOperators.LSHR, 2 * k + 2).and((short) 0x0303);
+                ShortVector q = low.or(high.lanewise(VectorOperators.LSHL, 4)).reinterpretAsBytes().sub((byte) 32)
+                        .reinterpretAsShorts();
+                int i = 128 * b + 64 * h + 16 * k;
+                IntVector p = q.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8)
+                        .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i))
+                        .add(q.lanewise(VectorOperators.ASHR, 8).mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i)))
+                        .reinterpretAsInts();
+                // group scales of the two runs: 4 lanes each, bytes 192 + 2 run .. 192 + 2 run + 3
+                int sc = w.get(Bytes.INT_LE, block + 192 + 2 * (4 * h + k));
+                IntVector scales = IntVector.broadcast(GgmlLanes.INT_WIDE, (byte) sc)
+                        .blend((byte) (sc >> 8), LANES_4_7).blend((byte) (sc >> 16), LANES_8_11)
+                        .blend((byte) (sc >> 24), LANES_12_15);
+                isum = isum.add(p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                        .mul(scales));
+            }
+            float d = xd[b] * Float.float16ToFloat(w.get(Bytes.SHORT_LE, block + 208));
+            FloatVector lanes = (FloatVector) isum.add(isum.rearrange(GgmlLanes.SWAP_STEPS))
+                    .convert(VectorOperators.I2F, 0);
+            acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT_WIDE, d), acc);
+        }
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7));
+    }
+
+    /** Float lanes 4..7: ggml lanes whose weights lie in the second 16-weight group of a 32-run. */
+    private static final VectorMask<Float> UPPER_GROUP = VectorMask.fromLong(GgmlLanes.FLOAT, 0xF0);
+
+    /**
+     * Decodes a row for {@link UnpackedRow}: per super-block the 256 weights {@code (q - 32) * scale} as floats in
+     * lane order (float {@code 8s + k} is weight {@code 32 (s / 4) + 4k + s % 4}: in the int view of the quant bytes,
+     * lane {@code k} holds positions {@code 4k .. 4k+3} of a 32-run, one per byte) and {@code d}.
      */
     static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
-        short[] q = row.quants;
-        int[] sc = row.scales;
+        float[] out = row.weights;
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             for (int run = 0; run < 8; run++) {
                 int h = run >> 2;
                 int k = run & 3;
+                IntVector low = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 64 * h + 32 * (k & 1), LE)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHR, 4 * (k >> 1));
+                IntVector high = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 128 + 32 * h, LE)
+                        .reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * k);
+                // lanes 0-3 take weights 0..15 of the run (scale group 2 run), lanes 4-7 weights 16..31
+                FloatVector scale = FloatVector.broadcast(GgmlLanes.FLOAT, i8(w, block + 192 + 2 * run))
+                        .blend(i8(w, block + 192 + 2 * run + 1), UPPER_GROUP);
                 int at = BLOCK_SIZE * b + 32 * run;
-                for (int j = 0; j < 16; j++) {
-                    q[at + j] = (short) quant(w, block, h, k, 2 * j);
-                    q[at + 16 + j] = (short) quant(w, block, h, k, 2 * j + 1);
-                }
-                int s = 64 * b + 8 * run;
-                for (int lane = 0; lane < 8; lane++) {
-                    sc[s + lane] = i8(w, block + 192 + 8 * h + 2 * k + lane / 4);
+                for (int t = 0; t < 4; t++) {
+                    IntVector q = low.lanewise(VectorOperators.LSHR, 8 * t).and(0xF)
+                            .or(high.lanewise(VectorOperators.LSHR, 8 * t).and(3).lanewise(VectorOperators.LSHL, 4))
+                            .sub(32);
+                    GgmlLanes.toFloat(q).mul(scale).intoArray(out, at + 8 * t);
                 }
             }
             row.d[b] = f16(w, block + 208);
         }
-    }
-
-    /**
-     * {@link #dotVector} over a row decoded by {@link #unpack}: the same integer lanes, the same float steps in
-     * the same order, so the result is the same to the bit.
-     */
-    static float dotUnpacked(UnpackedRow row, Q8Activation x, int n) {
-        x.require(ActivationFormat.Q8_K, n);
-        float[] xd = x.scales();
-        short[] xe = x.evens();
-        short[] xo = x.odds();
-        short[] q = row.quants;
-        int[] sc = row.scales;
-        float[] dw = row.d;
-        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            IntVector isum = IntVector.zero(GgmlLanes.INT);
-            for (int run = 0; run < 8; run++) {
-                int at = BLOCK_SIZE * b + 32 * run;
-                ShortVector p = GgmlLanes.products(ShortVector.fromArray(GgmlLanes.SHORT, q, at),
-                        ShortVector.fromArray(GgmlLanes.SHORT, q, at + 16), xe, xo, at / 2);
-                IntVector scales = IntVector.fromArray(GgmlLanes.INT, sc, 64 * b + 8 * run);
-                isum = isum.add(GgmlLanes.pairSumNarrow(p).mul(scales));
-            }
-            acc = GgmlLanes.accumulate(isum, xd[b] * dw[b], acc);
-        }
-        return GgmlLanes.hsum8(acc);
     }
 }

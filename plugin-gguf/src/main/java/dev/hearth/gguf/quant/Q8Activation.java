@@ -18,6 +18,15 @@ public final class Q8Activation {
     /** {@code quants[2j]} and {@code quants[2j+1]} as shorts: the even and odd bytes of each 16-bit lane. */
     private final short[] evens;
     private final short[] odds;
+    /** Q8_K only: {@link #evens} and {@link #odds} regrouped for 512-bit Q4_K steps ({@link #wideEvens}). */
+    private final short[] wideEvens;
+    /** Which 16-short quarter of a 64-short group each quarter of {@link #wideEvens} takes. */
+    private static final int[] WIDE_ORDER = {0, 2, 1, 3};
+    private final short[] wideOdds;
+    /** Q8_K only: the quants as floats in lane order ({@link #laneFloats}). */
+    private final float[] laneFloats;
+    /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
+    private final int[] pairSums;
     private ActivationFormat format;
     private int length;
 
@@ -32,6 +41,10 @@ public final class Q8Activation {
         this.sums = new int[rounded / 16];
         this.evens = new short[rounded / 2];
         this.odds = new short[rounded / 2];
+        this.wideEvens = new short[rounded / 2];
+        this.wideOdds = new short[rounded / 2];
+        this.laneFloats = new float[rounded];
+        this.pairSums = new int[rounded / 32];
         this.format = null;
         this.length = 0;
     }
@@ -134,6 +147,7 @@ public final class Q8Activation {
             out.scales[b] = 1f / iscale;
         }
         out.split(n);
+        out.fillLaneForms(n);
     }
 
     /**
@@ -154,6 +168,57 @@ public final class Q8Activation {
         for (int j = 0; j < n / 2; j++) {
             evens[j] = quants[2 * j];
             odds[j] = quants[2 * j + 1];
+        }
+    }
+
+    /**
+     * The quants as floats, permuted within each super-block into lane order: float {@code 8s + k} of a super-block
+     * is quant {@code 32 (s / 4) + 4k + s % 4}, so that lane {@code k} of every 8-float vector belongs to ggml lane
+     * {@code k} ({@link GgmlLanes}); the unpacked-row kernels ({@link UnpackedRow}) multiply in this order.
+     */
+    float[] laneFloats() {
+        return laneFloats;
+    }
+
+    /**
+     * Per super-block the sums of 32 consecutive quants (sub-blocks {@code j = 0..7}) in the order
+     * {@code j = 0, 2, 4, 6, 1, 3, 5, 7}: Q4_K's min term per lane pair ({@link UnpackedRow}).
+     */
+    int[] pairSums() {
+        return pairSums;
+    }
+
+    /**
+     * {@link #evens} regrouped per 64 shorts (128 quants) as {@code [0, 16) [32, 48) [16, 32) [48, 64)}: one 512-bit
+     * Q4_K step covers two 32-byte chunks, whose low nibbles are quants {@code [0, 32)} and {@code [64, 96)} of the
+     * group and high nibbles {@code [32, 64)} and {@code [96, 128)} ({@link Q4_KKernels#dotVector512}).
+     */
+    short[] wideEvens() {
+        return wideEvens;
+    }
+
+    /** {@link #odds} regrouped as {@link #wideEvens}. */
+    short[] wideOdds() {
+        return wideOdds;
+    }
+
+    /** Fills {@link #laneFloats}, {@link #pairSums} and the wide halves for the first {@code n} Q8_K quants. */
+    private void fillLaneForms(int n) {
+        for (int j = 0; j < n / 2; j++) {
+            int from = (j & ~63) | (WIDE_ORDER[(j >> 4) & 3] << 4) | (j & 15);
+            wideEvens[j] = evens[from];
+            wideOdds[j] = odds[from];
+        }
+        for (int b = 0; b < n / 256; b++) {
+            for (int g = 0; g < 8; g++) {
+                int at = 256 * b + 32 * g;
+                for (int t = 0; t < 4; t++) {
+                    for (int k = 0; k < 8; k++) {
+                        laneFloats[at + 8 * t + k] = quants[at + 4 * k + t];
+                    }
+                }
+                pairSums[8 * b + (g >> 1) + 4 * (g & 1)] = sums[16 * b + 2 * g] + sums[16 * b + 2 * g + 1];
+            }
         }
     }
 

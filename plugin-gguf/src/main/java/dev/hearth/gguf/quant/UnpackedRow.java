@@ -3,10 +3,10 @@ package dev.hearth.gguf.quant;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One weight row decoded once into plain arrays, so that a batch of activations can be multiplied with it without
- * decoding the row again for every token: the engine's prompt path unpacks a row and then calls {@link #dot} once
- * per token. Each {@link #dot} accumulates in exactly the order of the type's {@link RowKernel#dot} (see
- * {@link GgmlLanes}), so the result is the same to the bit.
+ * One weight row decoded once into floats, so that a batch of activations can be multiplied with it without
+ * decoding the row again for every token: the engine's prompt path unpacks rows and then multiplies each with every
+ * token ({@link #dot}, or two rows by four tokens at once with {@link #dotPair}). Every product is equal to the bit
+ * to the type's {@link RowKernel#dot}: see {@link UnpackedKernels} for why float multiply-adds give the same sums.
  *
  * <p>Supports Q4_K and Q6_K on 256-bit vector paths ({@link #supports}); for anything else use {@link RowKernel#dot}.
  * One instance belongs to one thread at a time; it grows as needed and is reused across rows without allocating.
@@ -16,14 +16,12 @@ public final class UnpackedRow {
     private QuantType type;
     private int n;
     /**
-     * Per super-block 256 shorts: Q4_K per sub-block pair the nibbles as 4 short vectors (low even/odd, high
-     * even/odd); Q6_K per 32-run the signed quants of the even and the odd positions.
+     * Per super-block 256 floats, each weight's integer quant times its (sub-)block's integer scale, in the lane
+     * order of {@link Q8Activation#laneFloats}.
      */
-    short[] quants = new short[0];
-    /** Per super-block 64 ints: Q4_K the 8 six-bit scales; Q6_K per 32-run the 8 lane scales. */
-    int[] scales = new int[0];
-    /** Q4_K: per super-block the 8 six-bit mins packed one per byte ({@link Q4_KKernels#mins}). */
-    long[] mins = new long[0];
+    float[] weights = new float[0];
+    /** Q4_K: per super-block the 8 six-bit mins in the order of {@link Q8Activation#pairSums}. */
+    int[] mins = new int[0];
     /** Per super-block {@code d} (and for Q4_K {@code dmin}) as floats. */
     float[] d = new float[0];
     float[] dmin = new float[0];
@@ -41,9 +39,8 @@ public final class UnpackedRow {
         Bytes.checkBlocks(n, type.blockSize(), type.typeName());
         int blocks = n / type.blockSize();
         if (d.length < blocks) {
-            quants = new short[blocks * 256];
-            scales = new int[blocks * 64];
-            mins = new long[blocks];
+            weights = new float[blocks * 256];
+            mins = new int[blocks * 8];
             d = new float[blocks];
             dmin = new float[blocks];
         }
@@ -56,12 +53,40 @@ public final class UnpackedRow {
         }
     }
 
+    QuantType type() {
+        return type;
+    }
+
+    int length() {
+        return n;
+    }
+
     /** The dot product of the unpacked row with {@code x}, equal to the bit to {@code type.dot(w, wOffset, x, n)}. */
     public float dot(Activation x) {
         if (type == null) {
             throw new IllegalStateException("nothing unpacked");
         }
-        return type == QuantType.Q4_K ? Q4_KKernels.dotUnpacked(this, x.q8_K(), n)
-                : Q6_KKernels.dotUnpacked(this, x.q8_K(), n);
+        return UnpackedKernels.dot(this, x.q8_K());
+    }
+
+    /**
+     * {@code out[t][row] = a · xs[t]} and {@code out[t][row + 1] = b · xs[t]} for {@code t} in {@code [from, to)},
+     * each equal to the bit to {@link #dot}; four activations at a time share every load of the two rows.
+     */
+    public static void dotPair(UnpackedRow a, UnpackedRow b, Activation[] xs, int from, int to, float[][] out,
+                               int row) {
+        if (a.type == null || a.type != b.type || a.n != b.n) {
+            throw new IllegalArgumentException("rows differ: " + a.type + " x " + a.n + " and " + b.type + " x "
+                    + b.n);
+        }
+        int t = from;
+        for (; t + 4 <= to; t += 4) {
+            UnpackedKernels.dot2x4(a, b, xs[t].q8_K(), xs[t + 1].q8_K(), xs[t + 2].q8_K(), xs[t + 3].q8_K(),
+                    out[t], out[t + 1], out[t + 2], out[t + 3], row);
+        }
+        for (; t < to; t++) {
+            out[t][row] = a.dot(xs[t]);
+            out[t][row + 1] = b.dot(xs[t]);
+        }
     }
 }

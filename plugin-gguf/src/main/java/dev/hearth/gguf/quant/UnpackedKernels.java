@@ -1,0 +1,142 @@
+package dev.hearth.gguf.quant;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Products of rows decoded by {@link UnpackedRow} with Q8_K activations, equal to the bit to the Q4_K and Q6_K dot
+ * kernels, as float multiply-adds.
+ *
+ * <p><b>Why floats give the same result.</b> The dot kernels sum, per super-block, 8 integer lanes ({@link GgmlLanes})
+ * and fold each into a float accumulator with one fused multiply-add per super-block. Here a row holds each weight as
+ * the float of its quant times its scale, and the activation its quants as floats, both permuted so that lane
+ * {@code k} of every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a super-block's
+ * lanes are summed with float multiply-adds. Every product and every partial sum is an integer of magnitude below
+ * 2^24 (Q4_K: 32 products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most
+ * 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is the
+ * kernels' own float code in their order: one multiply-add with {@code d_x * d} per super-block,
+ * {@link GgmlLanes#hsum8}, and for Q4_K the min term.
+ *
+ * <p>{@link #dot2x4} multiplies two rows by four activations per pass: each loaded vector feeds two or four
+ * multiply-adds, and the eight independent sums keep both multiply-add units busy.
+ */
+final class UnpackedKernels {
+
+    private static final VectorSpecies<Float> FLOAT = GgmlLanes.FLOAT;
+    private static final VectorSpecies<Integer> INT = GgmlLanes.INT;
+    /** Int lanes 4..7 moved to 0..3 (and back): adds a Q4_K min pair in one step. */
+    private static final VectorShuffle<Integer> SWAP_HALVES = VectorShuffle.fromOp(INT, i -> (i + 4) & 7);
+
+    private UnpackedKernels() {
+    }
+
+    /** One row times one activation. */
+    static float dot(UnpackedRow row, Q8Activation x) {
+        int n = row.length();
+        x.require(ActivationFormat.Q8_K, n);
+        float[] w = row.weights;
+        float[] xf = x.laneFloats();
+        float[] xd = x.scales();
+        float[] d = row.d;
+        FloatVector acc = FloatVector.zero(FLOAT);
+        for (int b = 0; b < n / 256; b++) {
+            FloatVector z = FloatVector.zero(FLOAT);
+            for (int i = 256 * b; i < 256 * b + 256; i += 8) {
+                z = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, xf, i), z);
+            }
+            acc = z.fma(FloatVector.broadcast(FLOAT, xd[b] * d[b]), acc);
+        }
+        return finish(row, x, acc);
+    }
+
+    /**
+     * Rows {@code r0, r1} times activations {@code x0..x3}: {@code oT[row] = r0 · xT}, {@code oT[row + 1] = r1 · xT},
+     * each equal to the bit to {@link #dot}.
+     */
+    static void dot2x4(UnpackedRow r0, UnpackedRow r1, Q8Activation x0, Q8Activation x1, Q8Activation x2,
+                       Q8Activation x3, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        int n = r0.length();
+        x0.require(ActivationFormat.Q8_K, n);
+        x1.require(ActivationFormat.Q8_K, n);
+        x2.require(ActivationFormat.Q8_K, n);
+        x3.require(ActivationFormat.Q8_K, n);
+        float[] w0 = r0.weights;
+        float[] w1 = r1.weights;
+        float[] a0 = x0.laneFloats();
+        float[] a1 = x1.laneFloats();
+        float[] a2 = x2.laneFloats();
+        float[] a3 = x3.laneFloats();
+        FloatVector c00 = FloatVector.zero(FLOAT), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        for (int b = 0; b < n / 256; b++) {
+            FloatVector z00 = FloatVector.zero(FLOAT), z01 = z00, z02 = z00, z03 = z00;
+            FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
+            for (int i = 256 * b; i < 256 * b + 256; i += 8) {
+                FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
+                FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
+                FloatVector y = FloatVector.fromArray(FLOAT, a0, i);
+                z00 = v0.fma(y, z00);
+                z10 = v1.fma(y, z10);
+                y = FloatVector.fromArray(FLOAT, a1, i);
+                z01 = v0.fma(y, z01);
+                z11 = v1.fma(y, z11);
+                y = FloatVector.fromArray(FLOAT, a2, i);
+                z02 = v0.fma(y, z02);
+                z12 = v1.fma(y, z12);
+                y = FloatVector.fromArray(FLOAT, a3, i);
+                z03 = v0.fma(y, z03);
+                z13 = v1.fma(y, z13);
+            }
+            float d0 = r0.d[b];
+            float d1 = r1.d[b];
+            float e0 = x0.scales()[b];
+            float e1 = x1.scales()[b];
+            float e2 = x2.scales()[b];
+            float e3 = x3.scales()[b];
+            c00 = z00.fma(FloatVector.broadcast(FLOAT, e0 * d0), c00);
+            c01 = z01.fma(FloatVector.broadcast(FLOAT, e1 * d0), c01);
+            c02 = z02.fma(FloatVector.broadcast(FLOAT, e2 * d0), c02);
+            c03 = z03.fma(FloatVector.broadcast(FLOAT, e3 * d0), c03);
+            c10 = z10.fma(FloatVector.broadcast(FLOAT, e0 * d1), c10);
+            c11 = z11.fma(FloatVector.broadcast(FLOAT, e1 * d1), c11);
+            c12 = z12.fma(FloatVector.broadcast(FLOAT, e2 * d1), c12);
+            c13 = z13.fma(FloatVector.broadcast(FLOAT, e3 * d1), c13);
+        }
+        o0[row] = finish(r0, x0, c00);
+        o1[row] = finish(r0, x1, c01);
+        o2[row] = finish(r0, x2, c02);
+        o3[row] = finish(r0, x3, c03);
+        o0[row + 1] = finish(r1, x0, c10);
+        o1[row + 1] = finish(r1, x1, c11);
+        o2[row + 1] = finish(r1, x2, c12);
+        o3[row + 1] = finish(r1, x3, c13);
+    }
+
+    /** The reduction of the 8 lane accumulators, plus Q4_K's min term. */
+    private static float finish(UnpackedRow row, Q8Activation x, FloatVector acc) {
+        float sum = GgmlLanes.hsum8(acc);
+        return row.type() == QuantType.Q4_K ? sum + minSum(row, x) : sum;
+    }
+
+    /**
+     * Q4_K's min term in the order of {@link Q4_KKernels#minSum}: per super-block 4 integer lanes (lane {@code i}:
+     * {@code min(2i) * pair(2i) + min(2i+1) * pair(2i+1)}, here lane {@code i} plus lane {@code i + 4} of the products
+     * in pair order) fused-multiply-added with {@code -d_x * dmin}; lanes 4..7 carry a copy and are ignored.
+     */
+    private static float minSum(UnpackedRow row, Q8Activation x) {
+        int[] mins = row.mins;
+        int[] pairs = x.pairSums();
+        float[] xd = x.scales();
+        float[] dmin = row.dmin;
+        FloatVector m = FloatVector.zero(FLOAT);
+        for (int b = 0; b < row.length() / 256; b++) {
+            IntVector p = IntVector.fromArray(INT, mins, 8 * b).mul(IntVector.fromArray(INT, pairs, 8 * b));
+            FloatVector terms = (FloatVector) p.add(p.rearrange(SWAP_HALVES)).convert(VectorOperators.I2F, 0);
+            m = terms.fma(FloatVector.broadcast(FLOAT, -xd[b] * dmin[b]), m);
+        }
+        return GgmlLanes.hsum4(m.lane(0), m.lane(1), m.lane(2), m.lane(3));
+    }
+}
