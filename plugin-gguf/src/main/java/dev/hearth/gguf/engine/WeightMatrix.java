@@ -20,11 +20,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /**
      * From this many activations on, a row is decoded once ({@link UnpackedRow}) and then multiplied with each.
-     * Decoding costs about nine single-token dot products of the row, so it pays only for prompt-sized batches, not
-     * for the few rows of a continuous-batching decode step (measured on TinyLlama Q4_K_M, one thread: a pass of 4
-     * rows took 10x one row through the unpacked path, 3 rows 3x through the direct one).
+     * Decoding costs several single-token dot products of the row, so it pays from about five activations: one
+     * thread, TinyLlama Q4_K_M, a decode pass of 2 / 4 / 8 / 16 sessions took 338 / 323 / 500 / 863 ms unpacked
+     * against 174 / 353 / 720 / ~1440 ms direct (one session: 88 ms).
      */
-    private static final int UNPACK_MIN_BATCH = 16;
+    private static final int UNPACK_MIN_BATCH = 6;
 
     /** Two decoded rows per thread, reused from row to row and product to product. */
     private static final ThreadLocal<UnpackedRow[]> SCRATCH =
