@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Hearth gguf-cpu against the llama.cpp stand-in (docs/llama-cpp-reference.md), side by side on an idle many-core
+# machine (the GPU machine's host), TinyLlama-shaped models synthesised there; with BATCH=1 also continuous batching
+# (tg64 against tg64xS, sessions stepping alone and together). Run it from a folder that holds: jdk.tar.xz (jlinked
+# JDK 25), hearth.tar.xz (the distribution, ONNX Runtime and CUDA bundles left out to fit the transfer),
+# llama-ref-bench and membw from /opt/llamacpp-ref, lib/ (libllama, libggml*, libgomp), ggml-vocab-llama-spm.gguf.
+#   OUT=results BATCH=1 RUNS=3 ./cpu-compare-device.sh
+set -uo pipefail
+D=$(cd "$(dirname "$0")" && pwd)
+RUNS=${RUNS:-3}
+TYPES=${TYPES:-Q4_K_M Q8_0 F16}
+mkdir -p /tmp/j /tmp/h /tmp/models "$OUT"
+python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$D/jdk.tar.xz" /tmp/j
+python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$D/hearth.tar.xz" /tmp/h
+export JAVA_HOME=/tmp/j PATH=/tmp/j/bin:$PATH LD_LIBRARY_PATH=$D/lib
+H=$(ls -d /tmp/h/*/bin/hearth | head -1)
+{ date -u; lscpu | grep -E "Model name|^CPU\(s\)|Thread|L3"; free -g | head -2; java -version 2>&1 | head -1; } | tee "$OUT/machine.txt"
+for t in $TYPES; do
+  /usr/bin/time -f "synth $t %e s" "$H" synth --preset tinyllama-1.1b --type "$t" --vocab "$D/ggml-vocab-llama-spm.gguf" \
+    --out /tmp/models/tinyllama-1.1b-$t.gguf > "$OUT/synth-$t.log" 2>&1; tail -1 "$OUT/synth-$t.log"
+done
+"$D/membw" | tee "$OUT/membw.txt"
+for t in $TYPES; do
+  m=/tmp/models/tinyllama-1.1b-$t.gguf
+  echo "== $t"
+  "$H" bench --model "$m" --backend gguf-cpu --scenario pp512,tg128 --runs "$RUNS" --no-progress --out "$OUT/hearth-$t" \
+    > "$OUT/hearth-$t.log" 2>&1; grep '^| gguf-cpu' "$OUT/hearth-$t/bench.md" | cut -d'|' -f4,10,11,12,13
+  "$D/llama-ref-bench" -m "$m" -p 512 -n 128 -r "$RUNS" > "$OUT/llamacpp-$t.md" 2> "$OUT/llamacpp-$t.log"; grep -E 'pp512|tg128' "$OUT/llamacpp-$t.md" || tail -3 "$OUT/llamacpp-$t.log"
+done
+if [ -n "${BATCH:-}" ]; then
+  m=/tmp/models/tinyllama-1.1b-Q4_K_M.gguf
+  for db in 1 32; do
+    echo "== continuous batching, decode-batch $db"
+    "$H" bench --model "$m" --backend gguf-cpu --scenario tg64,tg64x4,tg64x8,tg64x16 --ctx 512 --runs "${BATCH_RUNS:-2}" --decode-batch $db \
+      --no-progress --out "$OUT/batch-$db" > "$OUT/batch-$db.log" 2>&1; grep '^| gguf-cpu' "$OUT/batch-$db/bench.md" | cut -d'|' -f4,11,13
+  done
+fi
