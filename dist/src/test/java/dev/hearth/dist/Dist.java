@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /** Where the unpacked distribution and the test plugins are, and waiting for things to happen. */
 final class Dist {
-    /** How long a plugin dropped into deploy/ may take to show up (FileInstall polls every 500 ms). */
-    static final Duration PLUGIN_WAIT = Duration.ofSeconds(30);
+    /** How long a plugin dropped into deploy/ may take to show up (FileInstall polls every 500 ms; on a 2-core machine busy with other builds its start once took over 30 s). */
+    static final Duration PLUGIN_WAIT = Duration.ofSeconds(60);
 
     private Dist() {
     }
