@@ -63,6 +63,7 @@ case "${1:-}" in
     $(java_cmd) -Dhearth.test.cuda=true -Dhearth.shared="$DEV/shared" -jar "$DEV/console.jar" execute \
       -cp "$(classpath)" --select-class dev.hearth.cuda.driver.CudaDiscoveryTest \
       --select-class dev.hearth.gguf.cuda.CudaMatVecTest --select-class dev.hearth.gguf.cuda.CudaBackendTest \
+      --select-class dev.hearth.gguf.cuda.CudaRopeFreqsTest \
       --details=tree --disable-banner ;;
   bench)
     shift; $(java_cmd) ${JAVA_OPTS:-} -cp "$(classpath)" dev.hearth.gguf.cuda.CudaBench "$@" ;;

@@ -2,6 +2,7 @@
 // Against F32 x (float weights, and the reference path of every type) each lane takes units of 8 consecutive
 // weights of the row; x is small and read by every row (L1/L2). Quantized weights against 8-bit x: rowdot.cuh
 // (Q4_K, Q6_K, Q4_0, in the CPU engine's order) and warp_dot_q8_0 below.
+#include "rope.cuh"
 #include "rowdot.cuh"
 
 #define ROWS_PER_BLOCK 4
@@ -235,7 +236,7 @@ __device__ __forceinline__ float row_dot(int t, const uint8_t* row, int cols, co
 /**
  * Q, K and V projections in one launch over their concatenated rows (4 rows per block; q_dim and kv_dim are
  * multiples of 4 so no block straddles two matrices), then in the epilogue what rope_store does: RoPE on the
- * query and key pairs at position params[1] (angle in double), queries rounded to F16 into q, the key and value
+ * query and key pairs at position params[1] (rope.cuh), queries rounded to F16 into q, the key and value
  * of this position into the F16 cache.
  */
 extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK, MIN_BLOCKS_128)
@@ -243,7 +244,7 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
          long long rbk, long long rbv, int cols, const float* x, const int8_t* q80, const float* d80,
          const int8_t* q8k, const float* d8k, float* __restrict__ q, __half* __restrict__ kcache,
          __half* __restrict__ vcache, const int* __restrict__ params, int heads, int kv_heads, int head_dim,
-         int rope_dim, float freq_base, float freq_scale) {
+         int rope_dim, float freq_base, float freq_scale, const float* __restrict__ freq_factors) {
     __shared__ float val[ROWS_PER_BLOCK];
     int q_dim = heads * head_dim, kv_dim = kv_heads * head_dim;
     int r0 = blockIdx.x * ROWS_PER_BLOCK;
@@ -269,13 +270,8 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
         return;
     }
     int i = (j % head_dim) / 2;
-    float y0 = x0, y1 = x1;
-    if (2 * i < rope_dim) {
-        double theta = (double) pos * (double) freq_scale * pow((double) freq_base, -2.0 * i / rope_dim);
-        float c = (float) cos(theta), sn = (float) sin(theta);
-        y0 = x0 * c - x1 * sn;
-        y1 = x0 * sn + x1 * c;
-    }
+    float y0, y1;
+    rope_pair(x0, x1, pos, i, rope_dim, freq_base, freq_scale, freq_factors, y0, y1);
     if (seg == 0) {
         q[j] = round_f16(y0);
         q[j + 1] = round_f16(y1);

@@ -8,6 +8,7 @@
 // the F16-rounded weights times the values, as decode rounds them), over the F16 KV cache, which rope_rows writes
 // for all n positions first.
 #include "common.cuh"
+#include "rope.cuh"
 
 // ---- row-wise helpers ----
 
@@ -129,7 +130,8 @@ act_rows(const float* __restrict__ x, int n, __half* __restrict__ out, int ld, i
  */
 extern "C" __global__ void rope_rows(float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
                                      __half* __restrict__ kcache, __half* __restrict__ vcache, int pos0, int heads,
-                                     int kv_heads, int head_dim, int rope_dim, float freq_base, float freq_scale) {
+                                     int kv_heads, int head_dim, int rope_dim, float freq_base, float freq_scale,
+                                     const float* __restrict__ freq_factors) {
     int r = blockIdx.y;
     int pos = pos0 + r;
     int half_dim = head_dim / 2;
@@ -143,13 +145,8 @@ extern "C" __global__ void rope_rows(float* __restrict__ q, const float* __restr
     const float* src = is_q ? q + (long long) r * qd : k + (long long) r * kvd;
     float x0 = src[h * head_dim + 2 * i];
     float x1 = src[h * head_dim + 2 * i + 1];
-    float y0 = x0, y1 = x1;
-    if (2 * i < rope_dim) {
-        double theta = (double) pos * (double) freq_scale * pow((double) freq_base, -2.0 * i / rope_dim);
-        float c = (float) cos(theta), s = (float) sin(theta);
-        y0 = x0 * c - x1 * s;
-        y1 = x0 * s + x1 * c;
-    }
+    float y0, y1;
+    rope_pair(x0, x1, pos, i, rope_dim, freq_base, freq_scale, freq_factors, y0, y1);
     if (is_q) {
         float* qr = q + (long long) r * qd;
         qr[h * head_dim + 2 * i] = round_f16(y0);

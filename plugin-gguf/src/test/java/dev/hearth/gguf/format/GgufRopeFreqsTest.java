@@ -57,7 +57,7 @@ class GgufRopeFreqsTest {
             String text = GgufSummary.of(f).toText();
             assertTrue(text.contains("rope_freqs.weight (4 frequency factors)"), text);
         }
-        // backends see it in the model description (gguf-cuda declines such models)
+        // backends see it in the model description
         String rope = new GgufModelFormat().describe(file).properties().get(GgufModelFormat.PROP_ROPE);
         assertTrue(rope != null && rope.contains(GgufNames.ROPE_FREQS), rope);
     }

@@ -63,7 +63,7 @@ final class CudaForward {
             k.matVec.launch(s, layer.wv(), st.xbAct, st.v, false);
 
             // rope on queries and keys; this position's key and value into the F16 cache
-            k.rope.launch(s, c, st.q, st.k, st.v, st.keyCache(l), st.valueCache(l), st.params);
+            k.rope.launch(s, c, st.q, st.k, st.v, st.keyCache(l), st.valueCache(l), st.params, w.ropeFreqs);
 
             // grouped-query attention over positions 0..pos, heads into xb
             k.attention.launch(s, c, st.q, st.keyCache(l), st.valueCache(l), st.attention, st.xb, st.params,
@@ -119,7 +119,7 @@ final class CudaForward {
         k.rmsNorm.launchQuant(s, st.x, layer.attnNorm(), st.xbAct, c.dim(), c.rmsEps(), layer.wq(), layer.wk(),
                 layer.wv());
         k.matVec.launchQkvRope(s, c, layer.wq(), layer.wk(), layer.wv(), st.xbAct, st.q, st.keyCache(l),
-                st.valueCache(l), st.params);
+                st.valueCache(l), st.params, w.ropeFreqs);
         k.attention.launch(s, c, st.q, st.keyCache(l), st.valueCache(l), st.attention, st.xb, st.params, chunks,
                 st.maxChunks);
         k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
@@ -163,7 +163,7 @@ final class CudaForward {
             p.gemm(s, in[1], st.actLd, n, layer.wk(), st.pK.pointer(), c.kvDim(), false);
             p.gemm(s, in[2], st.actLd, n, layer.wv(), st.pV.pointer(), c.kvDim(), false);
 
-            p.rope(s, c, st.pQ, st.pK, st.pV, st.keyCache(l), st.valueCache(l), n, pos0);
+            p.rope(s, c, st.pQ, st.pK, st.pV, st.keyCache(l), st.valueCache(l), n, pos0, w.ropeFreqs);
             p.attention(s, c, st.pQ, st.keyCache(l), st.valueCache(l), st.pXb, n, pos0);
 
             in = act(s, st, st.pXb, n, c.qDim(), layer.wo());

@@ -96,13 +96,13 @@ final class CudaMatVec {
      */
     void launchQkvRope(CudaStream s, dev.hearth.gguf.llama.LlamaConfig c, CudaTensor wq, CudaTensor wk,
                        CudaTensor wv, CudaActivation x, CudaBuffer q, jcuda.driver.CUdeviceptr keyCache,
-                       jcuda.driver.CUdeviceptr valueCache, CudaBuffer params) {
+                       jcuda.driver.CUdeviceptr valueCache, CudaBuffer params, CudaBuffer freqFactors) {
         int rows = wq.rows() + wk.rows() + wv.rows();
         qkvRope.launch(s, rows / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0, wq.buffer(), wk.buffer(), wv.buffer(),
                 wq.type().typeId(), wk.type().typeId(), wv.type().typeId(), wq.rowBytes(), wk.rowBytes(),
                 wv.rowBytes(), wq.cols(), x.values(), x.q8_0(), x.d8_0(), x.q8_K(), x.d8_K(), q, keyCache,
                 valueCache, params, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), c.ropeFreqBase(),
-                c.ropeFreqScale());
+                c.ropeFreqScale(), freqFactors);
     }
 
     /** out = silu(Wgate x) * (Wup x) in one launch; x must hold every form the two types read. */

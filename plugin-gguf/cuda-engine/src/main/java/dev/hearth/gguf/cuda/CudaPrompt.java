@@ -91,10 +91,10 @@ final class CudaPrompt {
     }
 
     void rope(CudaStream s, LlamaConfig c, CudaBuffer q, CudaBuffer k, CudaBuffer v, CUdeviceptr keyCache,
-              CUdeviceptr valueCache, int rows, int pos0) {
+              CUdeviceptr valueCache, int rows, int pos0, CudaBuffer freqFactors) {
         int total = (c.heads() + c.kvHeads()) * c.headDim() / 2;
         rope.launch(s, (total + 127) / 128, rows, 128, 0, q, k, v, keyCache, valueCache, pos0, c.heads(),
-                c.kvHeads(), c.headDim(), c.ropeDim(), c.ropeFreqBase(), c.ropeFreqScale());
+                c.kvHeads(), c.headDim(), c.ropeDim(), c.ropeFreqBase(), c.ropeFreqScale(), freqFactors);
     }
 
     void attention(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,

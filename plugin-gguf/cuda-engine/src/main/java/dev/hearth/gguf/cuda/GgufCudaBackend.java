@@ -20,7 +20,6 @@ import dev.hearth.chat.ChatTemplates;
 import dev.hearth.cuda.api.CudaDevice;
 import dev.hearth.gguf.GgufModelFormat;
 import dev.hearth.gguf.format.GgufFile;
-import dev.hearth.gguf.format.GgufNames;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
@@ -81,10 +80,6 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
             return Support.no("architecture '" + model.architecture() + "' is not supported; supported: "
                     + LlamaNames.LLAMA_LIKE);
         }
-        if (model.properties().getOrDefault(GgufModelFormat.PROP_ROPE, "").contains(GgufNames.ROPE_FREQS)) {
-            return Support.no("Llama 3 RoPE frequency factors (" + GgufNames.ROPE_FREQS + ") have no CUDA kernel yet; "
-                    + "gguf-cpu runs this model");
-        }
         for (ModelDescription.TensorTypeStat t : model.tensorTypes()) {
             boolean known = CudaMatVec.TYPES.stream().anyMatch(q -> q.name().equals(t.type()));
             if (!known) {
@@ -111,8 +106,8 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
             int gpuLayers = options.gpuLayers() < 0 ? config.layers() : Math.min(options.gpuLayers(), config.layers());
             LlamaWeights weights = LlamaLoader.weights(file, config);
             int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
-            CudaMemoryPlan plan = CudaMemoryPlan.of(config, CudaWeights.bytes(weights, gpuLayers), context, gpuLayers,
-                    device.freeMemory());
+            CudaMemoryPlan plan = CudaMemoryPlan.of(config, CudaWeights.bytes(config, weights, gpuLayers), context,
+                    gpuLayers, device.freeMemory());
             if (!plan.fits()) {
                 throw new IOException(model.path().getFileName() + " does not fit on " + device.info().label()
                         + " with " + gpuLayers + " of " + config.layers() + " layers: " + plan.describe(context)
@@ -127,7 +122,7 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
             CudaKernels kernels = new CudaKernels(device);
             CudaWeights gpuWeights;
             try {
-                gpuWeights = new CudaWeights(device, owner, weights, gpuLayers);
+                gpuWeights = new CudaWeights(device, owner, config, weights, gpuLayers);
             } catch (RuntimeException e) {
                 kernels.close();
                 throw new IOException(model.path().getFileName() + ": upload to " + device.info().label()

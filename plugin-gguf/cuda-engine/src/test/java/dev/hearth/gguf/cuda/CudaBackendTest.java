@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CudaBackendTest {
 
     /** Same file, CPU against GPU, and either against llama.cpp: the tolerance of ../shared/README.md. */
-    private static final double LOGITS_TOLERANCE = 1e-2;
+    static final double LOGITS_TOLERANCE = 1e-2;
 
     /**
      * The tensor-core prompt pass on llama-mini-Q4_K_M (random weights, 8-bit activations before every product):
@@ -249,7 +249,7 @@ class CudaBackendTest {
     }
 
     /** As above; fused false: decode steps through the one-kernel-per-op launches. */
-    private static float[][] allLogits(LoadedModel model, int[] tokens, boolean batched, boolean fused) {
+    static float[][] allLogits(LoadedModel model, int[] tokens, boolean batched, boolean fused) {
         try (Session s = model.newSession()) {
             if (s instanceof CudaSession cs) {
                 cs.batchedPrompts(batched);
@@ -261,7 +261,7 @@ class CudaBackendTest {
         }
     }
 
-    private static double relativeL2(float[][] a, float[][] e) {
+    static double relativeL2(float[][] a, float[][] e) {
         double num = 0;
         double den = 0;
         for (int r = 0; r < e.length; r++) {
