@@ -4,10 +4,10 @@
 // converted to F16 against F16 activations. Quantized weights are unpacked to their integer quants (exact in F16)
 // against the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 16-wide
 // step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
-// function as decode up to float rounding. Attention is causal, in key tiles (a pass for max and sum, a pass for
-// the F16-rounded weights times the values, as decode rounds them), over the F16 KV cache, which rope_rows writes
-// for all n positions first.
+// function as decode up to float rounding. rope_rows writes the F16 KV cache for all n positions, which the
+// causal attention of prompt_attn.cu then reads.
 #include "common.cuh"
+#include "mma.cuh"
 #include "rope.cuh"
 
 // ---- row-wise helpers ----
@@ -161,103 +161,6 @@ extern "C" __global__ void rope_rows(float* __restrict__ q, const float* __restr
     }
 }
 
-// ---- causal attention over the cache, in key tiles ----
-
-#define AQ 32          // queries per block (8 warps x 4)
-#define AK 32          // keys per tile (one per lane)
-#define A_MAX_HD 128   // head_dim limit of this kernel (CudaPrompt.MAX_HEAD_DIM)
-
-/**
- * out row r, head h = softmax(q_r . k_t * scale, t <= pos0 + r) . v_t over the cache, the weights rounded to F16
- * as attention.cu rounds them (two passes over the keys). grid (heads, ceil(n/AQ)), 256 threads; each warp owns 4 queries, each lane one key of the tile for the scores and head_dim/32 dims of
- * the output.
- */
-extern "C" __global__ void __launch_bounds__(256)
-attn_prompt(const float* __restrict__ q, const __half* __restrict__ kcache, const __half* __restrict__ vcache,
-            float* __restrict__ out, int n, int pos0, int heads, int kv_heads, int head_dim, float scale) {
-    __shared__ float qs[AQ][A_MAX_HD];
-    __shared__ __half ks[AK][A_MAX_HD + 2];
-    __shared__ __half vs[AK][A_MAX_HD];
-    int h = blockIdx.x;
-    int r0 = blockIdx.y * AQ;
-    int kvh = h / (heads / kv_heads);
-    int qd = heads * head_dim, kvd = kv_heads * head_dim;
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    for (int i = threadIdx.x; i < AQ * head_dim; i += 256) {
-        int rq = i / head_dim, d = i % head_dim;
-        qs[rq][d] = r0 + rq < n ? q[(long long) (r0 + rq) * qd + h * head_dim + d] : 0.f;
-    }
-    float m[4], l[4], o[4][A_MAX_HD / 32];
-#pragma unroll
-    for (int j = 0; j < 4; j++) {
-        m[j] = -INFINITY;
-        l[j] = 0.f;
-#pragma unroll
-        for (int c = 0; c < A_MAX_HD / 32; c++) o[j][c] = 0.f;
-    }
-    int last = pos0 + min(n, r0 + AQ) - 1; // the last key any query of this block sees
-    // pass 0: max and sum of the exponentials (online); pass 1: weights normalised and rounded to F16 as the decode
-    // path (attention.cu) rounds them, times the values
-    for (int pass = 0; pass < 2; pass++) {
-        for (int t0 = 0; t0 <= last; t0 += AK) {
-            __syncthreads();
-            for (int i = threadIdx.x; i < AK * head_dim; i += 256) {
-                int j = i / head_dim, d = i % head_dim;
-                int t = t0 + j;
-                __half kv = __float2half(0.f), vv = __float2half(0.f);
-                if (t <= last) {
-                    kv = kcache[(long long) t * kvd + kvh * head_dim + d];
-                    if (pass) vv = vcache[(long long) t * kvd + kvh * head_dim + d];
-                }
-                ks[j][d] = kv;
-                vs[j][d] = vv;
-            }
-            __syncthreads();
-#pragma unroll
-            for (int j = 0; j < 4; j++) {
-                int rq = warp * 4 + j;
-                int qpos = pos0 + r0 + rq;
-                if (r0 + rq >= n || t0 > qpos) continue; // warp-uniform
-                int t = t0 + lane;
-                float s = 0.f;
-                for (int d = 0; d < head_dim; d++) s += qs[rq][d] * __half2float(ks[lane][d]);
-                s = t <= qpos ? s * scale : -INFINITY;
-                if (pass == 0) {
-                    float mn = fmaxf(m[j], warp_max(s));
-                    float e = t <= qpos ? expf(s - mn) : 0.f;
-                    l[j] = l[j] * expf(m[j] - mn) + warp_sum(e);
-                    m[j] = mn;
-                } else {
-                    float p = t <= qpos ? round_f16(expf(s - m[j]) * l[j]) : 0.f;
-                    for (int jj = 0; jj < AK; jj++) {
-                        float pj = __shfl_sync(0xffffffffu, p, jj);
-#pragma unroll
-                        for (int c = 0; c < A_MAX_HD / 32; c++) {
-                            int d = lane + 32 * c;
-                            if (d < head_dim) o[j][c] = fmaf(pj, __half2float(vs[jj][d]), o[j][c]);
-                        }
-                    }
-                }
-            }
-        }
-        if (pass == 0) {
-#pragma unroll
-            for (int j = 0; j < 4; j++) l[j] = 1.f / l[j]; // pass 1 multiplies by the inverse, as attn_softmax
-        }
-    }
-#pragma unroll
-    for (int j = 0; j < 4; j++) {
-        int rq = warp * 4 + j;
-        if (r0 + rq >= n) continue;
-        float* orow = out + (long long) (r0 + rq) * qd + h * head_dim;
-#pragma unroll
-        for (int c = 0; c < A_MAX_HD / 32; c++) {
-            int d = lane + 32 * c;
-            if (d < head_dim) orow[d] = o[j][c];
-        }
-    }
-}
-
 // ---- matrix-matrix product on the tensor cores ----
 
 #define BM 64   // activation rows (tokens) per block
@@ -385,20 +288,14 @@ __device__ __forceinline__ void quants16(const uint8_t* __restrict__ row, int k,
     }
 }
 
-__device__ __forceinline__ void mma16816(float* c, const unsigned* a, const unsigned* b) {
-    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-                 "{%0,%1,%2,%3};\n"
-                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
-
 /**
  * C[m][j] (+)= sum_k X[m][k] W[j][k] for m < M tokens, j < N weight rows: X F16 with row stride ldx (a multiple of
  * 32, zero-padded from K to a multiple of 32), W in type T with row stride row_bytes, C F32 with row stride ldc.
  * grid (ceil(N/BN), ceil(M/BM)), 256 threads: 8 warps of 32 tokens x 32 weight rows; shared tiles double-buffered.
  * Float types: W dequantized to F16, X the F16 activation. Quantized types (Q): W's integer quants and X's 8-bit
  * quants (act_rows modes 1, 2) meet as exact F16 integers, each 16-wide step sums exactly in F32, and is scaled as
- * the integer dot products of the decode path: dx[m] * (a[j] * sum(qw qx) - b[j] * sum(qx)).
+ * the integer dot products of the decode path: dx[m] * (a[j] * sum(qw qx) - b[j] * sum(qx)), per 32 where both
+ * scales hold for 32 (all but Q6_K, whose scales change every 16).
  */
 template <int T, bool Q>
 __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t* __restrict__ W,
@@ -476,61 +373,101 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
         int cur = kt & 1;
         bool more = kt + 1 < nk;
         if (more) fetch((kt + 1) * BK);
-#pragma unroll
-        for (int ks = 0; ks < BK; ks += 16) {
-            unsigned a[2][4], b[4][2];
+        if (Q && T != TYPE_Q6_K) {
+            // one scale per 32 on both sides: the two 16-wide steps sum exactly in the same F32 accumulator
 #pragma unroll
             for (int i = 0; i < 2; i++) {
-                int r = wm * 32 + i * 16 + g;
-                a[i][0] = *(const unsigned*) &As[cur][r][ks + tg * 2];
-                a[i][1] = *(const unsigned*) &As[cur][r + 8][ks + tg * 2];
-                a[i][2] = *(const unsigned*) &As[cur][r][ks + tg * 2 + 8];
-                a[i][3] = *(const unsigned*) &As[cur][r + 8][ks + tg * 2 + 8];
-            }
+                unsigned a[2][4];
+                float tdx[2], tbs[2];
 #pragma unroll
-            for (int j = 0; j < 4; j++) {
-                int r = wn * 32 + j * 8 + g;
-                b[j][0] = *(const unsigned*) &Bs[cur][r][ks + tg * 2];
-                b[j][1] = *(const unsigned*) &Bs[cur][r][ks + tg * 2 + 8];
-            }
-            if (Q) {
-                int h = ks / 16;
-                float tdx[2][2], tbs[2][2], ra[4][2], rb[4][2];
+                for (int h = 0; h < 2; h++) {
+                    int r = wm * 32 + i * 16 + g;
+                    a[h][0] = *(const unsigned*) &As[cur][r][h * 16 + tg * 2];
+                    a[h][1] = *(const unsigned*) &As[cur][r + 8][h * 16 + tg * 2];
+                    a[h][2] = *(const unsigned*) &As[cur][r][h * 16 + tg * 2 + 8];
+                    a[h][3] = *(const unsigned*) &As[cur][r + 8][h * 16 + tg * 2 + 8];
+                    tdx[h] = Sdx[cur][r + h * 8];
+                    tbs[h] = Sbs[cur][r + h * 8][0] + Sbs[cur][r + h * 8][1];
+                }
 #pragma unroll
-                for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 4; j++) {
+                    int r = wn * 32 + j * 8 + g;
+                    unsigned b[2][2];
 #pragma unroll
-                    for (int hh = 0; hh < 2; hh++) {
-                        int m = wm * 32 + i * 16 + g + hh * 8;
-                        tdx[i][hh] = Sdx[cur][m];
-                        tbs[i][hh] = Sbs[cur][m][h];
+                    for (int h = 0; h < 2; h++) {
+                        b[h][0] = *(const unsigned*) &Bs[cur][r][h * 16 + tg * 2];
+                        b[h][1] = *(const unsigned*) &Bs[cur][r][h * 16 + tg * 2 + 8];
                     }
-#pragma unroll
-                for (int j = 0; j < 4; j++)
+                    float t[4] = {0.f, 0.f, 0.f, 0.f};
+                    mma16816(t, a[0], b[0]);
+                    mma16816(t, a[1], b[1]);
 #pragma unroll
                     for (int e = 0; e < 2; e++) {
-                        int r = wn * 32 + j * 8 + tg * 2 + e;
-                        ra[j][e] = Sa[cur][r][h];
-                        rb[j][e] = Sb[cur][r][h];
-                    }
-#pragma unroll
-                for (int i = 0; i < 2; i++)
-#pragma unroll
-                    for (int j = 0; j < 4; j++) {
-                        float t[4] = {0.f, 0.f, 0.f, 0.f};
-                        mma16816(t, a[i], b[j]);
+                        int rr = wn * 32 + j * 8 + tg * 2 + e;
+                        float ra = Sa[cur][rr][0], rb = Sb[cur][rr][0];
 #pragma unroll
                         for (int hh = 0; hh < 2; hh++)
-#pragma unroll
-                            for (int e = 0; e < 2; e++) {
-                                acc[i][j][hh * 2 + e] += tdx[i][hh]
-                                        * (ra[j][e] * t[hh * 2 + e] - rb[j][e] * tbs[i][hh]);
-                            }
+                            acc[i][j][hh * 2 + e] += tdx[hh] * (ra * t[hh * 2 + e] - rb * tbs[hh]);
                     }
-            } else {
+                }
+            }
+        } else {
 #pragma unroll
-                for (int i = 0; i < 2; i++)
+            for (int ks = 0; ks < BK; ks += 16) {
+                unsigned a[2][4], b[4][2];
 #pragma unroll
-                    for (int j = 0; j < 4; j++) mma16816(acc[i][j], a[i], b[j]);
+                for (int i = 0; i < 2; i++) {
+                    int r = wm * 32 + i * 16 + g;
+                    a[i][0] = *(const unsigned*) &As[cur][r][ks + tg * 2];
+                    a[i][1] = *(const unsigned*) &As[cur][r + 8][ks + tg * 2];
+                    a[i][2] = *(const unsigned*) &As[cur][r][ks + tg * 2 + 8];
+                    a[i][3] = *(const unsigned*) &As[cur][r + 8][ks + tg * 2 + 8];
+                }
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    int r = wn * 32 + j * 8 + g;
+                    b[j][0] = *(const unsigned*) &Bs[cur][r][ks + tg * 2];
+                    b[j][1] = *(const unsigned*) &Bs[cur][r][ks + tg * 2 + 8];
+                }
+                if (Q) {
+                    int h = ks / 16;
+                    float tdx[2][2], tbs[2][2], ra[4][2], rb[4][2];
+#pragma unroll
+                    for (int i = 0; i < 2; i++)
+#pragma unroll
+                        for (int hh = 0; hh < 2; hh++) {
+                            int m = wm * 32 + i * 16 + g + hh * 8;
+                            tdx[i][hh] = Sdx[cur][m];
+                            tbs[i][hh] = Sbs[cur][m][h];
+                        }
+#pragma unroll
+                    for (int j = 0; j < 4; j++)
+#pragma unroll
+                        for (int e = 0; e < 2; e++) {
+                            int r = wn * 32 + j * 8 + tg * 2 + e;
+                            ra[j][e] = Sa[cur][r][h];
+                            rb[j][e] = Sb[cur][r][h];
+                        }
+#pragma unroll
+                    for (int i = 0; i < 2; i++)
+#pragma unroll
+                        for (int j = 0; j < 4; j++) {
+                            float t[4] = {0.f, 0.f, 0.f, 0.f};
+                            mma16816(t, a[i], b[j]);
+#pragma unroll
+                            for (int hh = 0; hh < 2; hh++)
+#pragma unroll
+                                for (int e = 0; e < 2; e++) {
+                                    acc[i][j][hh * 2 + e] += tdx[i][hh]
+                                            * (ra[j][e] * t[hh * 2 + e] - rb[j][e] * tbs[i][hh]);
+                                }
+                        }
+                } else {
+#pragma unroll
+                    for (int i = 0; i < 2; i++)
+#pragma unroll
+                        for (int j = 0; j < 4; j++) mma16816(acc[i][j], a[i], b[j]);
+                }
             }
         }
         if (more) store(cur ^ 1);

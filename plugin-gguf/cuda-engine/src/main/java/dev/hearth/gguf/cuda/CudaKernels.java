@@ -26,7 +26,7 @@ final class CudaKernels implements AutoCloseable {
             attention = new CudaAttention(load(device, "attention"));
             embed = new CudaEmbed(load(device, "embed"));
             matVec = new CudaMatVec(load(device, "matvec"));
-            prompt = new CudaPrompt(load(device, "prompt"));
+            prompt = new CudaPrompt(load(device, "prompt"), load(device, "prompt_attn"));
             quantize = new CudaQuantize(load(device, "quantize"));
             rmsNorm = new CudaRmsNorm(load(device, "rmsnorm"));
             rope = new CudaRope(load(device, "rope"));

@@ -15,17 +15,18 @@ import jcuda.driver.CUdeviceptr;
 /**
  * {@code prompt.cu}: the kernels of the batched prompt pass over n tokens, activations as row-major [n][width]:
  * tensor-core matrix products (GGUF weights dequantized to F16 tiles), row-wise RMSNorm, activation rounding to F16
- * (through the Q8_0 / Q8_K rounding the decode path applies), RoPE with the KV-cache store, causal attention.
+ * (through the Q8_0 / Q8_K rounding the decode path applies), RoPE with the KV-cache store; and from
+ * {@code prompt_attn.cu} the causal attention on the tensor cores.
  */
 final class CudaPrompt {
 
     /** Tokens per pass; longer prompts run in passes of this many. */
     static final int MAX_BATCH = 512;
-    /** Largest head dimension of {@code attn_prompt} (A_MAX_HD); wider heads take the token-by-token path. */
+    /** Largest head dimension of {@code attn_prompt_*}; wider heads take the token-by-token path. */
     static final int MAX_HEAD_DIM = 128;
     private static final int BM = 64;
     private static final int BN = 128;
-    private static final int ATTN_QUERIES = 32;
+    private static final int ATTN_QUERIES = 64;
 
     /**
      * An F16 activation as a product reads it: rows of {@code values} (stride {@code ld} halves); for quantized
@@ -40,9 +41,10 @@ final class CudaPrompt {
     private final CudaKernel rmsNorm;
     private final CudaKernel act;
     private final CudaKernel rope;
-    private final CudaKernel attention;
+    /** Attention by padded head dimension: 32, 64, 128. */
+    private final CudaKernel[] attention = new CudaKernel[3];
 
-    CudaPrompt(CudaModule module) {
+    CudaPrompt(CudaModule module, CudaModule attentionModule) {
         for (QuantType t : CudaMatVec.TYPES) {
             gemm.put(t, module.kernel("gemm_" + CudaMatVec.suffix(t)));
             embed.put(t, module.kernel("embed_rows_" + CudaMatVec.suffix(t)));
@@ -50,7 +52,7 @@ final class CudaPrompt {
         rmsNorm = module.kernel("rmsnorm_rows");
         act = module.kernel("act_rows");
         rope = module.kernel("rope_rows");
-        attention = module.kernel("attn_prompt");
+        for (int i = 0; i < attention.length; i++) attention[i] = attentionModule.kernel("attn_prompt_" + (32 << i));
     }
 
     /** Halves per row of an F16 activation buffer for widths up to {@code width}: a multiple of 32. */
@@ -100,7 +102,8 @@ final class CudaPrompt {
     void attention(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
                    CudaBuffer out, int rows, int pos0) {
         float scale = (float) (1.0 / Math.sqrt(c.headDim()));
-        attention.launch(s, c.heads(), (rows + ATTN_QUERIES - 1) / ATTN_QUERIES, 256, 0, q, keyCache, valueCache, out,
-                rows, pos0, c.heads(), c.kvHeads(), c.headDim(), scale);
+        int size = c.headDim() <= 32 ? 0 : c.headDim() <= 64 ? 1 : 2;
+        attention[size].launch(s, c.heads(), (rows + ATTN_QUERIES - 1) / ATTN_QUERIES, 128, 0, q, keyCache, valueCache,
+                out, rows, pos0, c.heads(), c.kvHeads(), c.headDim(), scale);
     }
 }

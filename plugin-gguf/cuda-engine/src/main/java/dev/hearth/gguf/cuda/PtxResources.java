@@ -11,7 +11,8 @@ final class PtxResources {
     static final String FOLDER = "ptx/";
 
     /** The ops, one {@code src/main/cuda/<op>.cu} each. */
-    static final String[] OPS = {"argmax", "attention", "embed", "matvec", "prompt", "quantize", "rmsnorm", "rope", "swiglu"};
+    static final String[] OPS = {"argmax", "attention", "embed", "matvec", "prompt", "prompt_attn", "quantize", "rmsnorm",
+        "rope", "swiglu"};
 
     private PtxResources() {
     }
