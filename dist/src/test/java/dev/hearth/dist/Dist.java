@@ -2,6 +2,7 @@ package dev.hearth.dist;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,20 @@ final class Dist {
     }
 
     /** A test plugin jar by module name, e.g. {@code echo-backend}. */
+    /**
+     * The shared test data ({@code -Dhearth.shared}, by default ../shared beside the repository), or a skipped test
+     * naming the first of {@code needed} (paths inside it) that is missing.
+     */
+    static Path shared(String... needed) {
+        String prop = System.getProperty("hearth.shared");
+        Path shared = Path.of(prop == null ? "../../shared" : prop);
+        for (String n : needed) {
+            Path p = shared.resolve(n);
+            assumeTrue(Files.exists(p), "shared test data not found: " + p.toAbsolutePath() + " (set -Dhearth.shared=DIR)");
+        }
+        return shared;
+    }
+
     static Path testPlugin(String name) {
         Path jar = Path.of(System.getProperty("hearth.test.plugins"), "hearth-test-plugin-" + name + ".jar");
         assertTrue(Files.isRegularFile(jar), "test plugin not built: " + jar);

@@ -3,7 +3,6 @@ package dev.hearth.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -54,12 +53,9 @@ class OrtWrapperSwapIT {
 
     @BeforeAll
     static void start() throws Exception {
-        String prop = System.getProperty("hearth.shared");
-        Path shared = Path.of(prop == null ? "../../shared" : prop);
+        Path shared = Dist.shared("models/tinystories-656k/hf", "reference/hf-greedy.jsonl");
         Path hf = shared.resolve("models/tinystories-656k/hf");
         Path greedy = shared.resolve("reference/hf-greedy.jsonl");
-        assumeTrue(Files.isDirectory(hf) && Files.isRegularFile(greedy), "shared test model not found at "
-                + hf.toAbsolutePath() + " (set -Dhearth.shared=DIR)");
         JsonObject first = JsonParser.parseString(Files.readAllLines(greedy).getFirst()).getAsJsonObject();
         assertEquals("Once upon a time", first.get("prompt").getAsString(), "the reference's first prompt");
         reference = first.get("text").getAsString();

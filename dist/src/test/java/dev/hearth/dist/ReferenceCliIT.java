@@ -2,7 +2,6 @@ package dev.hearth.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,10 +28,7 @@ class ReferenceCliIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        String prop = System.getProperty("hearth.shared");
-        shared = Path.of(prop == null ? "../../shared" : prop);
-        assumeTrue(Files.isDirectory(shared.resolve("reference")), "shared test data not found at "
-                + shared.toAbsolutePath() + " (set -Dhearth.shared=DIR)");
+        shared = Dist.shared("reference");
         hearth = new HearthRunner(work, Files.createDirectories(work.resolve("deploy")));
     }
 

@@ -2,7 +2,6 @@ package dev.hearth.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,10 +31,7 @@ class SafetensorsCliIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        String prop = System.getProperty("hearth.shared");
-        shared = Path.of(prop == null ? "../../shared" : prop);
-        assumeTrue(Files.isDirectory(shared.resolve("models/llama-mini/hf")), "shared test data not found at "
-                + shared.toAbsolutePath() + " (set -Dhearth.shared=DIR)");
+        shared = Dist.shared("models/llama-mini/hf");
         hearth = new HearthRunner(work, Files.createDirectories(work.resolve("deploy")));
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,11 +57,7 @@ class ServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        String prop = System.getProperty("hearth.shared");
-        Path shared = Path.of(prop == null ? "../../shared" : prop);
-        Path gguf = shared.resolve("models/stories260K/stories260K.gguf");
-        assumeTrue(Files.isRegularFile(gguf), "shared test model not found at " + gguf.toAbsolutePath()
-                + " (set -Dhearth.shared=DIR)");
+        Path gguf = Dist.shared("models/stories260K/stories260K.gguf").resolve("models/stories260K/stories260K.gguf");
         work = Files.createTempDirectory("hearth-serve-it");
         models = Files.createDirectories(work.resolve("models"));
         deploy = Files.createDirectories(work.resolve("deploy"));

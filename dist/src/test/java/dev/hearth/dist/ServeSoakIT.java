@@ -2,7 +2,6 @@ package dev.hearth.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -67,9 +66,7 @@ class ServeSoakIT {
 
     @Test
     void servesASteadyMixForMinutesWithoutErrorsOrLeaks() throws Exception {
-        String prop = System.getProperty("hearth.shared");
-        Path gguf = Path.of(prop == null ? "../../shared" : prop).resolve("models/stories260K/stories260K.gguf");
-        assumeTrue(Files.isRegularFile(gguf), "shared test model not found at " + gguf.toAbsolutePath());
+        Path gguf = Dist.shared("models/stories260K/stories260K.gguf").resolve("models/stories260K/stories260K.gguf");
         Path work = Files.createTempDirectory("hearth-soak");
         Path models = Files.createDirectories(work.resolve("models"));
         Files.createSymbolicLink(models.resolve(MODEL + ".gguf"), gguf.toAbsolutePath());
