@@ -7,18 +7,18 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Products of rows decoded by {@link UnpackedRow} with Q8_K activations, equal to the bit to the Q4_K and Q6_K dot
- * kernels, as float multiply-adds.
+ * Products of rows decoded by {@link UnpackedRow} with Q8_0 / Q8_K activations, equal to the bit to the Q8_0, Q4_K
+ * and Q6_K dot kernels, as float multiply-adds.
  *
- * <p><b>Why floats give the same result.</b> The dot kernels sum, per super-block, 8 integer lanes ({@link GgmlLanes})
- * and fold each into a float accumulator with one fused multiply-add per super-block. Here a row holds each weight as
- * the float of its quant times its scale, and the activation its quants as floats, both permuted so that lane
- * {@code k} of every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a super-block's
- * lanes are summed with float multiply-adds. Every product and every partial sum is an integer of magnitude below
- * 2^24 (Q4_K: 32 products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most
- * 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is the
- * kernels' own float code in their order: one multiply-add with {@code d_x * d} per super-block,
- * {@link GgmlLanes#hsum8}, and for Q4_K the min term.
+ * <p><b>Why floats give the same result.</b> The dot kernels sum, per block, 8 integer lanes ({@link GgmlLanes}) and
+ * fold each into a float accumulator with one fused multiply-add per block. Here a row holds each weight as the float
+ * of its quant times its scale, and the activation its quants as floats, both permuted so that lane {@code k} of
+ * every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a block's lanes are summed
+ * with float multiply-adds. Every product and every partial sum is an integer of magnitude below 2^24 (Q8_0: 4
+ * products of at most 127 * 127 per lane; Q4_K: 32 of at most 15 * 63 * 127; Q6_K: 32 of at most 32 * 128 * 127,
+ * at most 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is
+ * the kernels' own float code in their order: one multiply-add with {@code d_x * d} per block (a product of two
+ * floats, the same in either order), {@link GgmlLanes#hsum8}, and for Q4_K the min term.
  *
  * <p>{@link #dot2x4} multiplies two rows by four activations per pass: each loaded vector feeds two or four
  * multiply-adds, and the eight independent sums keep both multiply-add units busy.
@@ -36,15 +36,16 @@ final class UnpackedKernels {
     /** One row times one activation. */
     static float dot(UnpackedRow row, Q8Activation x) {
         int n = row.length();
-        x.require(ActivationFormat.Q8_K, n);
+        int bs = row.type().blockSize();
+        x.require(row.type().activationFormat(), n);
         float[] w = row.weights;
         float[] xf = x.laneFloats();
         float[] xd = x.scales();
         float[] d = row.d;
         FloatVector acc = FloatVector.zero(FLOAT);
-        for (int b = 0; b < n / 256; b++) {
+        for (int b = 0; b < n / bs; b++) {
             FloatVector z = FloatVector.zero(FLOAT);
-            for (int i = 256 * b; i < 256 * b + 256; i += 8) {
+            for (int i = bs * b; i < bs * b + bs; i += 8) {
                 z = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, xf, i), z);
             }
             acc = z.fma(FloatVector.broadcast(FLOAT, xd[b] * d[b]), acc);
@@ -53,16 +54,18 @@ final class UnpackedKernels {
     }
 
     /**
-     * Rows {@code r0, r1} times activations {@code x0..x3}: {@code oT[row] = r0 · xT}, {@code oT[row + 1] = r1 · xT},
+     * Rows {@code r0, r1} (of one type and length) times activations {@code x0..x3}: {@code oT[row] = r0 · xT}, {@code oT[row + 1] = r1 · xT},
      * each equal to the bit to {@link #dot}.
      */
     static void dot2x4(UnpackedRow r0, UnpackedRow r1, Q8Activation x0, Q8Activation x1, Q8Activation x2,
                        Q8Activation x3, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
         int n = r0.length();
-        x0.require(ActivationFormat.Q8_K, n);
-        x1.require(ActivationFormat.Q8_K, n);
-        x2.require(ActivationFormat.Q8_K, n);
-        x3.require(ActivationFormat.Q8_K, n);
+        int bs = r0.type().blockSize();
+        ActivationFormat format = r0.type().activationFormat();
+        x0.require(format, n);
+        x1.require(format, n);
+        x2.require(format, n);
+        x3.require(format, n);
         float[] w0 = r0.weights;
         float[] w1 = r1.weights;
         float[] a0 = x0.laneFloats();
@@ -71,10 +74,10 @@ final class UnpackedKernels {
         float[] a3 = x3.laneFloats();
         FloatVector c00 = FloatVector.zero(FLOAT), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        for (int b = 0; b < n / 256; b++) {
+        for (int b = 0; b < n / bs; b++) {
             FloatVector z00 = FloatVector.zero(FLOAT), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
-            for (int i = 256 * b; i < 256 * b + 256; i += 8) {
+            for (int i = bs * b; i < bs * b + bs; i += 8) {
                 FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
                 FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
                 FloatVector y = FloatVector.fromArray(FLOAT, a0, i);

@@ -50,7 +50,7 @@ class UnpackedRowTest {
 
     /** Two rows by 7 activations: one four-activation tile and three single products, all equal to the bit. */
     @ParameterizedTest
-    @ValueSource(strings = {"Q4_K", "Q6_K"})
+    @ValueSource(strings = {"Q8_0", "Q4_K", "Q6_K"})
     void dotPairMatchesDotBitForBit(String typeName) {
         QuantType type = QuantType.valueOf(typeName);
         assumeTrue(UnpackedRow.supports(type), "no 256-bit vector path here");
@@ -63,7 +63,7 @@ class UnpackedRowTest {
         Activation[] xs = new Activation[tokens + 1];
         for (int t = 1; t <= tokens; t++) {
             xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.5 + t), 0, n)
-                    .prepare(ActivationFormat.Q8_K);
+                    .prepare(type.activationFormat());
         }
         float[][] out = new float[tokens + 1][5];
         UnpackedRow a = new UnpackedRow();
