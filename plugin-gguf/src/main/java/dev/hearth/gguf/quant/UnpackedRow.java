@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * One weight row decoded once into floats, so that a batch of activations can be multiplied with it without
  * decoding the row again for every token: the engine's prompt path unpacks rows and then multiplies each with every
- * token ({@link #dot}, or two rows by four tokens at once with {@link #dotPair}). Every product is equal to the bit
+ * token ({@link #dot}, or four rows by four tokens at once with {@link #dotFour}). Every product is equal to the bit
  * to the type's {@link RowKernel#dot}: see {@link UnpackedKernels} for why float multiply-adds give the same sums.
  *
  * <p>Supports Q8_0, Q4_K and Q6_K on 256-bit vector paths ({@link #supports}); for anything else use
@@ -76,23 +76,24 @@ public final class UnpackedRow {
     }
 
     /**
-     * {@code out[t][row] = a · xs[t]} and {@code out[t][row + 1] = b · xs[t]} for {@code t} in {@code [from, to)},
-     * each equal to the bit to {@link #dot}; four activations at a time share every load of the two rows.
+     * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
+     * the bit to {@link #dot}; four activations at a time share every load of the four rows.
      */
-    public static void dotPair(UnpackedRow a, UnpackedRow b, Activation[] xs, int from, int to, float[][] out,
-                               int row) {
-        if (a.type == null || a.type != b.type || a.n != b.n) {
-            throw new IllegalArgumentException("rows differ: " + a.type + " x " + a.n + " and " + b.type + " x "
-                    + b.n);
+    public static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
+        UnpackedRow a = rows[0];
+        for (int i = 1; i < 4; i++) {
+            if (a.type == null || a.type != rows[i].type || a.n != rows[i].n) {
+                throw new IllegalArgumentException("rows differ: " + a.type + " x " + a.n + " and " + rows[i].type
+                        + " x " + rows[i].n);
+            }
         }
         int t = from;
         for (; t + 4 <= to; t += 4) {
-            UnpackedKernels.dot2x4(a, b, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
+            UnpackedKernels.dot4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
                     a.activation(xs[t + 3]), out[t], out[t + 1], out[t + 2], out[t + 3], row);
         }
         for (; t < to; t++) {
-            out[t][row] = a.dot(xs[t]);
-            out[t][row + 1] = b.dot(xs[t]);
+            for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
         }
     }
 }
