@@ -26,9 +26,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     private static final int UNPACK_MIN_BATCH = 6;
 
-    /** Two decoded rows per thread, reused from row to row and product to product. */
-    private static final ThreadLocal<UnpackedRow[]> SCRATCH =
-            ThreadLocal.withInitial(() -> new UnpackedRow[] {new UnpackedRow(), new UnpackedRow()});
+    /** Four decoded rows per thread, reused from row to row and product to product. */
+    private static final ThreadLocal<UnpackedRow[]> SCRATCH = ThreadLocal.withInitial(
+            () -> new UnpackedRow[] {new UnpackedRow(), new UnpackedRow(), new UnpackedRow(), new UnpackedRow()});
 
     public long rowBytes() {
         return type.rowBytes(cols);
@@ -39,7 +39,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * takes a slice of the rows and multiplies every row with all the activations while it is in cache, so the
      * weights stream from memory once per batch, not once per token. Every product sums in the order of the
      * single-token kernel ({@link QuantType#dot}; for larger batches of supported types over rows decoded once per
-     * thread and multiplied two rows by four activations at a time, {@link UnpackedRow}), so batching does not change
+     * thread and multiplied four rows by four activations at a time, {@link UnpackedRow}), so batching does not change
      * a single bit of the result.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
@@ -54,16 +54,15 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         long rowBytes = rowBytes();
         if (to - from >= UNPACK_MIN_BATCH && UnpackedRow.supports(type)) {
-            UnpackedRow[] pair = SCRATCH.get();
+            UnpackedRow[] four = SCRATCH.get();
             int r = rowStart;
-            for (; r + 1 < rowEnd; r += 2) {
-                pair[0].unpack(type, data, r * rowBytes, cols);
-                pair[1].unpack(type, data, (r + 1) * rowBytes, cols);
-                UnpackedRow.dotPair(pair[0], pair[1], xs, from, to, out, r);
+            for (; r + 3 < rowEnd; r += 4) {
+                for (int i = 0; i < 4; i++) four[i].unpack(type, data, (r + i) * rowBytes, cols);
+                UnpackedRow.dotFour(four, xs, from, to, out, r);
             }
-            if (r < rowEnd) {
-                pair[0].unpack(type, data, r * rowBytes, cols);
-                for (int b = from; b < to; b++) out[b][r] = pair[0].dot(xs[b]);
+            for (; r < rowEnd; r++) {
+                four[0].unpack(type, data, r * rowBytes, cols);
+                for (int b = from; b < to; b++) out[b][r] = four[0].dot(xs[b]);
             }
             return;
         }

@@ -26,13 +26,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code i} plus lane {@code i+4}, then (0,2) and (1,3), then the two. Q4_K's min term has its own 4-lane
  * accumulator, reduced as {@link #hsum4} and added last.
  *
- * <p><b>Vectors.</b> The vector kernels work on 256-bit vectors whatever {@link Simd#BITS} says (as long as it is at
- * least 256): 32 int8 weights fill one byte vector, whose 16-bit view holds two weights per lane and whose 32-bit
- * view holds exactly one ggml lane (4 weights) per lane. The even and odd weights of each 16-bit lane are
- * sign-extended in place and multiplied with the even and odd activations ({@link Q8Activation#evens}, split once
- * per activation), the two products added in 16 bits and the pairs of 16-bit lanes in 32 bits: the 8 int lanes
- * are ggml's lanes without any shuffling. On AVX-512 machines this costs nothing measurable (see the JMH {@code MatVecBench}, profile -Pjmh); with {@link Simd#BITS}
- * 128 the three kernels run their scalar twins, which compute the same sums.
+ * <p><b>Vectors.</b> The vector kernels work on 256-bit vectors (as long as {@link Simd#BITS} is at least 256): 32
+ * int8 weights fill one byte vector, whose 16-bit view holds two weights per lane and whose 32-bit view holds
+ * exactly one ggml lane (4 weights) per lane. The even and odd weights of each 16-bit lane are sign-extended in place
+ * and multiplied with the even and odd activations ({@link Q8Activation#evens}, split once per activation), the two
+ * products added in 16 bits and the pairs of 16-bit lanes in 32 bits: the 8 int lanes are ggml's lanes without any
+ * shuffling. Where {@link #WIDE}, the Q4_K and Q6_K kernels put two such 256-bit steps side by side in one 512-bit
+ * step and add the two halves per super-block. With {@link Simd#BITS} 128 the kernels run their scalar twins, which
+ * compute the same sums. {@link UnpackedKernels} reaches the same lanes with float multiply-adds.
  */
 final class GgmlLanes {
 

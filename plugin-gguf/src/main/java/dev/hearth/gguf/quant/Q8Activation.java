@@ -23,7 +23,7 @@ public final class Q8Activation {
     /** Which 16-short quarter of a 64-short group each quarter of {@link #wideEvens} takes. */
     private static final int[] WIDE_ORDER = {0, 2, 1, 3};
     private final short[] wideOdds;
-    /** Q8_K only: the quants as floats in lane order ({@link #laneFloats}). */
+    /** The quants as floats in lane order ({@link #laneFloats}). */
     private final float[] laneFloats;
     /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
     private final int[] pairSums;
@@ -106,6 +106,7 @@ public final class Q8Activation {
             out.sums[b] = sum;
         }
         out.split(n);
+        out.fillLaneFloats(n);
     }
 
     /**
@@ -147,7 +148,8 @@ public final class Q8Activation {
             out.scales[b] = 1f / iscale;
         }
         out.split(n);
-        out.fillLaneForms(n);
+        out.fillLaneFloats(n);
+        out.fillKForms(n);
     }
 
     /**
@@ -172,9 +174,9 @@ public final class Q8Activation {
     }
 
     /**
-     * The quants as floats, permuted within each super-block into lane order: float {@code 8s + k} of a super-block
-     * is quant {@code 32 (s / 4) + 4k + s % 4}, so that lane {@code k} of every 8-float vector belongs to ggml lane
-     * {@code k} ({@link GgmlLanes}); the unpacked-row kernels ({@link UnpackedRow}) multiply in this order.
+     * The quants as floats, permuted within each run of 32 into lane order: float {@code 8t + k} of a run is quant
+     * {@code 4k + t}, so that lane {@code k} of every 8-float vector belongs to ggml lane {@code k}
+     * ({@link GgmlLanes}); the unpacked-row kernels ({@link UnpackedRow}) multiply in this order.
      */
     float[] laneFloats() {
         return laneFloats;
@@ -202,8 +204,19 @@ public final class Q8Activation {
         return wideOdds;
     }
 
-    /** Fills {@link #laneFloats}, {@link #pairSums} and the wide halves for the first {@code n} Q8_K quants. */
-    private void fillLaneForms(int n) {
+    /** Fills {@link #laneFloats} for the first {@code n} quants (a multiple of 32). */
+    private void fillLaneFloats(int n) {
+        for (int at = 0; at < n; at += 32) {
+            for (int t = 0; t < 4; t++) {
+                for (int k = 0; k < 8; k++) {
+                    laneFloats[at + 8 * t + k] = quants[at + 4 * k + t];
+                }
+            }
+        }
+    }
+
+    /** Fills {@link #pairSums} and the wide halves for the first {@code n} Q8_K quants. */
+    private void fillKForms(int n) {
         for (int j = 0; j < n / 2; j++) {
             int from = (j & ~63) | (WIDE_ORDER[(j >> 4) & 3] << 4) | (j & 15);
             wideEvens[j] = evens[from];
@@ -211,12 +224,6 @@ public final class Q8Activation {
         }
         for (int b = 0; b < n / 256; b++) {
             for (int g = 0; g < 8; g++) {
-                int at = 256 * b + 32 * g;
-                for (int t = 0; t < 4; t++) {
-                    for (int k = 0; k < 8; k++) {
-                        laneFloats[at + 8 * t + k] = quants[at + 4 * k + t];
-                    }
-                }
                 pairSums[8 * b + (g >> 1) + 4 * (g & 1)] = sums[16 * b + 2 * g] + sums[16 * b + 2 * g + 1];
             }
         }

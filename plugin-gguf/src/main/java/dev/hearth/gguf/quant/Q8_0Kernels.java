@@ -7,7 +7,9 @@ import static dev.hearth.gguf.quant.Bytes.i8;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * GGML_TYPE_Q8_0 (id 8), {@code block_q8_0}, 34 bytes per 32 weights:
@@ -96,5 +98,24 @@ public final class Q8_0Kernels {
             acc = GgmlLanes.accumulate(GgmlLanes.pairSum(p), f16(w, block) * xd[b], acc);
         }
         return GgmlLanes.hsum8(acc);
+    }
+
+    /**
+     * Decodes a row for {@link UnpackedRow}: per block the 32 quants as floats in lane order (float {@code 8t + k} is
+     * quant {@code 4k + t}: in the int view of the block's bytes, lane {@code k} holds quants {@code 4k .. 4k+3}, one
+     * per byte) and {@code d}.
+     */
+    static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
+        float[] out = row.weights;
+        for (int b = 0; b < n / BLOCK_SIZE; b++) {
+            long block = wOffset + (long) b * TYPE_SIZE;
+            IntVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 2, LE).reinterpretAsInts();
+            for (int t = 0; t < 4; t++) {
+                // byte t of each int lane, sign-extended
+                IntVector quant = q.lanewise(VectorOperators.LSHL, 24 - 8 * t).lanewise(VectorOperators.ASHR, 24);
+                ((FloatVector) quant.convert(VectorOperators.I2F, 0)).intoArray(out, BLOCK_SIZE * b + 8 * t);
+            }
+            row.d[b] = f16(w, block);
+        }
     }
 }

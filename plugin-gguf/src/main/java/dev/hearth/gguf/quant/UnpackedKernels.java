@@ -7,21 +7,21 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Products of rows decoded by {@link UnpackedRow} with Q8_K activations, equal to the bit to the Q4_K and Q6_K dot
- * kernels, as float multiply-adds.
+ * Products of rows decoded by {@link UnpackedRow} with Q8_0 / Q8_K activations, equal to the bit to the Q8_0, Q4_K
+ * and Q6_K dot kernels, as float multiply-adds.
  *
- * <p><b>Why floats give the same result.</b> The dot kernels sum, per super-block, 8 integer lanes ({@link GgmlLanes})
- * and fold each into a float accumulator with one fused multiply-add per super-block. Here a row holds each weight as
- * the float of its quant times its scale, and the activation its quants as floats, both permuted so that lane
- * {@code k} of every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a super-block's
- * lanes are summed with float multiply-adds. Every product and every partial sum is an integer of magnitude below
- * 2^24 (Q4_K: 32 products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most
- * 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is the
- * kernels' own float code in their order: one multiply-add with {@code d_x * d} per super-block,
- * {@link GgmlLanes#hsum8}, and for Q4_K the min term.
+ * <p><b>Why floats give the same result.</b> The dot kernels sum, per block, 8 integer lanes ({@link GgmlLanes}) and
+ * fold each into a float accumulator with one fused multiply-add per block. Here a row holds each weight as the float
+ * of its quant times its scale, and the activation its quants as floats, both permuted so that lane {@code k} of
+ * every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a block's lanes are summed
+ * with float multiply-adds. Every product and every partial sum is an integer of magnitude below 2^24 (Q8_0: 4
+ * products of at most 127 * 127 per lane; Q4_K: 32 of at most 15 * 63 * 127; Q6_K: 32 of at most 32 * 128 * 127,
+ * at most 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is
+ * the kernels' own float code in their order: one multiply-add with {@code d_x * d} per block (a product of two
+ * floats, the same in either order), {@link GgmlLanes#hsum8}, and for Q4_K the min term.
  *
- * <p>{@link #dot2x4} multiplies two rows by four activations per pass: each loaded vector feeds two or four
- * multiply-adds, and the eight independent sums keep both multiply-add units busy.
+ * <p>{@link #dot4x4} multiplies four rows by four activations per pass: each loaded vector feeds four multiply-adds,
+ * and the sixteen independent sums keep both multiply-add units busy (two rows by four ran about 30% slower).
  */
 final class UnpackedKernels {
 
@@ -36,15 +36,16 @@ final class UnpackedKernels {
     /** One row times one activation. */
     static float dot(UnpackedRow row, Q8Activation x) {
         int n = row.length();
-        x.require(ActivationFormat.Q8_K, n);
+        int bs = row.type().blockSize();
+        x.require(row.type().activationFormat(), n);
         float[] w = row.weights;
         float[] xf = x.laneFloats();
         float[] xd = x.scales();
         float[] d = row.d;
         FloatVector acc = FloatVector.zero(FLOAT);
-        for (int b = 0; b < n / 256; b++) {
+        for (int b = 0; b < n / bs; b++) {
             FloatVector z = FloatVector.zero(FLOAT);
-            for (int i = 256 * b; i < 256 * b + 256; i += 8) {
+            for (int i = bs * b; i < bs * b + bs; i += 8) {
                 z = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, xf, i), z);
             }
             acc = z.fma(FloatVector.broadcast(FLOAT, xd[b] * d[b]), acc);
@@ -53,66 +54,103 @@ final class UnpackedKernels {
     }
 
     /**
-     * Rows {@code r0, r1} times activations {@code x0..x3}: {@code oT[row] = r0 · xT}, {@code oT[row + 1] = r1 · xT},
-     * each equal to the bit to {@link #dot}.
+     * Rows {@code r[0..3]} (of one type and length) times activations {@code x0..x3}: {@code oT[row + i] = r[i] · xT},
+     * each equal to the bit to {@link #dot}. The 16 block sums stay in registers through a block, the 16 running
+     * sums are touched once per block.
      */
-    static void dot2x4(UnpackedRow r0, UnpackedRow r1, Q8Activation x0, Q8Activation x1, Q8Activation x2,
-                       Q8Activation x3, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
-        int n = r0.length();
-        x0.require(ActivationFormat.Q8_K, n);
-        x1.require(ActivationFormat.Q8_K, n);
-        x2.require(ActivationFormat.Q8_K, n);
-        x3.require(ActivationFormat.Q8_K, n);
-        float[] w0 = r0.weights;
-        float[] w1 = r1.weights;
+    static void dot4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
+                       float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        int n = r[0].length();
+        int bs = r[0].type().blockSize();
+        ActivationFormat format = r[0].type().activationFormat();
+        x0.require(format, n);
+        x1.require(format, n);
+        x2.require(format, n);
+        x3.require(format, n);
+        float[] w0 = r[0].weights;
+        float[] w1 = r[1].weights;
+        float[] w2 = r[2].weights;
+        float[] w3 = r[3].weights;
         float[] a0 = x0.laneFloats();
         float[] a1 = x1.laneFloats();
         float[] a2 = x2.laneFloats();
         float[] a3 = x3.laneFloats();
         FloatVector c00 = FloatVector.zero(FLOAT), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        for (int b = 0; b < n / 256; b++) {
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int b = 0; b < n / bs; b++) {
             FloatVector z00 = FloatVector.zero(FLOAT), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
-            for (int i = 256 * b; i < 256 * b + 256; i += 8) {
+            FloatVector z20 = z00, z21 = z00, z22 = z00, z23 = z00;
+            FloatVector z30 = z00, z31 = z00, z32 = z00, z33 = z00;
+            for (int i = bs * b; i < bs * b + bs; i += 8) {
                 FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
                 FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
-                FloatVector y = FloatVector.fromArray(FLOAT, a0, i);
-                z00 = v0.fma(y, z00);
-                z10 = v1.fma(y, z10);
-                y = FloatVector.fromArray(FLOAT, a1, i);
-                z01 = v0.fma(y, z01);
-                z11 = v1.fma(y, z11);
-                y = FloatVector.fromArray(FLOAT, a2, i);
-                z02 = v0.fma(y, z02);
-                z12 = v1.fma(y, z12);
-                y = FloatVector.fromArray(FLOAT, a3, i);
-                z03 = v0.fma(y, z03);
-                z13 = v1.fma(y, z13);
+                FloatVector v2 = FloatVector.fromArray(FLOAT, w2, i);
+                FloatVector v3 = FloatVector.fromArray(FLOAT, w3, i);
+                FloatVector y0 = FloatVector.fromArray(FLOAT, a0, i);
+                z00 = v0.fma(y0, z00);
+                z10 = v1.fma(y0, z10);
+                z20 = v2.fma(y0, z20);
+                z30 = v3.fma(y0, z30);
+                FloatVector y1 = FloatVector.fromArray(FLOAT, a1, i);
+                z01 = v0.fma(y1, z01);
+                z11 = v1.fma(y1, z11);
+                z21 = v2.fma(y1, z21);
+                z31 = v3.fma(y1, z31);
+                FloatVector y2 = FloatVector.fromArray(FLOAT, a2, i);
+                z02 = v0.fma(y2, z02);
+                z12 = v1.fma(y2, z12);
+                z22 = v2.fma(y2, z22);
+                z32 = v3.fma(y2, z32);
+                FloatVector y3 = FloatVector.fromArray(FLOAT, a3, i);
+                z03 = v0.fma(y3, z03);
+                z13 = v1.fma(y3, z13);
+                z23 = v2.fma(y3, z23);
+                z33 = v3.fma(y3, z33);
             }
-            float d0 = r0.d[b];
-            float d1 = r1.d[b];
             float e0 = x0.scales()[b];
             float e1 = x1.scales()[b];
             float e2 = x2.scales()[b];
             float e3 = x3.scales()[b];
+            float d0 = r[0].d[b];
             c00 = z00.fma(FloatVector.broadcast(FLOAT, e0 * d0), c00);
             c01 = z01.fma(FloatVector.broadcast(FLOAT, e1 * d0), c01);
             c02 = z02.fma(FloatVector.broadcast(FLOAT, e2 * d0), c02);
             c03 = z03.fma(FloatVector.broadcast(FLOAT, e3 * d0), c03);
+            float d1 = r[1].d[b];
             c10 = z10.fma(FloatVector.broadcast(FLOAT, e0 * d1), c10);
             c11 = z11.fma(FloatVector.broadcast(FLOAT, e1 * d1), c11);
             c12 = z12.fma(FloatVector.broadcast(FLOAT, e2 * d1), c12);
             c13 = z13.fma(FloatVector.broadcast(FLOAT, e3 * d1), c13);
+            float d2 = r[2].d[b];
+            c20 = z20.fma(FloatVector.broadcast(FLOAT, e0 * d2), c20);
+            c21 = z21.fma(FloatVector.broadcast(FLOAT, e1 * d2), c21);
+            c22 = z22.fma(FloatVector.broadcast(FLOAT, e2 * d2), c22);
+            c23 = z23.fma(FloatVector.broadcast(FLOAT, e3 * d2), c23);
+            float d3 = r[3].d[b];
+            c30 = z30.fma(FloatVector.broadcast(FLOAT, e0 * d3), c30);
+            c31 = z31.fma(FloatVector.broadcast(FLOAT, e1 * d3), c31);
+            c32 = z32.fma(FloatVector.broadcast(FLOAT, e2 * d3), c32);
+            c33 = z33.fma(FloatVector.broadcast(FLOAT, e3 * d3), c33);
         }
-        o0[row] = finish(r0, x0, c00);
-        o1[row] = finish(r0, x1, c01);
-        o2[row] = finish(r0, x2, c02);
-        o3[row] = finish(r0, x3, c03);
-        o0[row + 1] = finish(r1, x0, c10);
-        o1[row + 1] = finish(r1, x1, c11);
-        o2[row + 1] = finish(r1, x2, c12);
-        o3[row + 1] = finish(r1, x3, c13);
+        o0[row + 0] = finish(r[0], x0, c00);
+        o1[row + 0] = finish(r[0], x1, c01);
+        o2[row + 0] = finish(r[0], x2, c02);
+        o3[row + 0] = finish(r[0], x3, c03);
+        o0[row + 1] = finish(r[1], x0, c10);
+        o1[row + 1] = finish(r[1], x1, c11);
+        o2[row + 1] = finish(r[1], x2, c12);
+        o3[row + 1] = finish(r[1], x3, c13);
+        o0[row + 2] = finish(r[2], x0, c20);
+        o1[row + 2] = finish(r[2], x1, c21);
+        o2[row + 2] = finish(r[2], x2, c22);
+        o3[row + 2] = finish(r[2], x3, c23);
+        o0[row + 3] = finish(r[3], x0, c30);
+        o1[row + 3] = finish(r[3], x1, c31);
+        o2[row + 3] = finish(r[3], x2, c32);
+        o3[row + 3] = finish(r[3], x3, c33);
     }
 
     /** The reduction of the 8 lane accumulators, plus Q4_K's min term. */

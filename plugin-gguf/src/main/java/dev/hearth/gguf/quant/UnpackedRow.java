@@ -5,10 +5,11 @@ import java.lang.foreign.MemorySegment;
 /**
  * One weight row decoded once into floats, so that a batch of activations can be multiplied with it without
  * decoding the row again for every token: the engine's prompt path unpacks rows and then multiplies each with every
- * token ({@link #dot}, or two rows by four tokens at once with {@link #dotPair}). Every product is equal to the bit
+ * token ({@link #dot}, or four rows by four tokens at once with {@link #dotFour}). Every product is equal to the bit
  * to the type's {@link RowKernel#dot}: see {@link UnpackedKernels} for why float multiply-adds give the same sums.
  *
- * <p>Supports Q4_K and Q6_K on 256-bit vector paths ({@link #supports}); for anything else use {@link RowKernel#dot}.
+ * <p>Supports Q8_0, Q4_K and Q6_K on 256-bit vector paths ({@link #supports}); for anything else use
+ * {@link RowKernel#dot}.
  * One instance belongs to one thread at a time; it grows as needed and is reused across rows without allocating.
  */
 public final class UnpackedRow {
@@ -16,19 +17,19 @@ public final class UnpackedRow {
     private QuantType type;
     private int n;
     /**
-     * Per super-block 256 floats, each weight's integer quant times its (sub-)block's integer scale, in the lane
+     * The weights as floats, each one's integer quant times its sub-block's integer scale (K-quants), in the lane
      * order of {@link Q8Activation#laneFloats}.
      */
     float[] weights = new float[0];
     /** Q4_K: per super-block the 8 six-bit mins in the order of {@link Q8Activation#pairSums}. */
     int[] mins = new int[0];
-    /** Per super-block {@code d} (and for Q4_K {@code dmin}) as floats. */
+    /** Per block {@code d} (and for Q4_K {@code dmin}) as floats. */
     float[] d = new float[0];
     float[] dmin = new float[0];
 
     /** Whether {@link #unpack} handles rows of {@code type} on this machine. */
     public static boolean supports(QuantType type) {
-        return GgmlLanes.VECTOR && (type == QuantType.Q4_K || type == QuantType.Q6_K);
+        return GgmlLanes.VECTOR && (type == QuantType.Q8_0 || type == QuantType.Q4_K || type == QuantType.Q6_K);
     }
 
     /** Decodes the {@code n} weights of {@code type} at {@code w + wOffset}; {@link #supports} must hold. */
@@ -38,19 +39,24 @@ public final class UnpackedRow {
         }
         Bytes.checkBlocks(n, type.blockSize(), type.typeName());
         int blocks = n / type.blockSize();
-        if (d.length < blocks) {
-            weights = new float[blocks * 256];
-            mins = new int[blocks * 8];
-            d = new float[blocks];
-            dmin = new float[blocks];
+        if (weights.length < n || d.length < blocks) {
+            weights = new float[Math.max(n, weights.length)];
+            d = new float[Math.max(blocks, d.length)];
+            dmin = new float[d.length];
+            mins = new int[8 * d.length];
         }
         this.type = type;
         this.n = n;
-        if (type == QuantType.Q4_K) {
-            Q4_KKernels.unpack(w, wOffset, n, this);
-        } else {
-            Q6_KKernels.unpack(w, wOffset, n, this);
+        switch (type) {
+            case Q8_0 -> Q8_0Kernels.unpack(w, wOffset, n, this);
+            case Q4_K -> Q4_KKernels.unpack(w, wOffset, n, this);
+            default -> Q6_KKernels.unpack(w, wOffset, n, this);
         }
+    }
+
+    /** The quantized form of {@code x} that rows of this type multiply with. */
+    private Q8Activation activation(Activation x) {
+        return type == QuantType.Q8_0 ? x.q8_0() : x.q8_K();
     }
 
     QuantType type() {
@@ -66,27 +72,28 @@ public final class UnpackedRow {
         if (type == null) {
             throw new IllegalStateException("nothing unpacked");
         }
-        return UnpackedKernels.dot(this, x.q8_K());
+        return UnpackedKernels.dot(this, activation(x));
     }
 
     /**
-     * {@code out[t][row] = a · xs[t]} and {@code out[t][row + 1] = b · xs[t]} for {@code t} in {@code [from, to)},
-     * each equal to the bit to {@link #dot}; four activations at a time share every load of the two rows.
+     * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
+     * the bit to {@link #dot}; four activations at a time share every load of the four rows.
      */
-    public static void dotPair(UnpackedRow a, UnpackedRow b, Activation[] xs, int from, int to, float[][] out,
-                               int row) {
-        if (a.type == null || a.type != b.type || a.n != b.n) {
-            throw new IllegalArgumentException("rows differ: " + a.type + " x " + a.n + " and " + b.type + " x "
-                    + b.n);
+    public static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
+        UnpackedRow a = rows[0];
+        for (int i = 1; i < 4; i++) {
+            if (a.type == null || a.type != rows[i].type || a.n != rows[i].n) {
+                throw new IllegalArgumentException("rows differ: " + a.type + " x " + a.n + " and " + rows[i].type
+                        + " x " + rows[i].n);
+            }
         }
         int t = from;
         for (; t + 4 <= to; t += 4) {
-            UnpackedKernels.dot2x4(a, b, xs[t].q8_K(), xs[t + 1].q8_K(), xs[t + 2].q8_K(), xs[t + 3].q8_K(),
-                    out[t], out[t + 1], out[t + 2], out[t + 3], row);
+            UnpackedKernels.dot4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
+                    a.activation(xs[t + 3]), out[t], out[t + 1], out[t + 2], out[t + 3], row);
         }
         for (; t < to; t++) {
-            out[t][row] = a.dot(xs[t]);
-            out[t][row + 1] = b.dot(xs[t]);
+            for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
         }
     }
 }

@@ -48,31 +48,32 @@ class UnpackedRowTest {
         }
     }
 
-    /** Two rows by 7 activations: one four-activation tile and three single products, all equal to the bit. */
+    /** Four rows by 7 activations: one four-activation tile and three single products, all equal to the bit. */
     @ParameterizedTest
-    @ValueSource(strings = {"Q4_K", "Q6_K"})
-    void dotPairMatchesDotBitForBit(String typeName) {
+    @ValueSource(strings = {"Q8_0", "Q4_K", "Q6_K"})
+    void dotFourMatchesDotBitForBit(String typeName) {
         QuantType type = QuantType.valueOf(typeName);
         assumeTrue(UnpackedRow.supports(type), "no 256-bit vector path here");
         int n = 2816;
         Random rnd = new Random(typeName.hashCode());
         long prefix = 1;
-        MemorySegment w = KernelFixtures.randomRows(type, 2, n, prefix, rnd);
+        MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
         long rowBytes = type.rowBytes(n);
         int tokens = 7;
         Activation[] xs = new Activation[tokens + 1];
         for (int t = 1; t <= tokens; t++) {
             xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.5 + t), 0, n)
-                    .prepare(ActivationFormat.Q8_K);
+                    .prepare(type.activationFormat());
         }
-        float[][] out = new float[tokens + 1][5];
-        UnpackedRow a = new UnpackedRow();
-        UnpackedRow b = new UnpackedRow();
-        a.unpack(type, w, prefix, n);
-        b.unpack(type, w, prefix + rowBytes, n);
-        UnpackedRow.dotPair(a, b, xs, 1, tokens + 1, out, 3);
+        float[][] out = new float[tokens + 1][7];
+        UnpackedRow[] rows = new UnpackedRow[4];
+        for (int r = 0; r < 4; r++) {
+            rows[r] = new UnpackedRow();
+            rows[r].unpack(type, w, prefix + r * rowBytes, n);
+        }
+        UnpackedRow.dotFour(rows, xs, 1, tokens + 1, out, 3);
         for (int t = 1; t <= tokens; t++) {
-            for (int r = 0; r < 2; r++) {
+            for (int r = 0; r < 4; r++) {
                 float expected = type.dot(w, prefix + r * rowBytes, xs[t], n);
                 float actual = out[t][3 + r];
                 String where = type + " token " + t + " row " + r;
