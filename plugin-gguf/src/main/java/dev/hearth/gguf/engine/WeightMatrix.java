@@ -20,11 +20,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /**
      * From this many activations on, a row is decoded once ({@link UnpackedRow}) and then multiplied with each.
-     * Decoding costs several single-token dot products of the row, so it pays from about five activations: one
-     * thread, TinyLlama Q4_K_M, a decode pass of 2 / 4 / 8 / 16 sessions took 338 / 323 / 500 / 863 ms unpacked
-     * against 174 / 353 / 720 / ~1440 ms direct (one session: 88 ms).
+     * Decoding costs several single-token dot products of the row, so it pays from about four activations: one
+     * thread, TinyLlama Q4_K_M, a decode pass of 2 / 4 / 8 / 16 sessions took 335 / 316 / 473 / 728 ms unpacked
+     * against 194 / 374 / 773 / 1802 ms direct (one session: about 90 ms).
      */
-    private static final int UNPACK_MIN_BATCH = 6;
+    private static final int UNPACK_MIN_BATCH = 4;
 
     /** Four decoded rows per thread, reused from row to row and product to product. */
     private static final ThreadLocal<UnpackedRow[]> SCRATCH = ThreadLocal.withInitial(
