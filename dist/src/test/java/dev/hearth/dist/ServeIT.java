@@ -118,13 +118,15 @@ class ServeIT {
 
     private static HttpResponse<String> send(HttpRequest r) throws IOException {
         try {
-            try {
-                return http.send(r, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                // a keep-alive connection from an earlier test that the server has since closed (the flood and
-                // disconnect tests leave some): HttpClient does not retry a POST on a connection that went away
-                if (!String.valueOf(e.getMessage()).contains("received no bytes")) throw e;
-                return http.send(r, HttpResponse.BodyHandlers.ofString());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return http.send(r, HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    // keep-alive connections from earlier tests that the server has since closed (the flood and
+                    // disconnect tests leave several): HttpClient does not retry a POST on a connection that went
+                    // away, and each attempt uses up one such connection
+                    if (attempt == 8 || !String.valueOf(e.getMessage()).contains("received no bytes")) throw e;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
