@@ -83,6 +83,47 @@ class UnpackedRowTest {
         }
     }
 
+    /**
+     * F16 / BF16: four rows by 7 activations (one tile, three single products), at lengths with and without a
+     * scalar tail and an odd pair of vectors, each product equal to the bit to the single-token dot.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 100, 2048, 2049, 2056, 2816, 5632, 5650})
+    void floatRowsMatchDotBitForBit(int n) {
+        for (QuantType type : new QuantType[] {QuantType.F16, QuantType.BF16}) {
+            assumeTrue(UnpackedRow.supports(type), "vector paths off");
+            Random rnd = new Random(31L * n + type.ordinal());
+            long prefix = 2;
+            MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
+            long rowBytes = type.rowBytes(n);
+            int tokens = 7;
+            Activation[] xs = new Activation[tokens];
+            for (int t = 0; t < tokens; t++) {
+                // activations at an offset into a larger array, as the engine's batch rows are
+                xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + 3 + t, 0.5 + t), 3 + t, n);
+            }
+            float[][] out = new float[tokens][6];
+            UnpackedRow[] rows = new UnpackedRow[4];
+            for (int r = 0; r < 4; r++) {
+                rows[r] = new UnpackedRow();
+                rows[r].unpack(type, w, prefix + r * rowBytes, n);
+            }
+            UnpackedRow.dotFour(rows, xs, 0, tokens, out, 2);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < 4; r++) {
+                    float expected = type.dot(w, prefix + r * rowBytes, xs[t], n);
+                    float tile = out[t][2 + r];
+                    float single = rows[r].dot(xs[t]);
+                    String where = type + " n=" + n + " token " + t + " row " + r + ": expected " + expected;
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(tile),
+                            where + " tile " + tile);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(single),
+                            where + " single " + single);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {256, 2048})
     void reusedScratchShrinksGrowsAndSwitchesType(int n) {
