@@ -1,6 +1,7 @@
 package dev.hearth.gguf.engine;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,9 +19,9 @@ import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
 import dev.hearth.gguf.llama.LlamaForward;
-import dev.hearth.gguf.llama.LlamaState;
 import dev.hearth.gguf.llama.LlamaLoader;
-import dev.hearth.gguf.llama.LlamaNames;
+import dev.hearth.gguf.llama.LlamaState;
+import dev.hearth.gguf.llama.LlamaSupport;
 import dev.hearth.gguf.llama.LlamaWeights;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.tokenizer.GgufVocabularies;
@@ -55,22 +56,7 @@ public final class GgufCpuBackend implements Backend {
 
     @Override
     public Support supports(ModelDescription model) {
-        if (!GgufModelFormat.ID.equals(model.format())) {
-            return Support.no("gguf-cpu runs GGUF files; this model is " + model.format());
-        }
-        if (!LlamaNames.LLAMA_LIKE.contains(model.architecture())) {
-            return Support.no("architecture '" + model.architecture() + "' is not supported; supported: "
-                    + LlamaNames.LLAMA_LIKE);
-        }
-        for (ModelDescription.TensorTypeStat t : model.tensorTypes()) {
-            boolean known = false;
-            for (QuantType q : QuantType.values()) known |= q.name().equals(t.type());
-            if (!known) {
-                return Support.no("tensor type " + t.type() + " has no CPU kernels; supported: "
-                        + QuantType.supportedNames());
-            }
-        }
-        return Support.yes();
+        return LlamaSupport.check(model, ID, List.of(QuantType.values()), "CPU", QuantType.supportedNames());
     }
 
     @Override

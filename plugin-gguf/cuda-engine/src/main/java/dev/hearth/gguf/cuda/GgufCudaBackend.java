@@ -25,7 +25,7 @@ import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
 import dev.hearth.gguf.llama.LlamaForward;
 import dev.hearth.gguf.llama.LlamaLoader;
-import dev.hearth.gguf.llama.LlamaNames;
+import dev.hearth.gguf.llama.LlamaSupport;
 import dev.hearth.gguf.llama.LlamaWeights;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.tokenizer.GgufVocabularies;
@@ -73,21 +73,8 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
 
     @Override
     public Support supports(ModelDescription model) {
-        if (!GgufModelFormat.ID.equals(model.format())) {
-            return Support.no("gguf-cuda runs GGUF files; this model is " + model.format());
-        }
-        if (!LlamaNames.LLAMA_LIKE.contains(model.architecture())) {
-            return Support.no("architecture '" + model.architecture() + "' is not supported; supported: "
-                    + LlamaNames.LLAMA_LIKE);
-        }
-        for (ModelDescription.TensorTypeStat t : model.tensorTypes()) {
-            boolean known = CudaMatVec.TYPES.stream().anyMatch(q -> q.name().equals(t.type()));
-            if (!known) {
-                return Support.no("tensor type " + t.type() + " has no CUDA kernels; supported: "
-                        + CudaMatVec.TYPES.stream().map(Enum::name).sorted().toList());
-            }
-        }
-        return Support.yes();
+        return LlamaSupport.check(model, ID, CudaMatVec.TYPES, "CUDA",
+                CudaMatVec.TYPES.stream().map(Enum::name).sorted().toList().toString());
     }
 
     @Override
