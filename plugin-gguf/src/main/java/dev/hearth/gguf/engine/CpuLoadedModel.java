@@ -3,7 +3,6 @@ package dev.hearth.gguf.engine;
 import java.util.Optional;
 
 import dev.hearth.api.backend.DecodeBatching;
-import dev.hearth.api.backend.LoadedModel;
 import dev.hearth.api.chat.ChatTemplate;
 import dev.hearth.api.model.ModelDescription;
 import dev.hearth.api.session.Session;
@@ -13,64 +12,29 @@ import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaForward;
 
 /** A GGUF model mapped for the CPU: the file stays mapped, weights are read in place, one thread pool. */
-final class CpuLoadedModel implements LoadedModel {
+final class CpuLoadedModel extends GgufLoadedModel {
 
-    private final ModelDescription description;
     private final GgufFile file;
     private final WorkerPool pool;
     private final LlamaForward forward;
-    private final Tokenizer tokenizer;
-    private final Optional<ChatTemplate> chatTemplate;
-    private final int contextLength;
-    private final long weightBytes;
     private final KvCacheType kvCacheType;
     /** Null when sessions step alone ({@code decode.batch=1}). */
     private final DecodeBatcher batcher;
-    private volatile boolean closed;
 
     CpuLoadedModel(ModelDescription description, GgufFile file, WorkerPool pool, LlamaForward forward,
                    Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate, int contextLength, long weightBytes,
                    KvCacheType kvCacheType, int decodeBatch) {
-        this.description = description;
+        super(description, tokenizer, chatTemplate, contextLength, weightBytes);
         this.file = file;
         this.pool = pool;
         this.forward = forward;
-        this.tokenizer = tokenizer;
-        this.chatTemplate = chatTemplate;
-        this.contextLength = contextLength;
-        this.weightBytes = weightBytes;
         this.kvCacheType = kvCacheType;
         this.batcher = decodeBatch > 1 ? new DecodeBatcher(forward, kvCacheType, decodeBatch) : null;
     }
 
     @Override
-    public ModelDescription description() {
-        return description;
-    }
-
-    @Override
     public String backendId() {
         return GgufCpuBackend.ID;
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
-    public Optional<ChatTemplate> chatTemplate() {
-        return chatTemplate;
-    }
-
-    @Override
-    public int contextLength() {
-        return contextLength;
-    }
-
-    @Override
-    public long weightBytes() {
-        return weightBytes;
     }
 
     KvCacheType kvCacheType() {
@@ -93,14 +57,9 @@ final class CpuLoadedModel implements LoadedModel {
         return new CpuSession(this, forward);
     }
 
-    void checkOpen() {
-        if (closed) throw new IllegalStateException("model " + description.name() + " is closed");
-    }
-
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!markClosed()) return;
         pool.close();
         file.close();
     }

@@ -6,12 +6,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.hearth.api.backend.LoadedModel;
 import dev.hearth.api.chat.ChatTemplate;
 import dev.hearth.api.model.ModelDescription;
 import dev.hearth.api.session.Session;
 import dev.hearth.api.tokenizer.Tokenizer;
 import dev.hearth.cuda.api.CudaDevice;
+import dev.hearth.gguf.engine.GgufLoadedModel;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaForward;
 
@@ -19,22 +19,16 @@ import dev.hearth.gguf.llama.LlamaForward;
  * A GGUF model resident on one GPU: weights and kernel modules shared by its sessions. {@link #close()} closes the
  * sessions, frees the weights and unloads the modules: every byte charged to {@link #owner()} is returned.
  */
-public final class CudaLoadedModel implements LoadedModel {
+public final class CudaLoadedModel extends GgufLoadedModel {
 
-    private final ModelDescription description;
     private final CudaDevice device;
     private final String owner;
     private final CudaKernels kernels;
     private final CudaWeights weights;
     private final CudaForward forward;
-    private final Tokenizer tokenizer;
-    private final Optional<ChatTemplate> chatTemplate;
-    private final int contextLength;
-    private final long weightBytes;
     private final Set<CudaSession> sessions = ConcurrentHashMap.newKeySet();
     private final Runnable onClose;
     private final CpuPart cpu;
-    private volatile boolean closed;
 
     /**
      * The CPU side of a partial offload: the forward pass whose later layers and head the sessions run, its KV
@@ -46,48 +40,19 @@ public final class CudaLoadedModel implements LoadedModel {
     CudaLoadedModel(ModelDescription description, CudaDevice device, String owner, CudaKernels kernels,
                     CudaWeights weights, CudaForward forward, Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate,
                     int contextLength, long weightBytes, CpuPart cpu, Runnable onClose) {
+        super(description, tokenizer, chatTemplate, contextLength, weightBytes);
         this.cpu = cpu;
-        this.description = description;
         this.device = device;
         this.owner = owner;
         this.kernels = kernels;
         this.weights = weights;
         this.forward = forward;
-        this.tokenizer = tokenizer;
-        this.chatTemplate = chatTemplate;
-        this.contextLength = contextLength;
-        this.weightBytes = weightBytes;
         this.onClose = onClose;
-    }
-
-    @Override
-    public ModelDescription description() {
-        return description;
     }
 
     @Override
     public String backendId() {
         return GgufCudaBackend.ID;
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
-    public Optional<ChatTemplate> chatTemplate() {
-        return chatTemplate;
-    }
-
-    @Override
-    public int contextLength() {
-        return contextLength;
-    }
-
-    @Override
-    public long weightBytes() {
-        return weightBytes;
     }
 
     CudaDevice device() {
@@ -120,14 +85,9 @@ public final class CudaLoadedModel implements LoadedModel {
         sessions.remove(s);
     }
 
-    void checkOpen() {
-        if (closed) throw new IllegalStateException("model " + description.name() + " is closed");
-    }
-
     @Override
     public synchronized void close() {
-        if (closed) return;
-        closed = true;
+        if (!markClosed()) return;
         for (CudaSession s : new ArrayList<>(sessions)) s.close();
         weights.close();
         kernels.close();
@@ -135,7 +95,7 @@ public final class CudaLoadedModel implements LoadedModel {
             try {
                 cpu.resources().close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the CPU layers of " + description.name() + ": " + e, e);
+                throw new IllegalStateException("closing the CPU layers of " + description().name() + ": " + e, e);
             }
         }
         onClose.run();
