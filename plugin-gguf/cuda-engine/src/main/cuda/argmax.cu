@@ -4,6 +4,8 @@
 
 extern "C" __global__ void __launch_bounds__(1024)
 argmax(const float* __restrict__ logits, int n, int* __restrict__ params) {
+    grid_overlap();
+    grid_wait();
     __shared__ float bv[32];
     __shared__ int bi[32];
     float best = -INFINITY;

@@ -15,6 +15,8 @@
 extern "C" __global__ void __launch_bounds__(128)
 attn_scores(const float* __restrict__ q, const __half* __restrict__ kcache, float* __restrict__ scores,
             const int* __restrict__ params, int heads, int kv_heads, int head_dim, int max_chunks, float scale) {
+    grid_overlap();
+    grid_wait();
     int h = blockIdx.x, c = blockIdx.y;
     int n = params[1] + 1;
     int t0 = c * CHUNK;
@@ -38,6 +40,8 @@ attn_scores(const float* __restrict__ q, const __half* __restrict__ kcache, floa
 
 extern "C" __global__ void __launch_bounds__(256)
 attn_softmax(float* __restrict__ scores, const int* __restrict__ params, int max_chunks) {
+    grid_overlap();
+    grid_wait();
     __shared__ float fred[8];
     __shared__ double dred[8];
     int n = params[1] + 1;
@@ -68,6 +72,8 @@ attn_softmax(float* __restrict__ scores, const int* __restrict__ params, int max
 extern "C" __global__ void __launch_bounds__(128)
 attn_values(const float* __restrict__ scores, const __half* __restrict__ vcache, float* __restrict__ partial,
             const int* __restrict__ params, int heads, int kv_heads, int head_dim, int max_chunks) {
+    grid_overlap();
+    grid_wait();
     int h = blockIdx.x, c = blockIdx.y;
     int n = params[1] + 1;
     int t0 = c * CHUNK;
@@ -90,6 +96,8 @@ attn_values(const float* __restrict__ scores, const __half* __restrict__ vcache,
 
 extern "C" __global__ void attn_combine(const float* __restrict__ partial, float* __restrict__ out,
                                         const int* __restrict__ params, int head_dim, int max_chunks) {
+    grid_overlap();
+    grid_wait();
     int h = blockIdx.x;
     int n = params[1] + 1;
     int chunks = (n + CHUNK - 1) / CHUNK;
@@ -111,6 +119,8 @@ extern "C" __global__ void __launch_bounds__(256)
 attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, const __half* __restrict__ vcache,
             float* scores, float* __restrict__ out, const int* __restrict__ params, int heads, int kv_heads,
             int head_dim, int max_chunks, float scale) {
+    grid_overlap();
+    grid_wait();
     __shared__ float qs[MAX_HEAD_DIM];
     __shared__ __half vt[VT * MAX_HEAD_DIM];
     __shared__ float pt[VT];

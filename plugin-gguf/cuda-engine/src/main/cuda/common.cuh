@@ -16,6 +16,29 @@
 #define TYPE_Q6_K 14
 #define TYPE_BF16 30
 
+// Programmatic dependent launch (compute capability 9.0 on; a no-op in the compute_80 build). A decode-step kernel
+// launched with it may start while the kernel before it still runs: it lets its own successor start
+// (launch_dependents), may prefetch its weights, and must pass grid_wait() before it reads or writes activations.
+// The wait returns once the previous kernel has finished and its writes are visible, so the order is kept
+// transitively along the step.
+__device__ __forceinline__ void grid_overlap() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;");
+#endif
+}
+
+__device__ __forceinline__ void grid_wait() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
+/** Asks L2 for the bytes [p, p + bytes), one 128-byte line per lane step of a warp (weights read next). */
+__device__ __forceinline__ void prefetch_l2(const void* p, long long bytes) {
+    uintptr_t a = (uintptr_t) p & ~(uintptr_t) 127, end = (uintptr_t) p + bytes;
+    for (a += (threadIdx.x & 31) * 128; a < end; a += 32 * 128) asm volatile("prefetch.global.L2 [%0];" ::"l"(a));
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
     return v;

@@ -5,6 +5,8 @@
 template <int T>
 __device__ void embed(const uint8_t* __restrict__ table, long long row_bytes, const int* __restrict__ params,
                       float* __restrict__ x, int dim) {
+    grid_overlap();
+    grid_wait();
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= dim) return;
     const uint8_t* row = table + (long long) params[0] * row_bytes;

@@ -17,6 +17,18 @@
 #define MIN_BLOCKS_256 4
 #endif
 
+/**
+ * The start of every product kernel of a decode step: lets the next kernel start, asks L2 for this warp's weight
+ * row (which no earlier kernel writes) while the kernel before may still run, then waits for it (common.cuh).
+ */
+__device__ __forceinline__ void weights_then_wait(const uint8_t* row, long long bytes) {
+    grid_overlap();
+#if __CUDA_ARCH__ >= 900
+    prefetch_l2(row, bytes); // without the overlap the loads follow at once: nothing to gain
+#endif
+    grid_wait();
+}
+
 __device__ __forceinline__ void load8(const float* x, float* v) {
     float4 a = *(const float4*) x;
     float4 b = *(const float4*) (x + 4);
@@ -102,8 +114,9 @@ __device__ void matvec(const uint8_t* __restrict__ w, const float* __restrict__ 
                        int rows, int cols, long long row_bytes, int accumulate) {
     int lane = threadIdx.x & 31;
     int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
-    if (r >= rows) return;
     const uint8_t* row = w + (long long) r * row_bytes;
+    weights_then_wait(row, r < rows ? row_bytes : 0);
+    if (r >= rows) return;
     float s = 0.f;
     int units = cols / 8;
 #pragma unroll 4
@@ -118,8 +131,9 @@ __device__ void matvec_scalar(const uint8_t* __restrict__ w, const float* __rest
                               int rows, int cols, long long row_bytes, int accumulate) {
     int lane = threadIdx.x & 31;
     int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
-    if (r >= rows) return;
     const uint8_t* row = w + (long long) r * row_bytes;
+    weights_then_wait(row, r < rows ? row_bytes : 0);
+    if (r >= rows) return;
     float s = 0.f;
     for (int i = lane; i < cols; i += 32) s += dequant_one<T>(row, i) * x[i];
     s = warp_sum(s);
@@ -179,8 +193,9 @@ template <int T>
 __device__ void matvec_q8(const uint8_t* __restrict__ w, const int8_t* __restrict__ xq, const float* __restrict__ xd,
                           float* __restrict__ y, int rows, int cols, long long row_bytes, int accumulate) {
     int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
-    if (r >= rows) return;
     const uint8_t* row = w + (long long) r * row_bytes;
+    weights_then_wait(row, r < rows ? row_bytes : 0);
+    if (r >= rows) return;
     float s = T == TYPE_Q8_0 ? warp_dot_q8_0(row, cols, xq, xd) : warp_rowdot<T>(row, cols, xq, xd);
     if ((threadIdx.x & 31) == 0) y[r] = accumulate ? y[r] + s : s;
 }
@@ -255,8 +270,10 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
     else if (r0 < q_dim + kv_dim) { seg = 1; w = wk; t = tk; rb = rbk; j0 = r0 - q_dim; }
     else { seg = 2; w = wv; t = tv; rb = rbv; j0 = r0 - q_dim - kv_dim; }
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const uint8_t* row = w + (long long) (j0 + warp) * rb;
+    weights_then_wait(row, rb);
     DecodeAct a = {x, q80, d80, q8k, d8k};
-    float s = row_dot(t, w + (long long) (j0 + warp) * rb, cols, a);
+    float s = row_dot(t, row, cols, a);
     if (lane == 0) val[warp] = s;
     __syncthreads();
     if (threadIdx.x >= ROWS_PER_BLOCK / 2) return;
@@ -292,10 +309,11 @@ gate_up_swiglu(const uint8_t* wg, const uint8_t* wu, int tg, int tu, long long r
     __shared__ float val[2 * ROWS_PER_BLOCK];
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int r = blockIdx.x * ROWS_PER_BLOCK + (warp >> 1);
+    const uint8_t* row = warp & 1 ? wu + (long long) r * rbu : wg + (long long) r * rbg;
+    weights_then_wait(row, r < rows ? (warp & 1 ? rbu : rbg) : 0);
     DecodeAct a = {x, q80, d80, q8k, d8k};
     if (r < rows) {
-        float s = warp & 1 ? row_dot(tu, wu + (long long) r * rbu, cols, a)
-                           : row_dot(tg, wg + (long long) r * rbg, cols, a);
+        float s = row_dot(warp & 1 ? tu : tg, row, cols, a);
         if (lane == 0) val[warp] = s;
     }
     __syncthreads();

@@ -7,6 +7,8 @@
 
 extern "C" __global__ void quantize_q8_0(const float* __restrict__ x, int8_t* __restrict__ xq, float* __restrict__ xd,
                                          int n) {
+    grid_overlap();
+    grid_wait();
     int i = blockIdx.x * blockDim.x + threadIdx.x; // one warp per block of 32; n is a multiple of 32
     if (i >= n) return;
     q8_0_warp(x[i], i, xq, xd);
@@ -14,5 +16,7 @@ extern "C" __global__ void quantize_q8_0(const float* __restrict__ x, int8_t* __
 
 extern "C" __global__ void __launch_bounds__(256)
 quantize_q8_k(const float* __restrict__ x, int8_t* __restrict__ xq, float* __restrict__ xd, int n) {
+    grid_overlap();
+    grid_wait();
     q8_k_block(x[blockIdx.x * 256 + threadIdx.x], blockIdx.x, xq, xd); // one block of 256 threads per Q8_K block
 }

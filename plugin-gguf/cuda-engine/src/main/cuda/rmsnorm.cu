@@ -21,6 +21,8 @@ __device__ __forceinline__ float rms_scale(const float* __restrict__ x, int n, f
 
 extern "C" __global__ void __launch_bounds__(NORM_THREADS)
 rmsnorm(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out, int n, float eps) {
+    grid_overlap();
+    grid_wait();
     float scale = rms_scale(x, n, eps);
     int i = blockIdx.x * NORM_THREADS + threadIdx.x;
     if (i < n) out[i] = x[i] * scale * weight[i];
@@ -35,6 +37,8 @@ extern "C" __global__ void __launch_bounds__(NORM_THREADS)
 rmsnorm_quant(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out,
               int8_t* __restrict__ q80, float* __restrict__ d80, int8_t* __restrict__ q8k, float* __restrict__ d8k,
               int n, float eps, int forms) {
+    grid_overlap();
+    grid_wait();
     float scale = rms_scale(x, n, eps);
     int i = blockIdx.x * NORM_THREADS + threadIdx.x;
     float v = 0.f;

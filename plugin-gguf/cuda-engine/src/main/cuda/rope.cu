@@ -9,6 +9,8 @@ extern "C" __global__ void rope_store(float* __restrict__ q, const float* __rest
                                       const int* __restrict__ params, int heads, int kv_heads, int head_dim,
                                       int rope_dim, float freq_base, float freq_scale,
                                       const float* __restrict__ freq_factors) {
+    grid_overlap();
+    grid_wait();
     int pos = params[1];
     int half_dim = head_dim / 2;
     int idx = blockIdx.x * blockDim.x + threadIdx.x;

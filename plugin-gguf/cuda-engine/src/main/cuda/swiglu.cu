@@ -2,6 +2,8 @@
 #include "common.cuh"
 
 extern "C" __global__ void swiglu(float* __restrict__ gate, const float* __restrict__ up, int n) {
+    grid_overlap();
+    grid_wait();
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     float g = gate[i];

@@ -40,13 +40,26 @@ final class CudaForward {
      * and the argmax into {@code params[2]}.
      */
     void enqueue(CudaStream s, CudaState st, int chunks, boolean logits) {
-        enqueue(s, st, chunks, logits, true);
+        enqueue(s, st, chunks, logits, true, true);
     }
 
-    /** As {@link #enqueue(CudaStream, CudaState, int, boolean)}; {@code fuse} false: one kernel per op (tests). */
-    void enqueue(CudaStream s, CudaState st, int chunks, boolean logits, boolean fuse) {
-        // embedding: the token's row of token_embd
+    /**
+     * As {@link #enqueue(CudaStream, CudaState, int, boolean)}; {@code fuse} false: one kernel per op (tests);
+     * {@code overlap}: every kernel after the embedding may start while the one before still runs (each waits for
+     * it before touching activations, common.cuh), so launch gaps and weight fetches overlap.
+     */
+    void enqueue(CudaStream s, CudaState st, int chunks, boolean logits, boolean fuse, boolean overlap) {
+        // embedding: the token's row of token_embd (after the host's copy of the token id, so never overlapped)
         k.embed.launch(s, w.tokenEmbedding, st.params, st.x);
+        s.overlapLaunches(overlap);
+        try {
+            enqueueLayersAndHead(s, st, chunks, logits, fuse);
+        } finally {
+            s.overlapLaunches(false);
+        }
+    }
+
+    private void enqueueLayersAndHead(CudaStream s, CudaState st, int chunks, boolean logits, boolean fuse) {
 
         for (int l = 0; l < w.layers.length; l++) {
             CudaWeights.Layer layer = w.layers[l];

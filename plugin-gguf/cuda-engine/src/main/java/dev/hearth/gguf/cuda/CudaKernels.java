@@ -38,7 +38,7 @@ final class CudaKernels implements AutoCloseable {
     }
 
     private CudaModule load(CudaDevice device, String op) {
-        CudaModule m = device.loadModule(op, PtxResources.ptx(op));
+        CudaModule m = device.loadModule(op, PtxResources.ptx(op, device.computeCapability()));
         modules.add(m);
         return m;
     }

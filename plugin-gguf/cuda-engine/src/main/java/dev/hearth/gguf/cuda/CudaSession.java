@@ -30,6 +30,11 @@ final class CudaSession implements Session {
     private final GenerationLoop loop;
     private final Map<Integer, CudaGraph> graphs = new HashMap<>();
     private boolean fused = true;
+    /**
+     * Decode kernels start while the one before still runs (programmatic dependent launch, Hopper on);
+     * {@code -Dhearth.cuda.overlap=false} launches them one after another.
+     */
+    private boolean overlapped = Boolean.parseBoolean(System.getProperty("hearth.cuda.overlap", "true"));
     private final float[] logits;
     private CudaState state;
     private CudaStream stream;
@@ -155,11 +160,19 @@ final class CudaSession implements Session {
 
     /** Test hook: false makes decode steps run one kernel per op (the unfused launches) instead of the fused ones. */
     void fusedDecode(boolean on) {
-        if (on != fused) {
-            graphs.values().forEach(CudaGraph::close);
-            graphs.clear();
-            fused = on;
-        }
+        if (on != fused) dropGraphs();
+        fused = on;
+    }
+
+    /** Test hook: false launches the decode kernels one after another instead of overlapped. */
+    void overlappedDecode(boolean on) {
+        if (on != overlapped) dropGraphs();
+        overlapped = on;
+    }
+
+    private void dropGraphs() {
+        graphs.values().forEach(CudaGraph::close);
+        graphs.clear();
     }
 
     /** Test hook: false makes {@link #evaluate} run prompts token by token through the decode graph. */
@@ -220,7 +233,7 @@ final class CudaSession implements Session {
         if (g == null) {
             stream.beginCapture();
             try {
-                forward.enqueue(stream, s, chunks, wantLogits, fused);
+                forward.enqueue(stream, s, chunks, wantLogits, fused, overlapped);
             } finally {
                 g = stream.endCapture();
             }
@@ -244,8 +257,7 @@ final class CudaSession implements Session {
     public void close() {
         if (state == null) return;
         model.device().makeCurrent();
-        graphs.values().forEach(CudaGraph::close);
-        graphs.clear();
+        dropGraphs();
         stream.close();
         if (tail != null) tail.close();
         state.close();

@@ -17,9 +17,22 @@ final class PtxResources {
     private PtxResources() {
     }
 
+    /** The compute_80 build (Ampere, Ada; the reference for the manifest test). */
     static byte[] ptx(String op) {
-        try (InputStream in = PtxResources.class.getResourceAsStream(FOLDER + op + ".ptx")) {
-            if (in == null) throw new IllegalStateException("PTX resource " + FOLDER + op + ".ptx is missing");
+        return read(FOLDER + op + ".ptx");
+    }
+
+    /**
+     * The build for a device of compute capability {@code cc} (major * 10 + minor): from 9.0 on the compute_90
+     * build, whose decode kernels take programmatic dependent launches; before, the compute_80 one.
+     */
+    static byte[] ptx(String op, int cc) {
+        return cc >= 90 ? read(FOLDER + "sm_90/" + op + ".ptx") : ptx(op);
+    }
+
+    private static byte[] read(String resource) {
+        try (InputStream in = PtxResources.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("PTX resource " + resource + " is missing");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -94,10 +94,16 @@ class CudaBackendTest {
         float[][] gpu;
         float[][] gpuSteps;
         float[][] gpuUnfused;
+        float[][] gpuSequential;
         try (LoadedModel m = new GgufCudaBackend(CudaTestDevice.get()).load(d, new LoadOptions(512, 0, -1, extra))) {
             gpu = allLogits(m, tokens, true);
             gpuSteps = allLogits(m, tokens, false);
             gpuUnfused = allLogits(m, tokens, false, false);
+            gpuSequential = allLogits(m, tokens, false, true, false);
+        }
+        // the same kernels either way: overlapping launches may change timing, never a bit of the result
+        for (int r = 0; r < tokens.length; r++) {
+            assertArrayEquals(gpuSequential[r], gpuSteps[r], c[0] + ": overlapped vs sequential decode, position " + r);
         }
         double fusedVsUnfused = relativeL2(gpuSteps, gpuUnfused);
         System.out.printf("%s: fused vs unfused decode relative L2 %.3g%n", c[0], fusedVsUnfused);
@@ -250,10 +256,16 @@ class CudaBackendTest {
 
     /** As above; fused false: decode steps through the one-kernel-per-op launches. */
     static float[][] allLogits(LoadedModel model, int[] tokens, boolean batched, boolean fused) {
+        return allLogits(model, tokens, batched, fused, true);
+    }
+
+    /** As above; overlapped false: decode kernels launched one after another. */
+    static float[][] allLogits(LoadedModel model, int[] tokens, boolean batched, boolean fused, boolean overlapped) {
         try (Session s = model.newSession()) {
             if (s instanceof CudaSession cs) {
                 cs.batchedPrompts(batched);
                 cs.fusedDecode(fused);
+                cs.overlappedDecode(overlapped);
             }
             float[][] out = new float[tokens.length][];
             s.evaluate(tokens, 0, tokens.length, Session.LogitsMode.ALL, (i, l) -> out[i] = l.clone());

@@ -50,16 +50,22 @@ class PtxManifestTest {
             assertEquals(entry[0], sha256(src.toByteArray()),
                     op + ".cu (or a .cuh) changed since its PTX was built: run build-ptx.sh");
             assertEquals(entry[1], sha256(PtxResources.ptx(op)), op + ".ptx was not written by build-ptx.sh");
+            assertEquals(entry[2], sha256(PtxResources.ptx(op, 90)), "sm_90/" + op + ".ptx was not written by build-ptx.sh");
         }
         assertEquals(cus.size(), manifest.size(), "manifest.txt lists an op without a .cu: " + manifest.keySet());
     }
 
     @Test
-    void ptxTargetsCompute80() {
+    void ptxTargetsCompute80AndCompute90() {
         for (String op : PtxResources.OPS) {
-            String ptx = new String(PtxResources.ptx(op), java.nio.charset.StandardCharsets.US_ASCII);
-            assertTrue(ptx.contains(".target sm_80"), op + ".ptx is not built for compute_80");
+            assertTrue(ascii(PtxResources.ptx(op)).contains(".target sm_80"), op + ".ptx is not built for compute_80");
+            assertTrue(ascii(PtxResources.ptx(op, 86)).contains(".target sm_80"), "Ampere and Ada load compute_80");
+            assertTrue(ascii(PtxResources.ptx(op, 90)).contains(".target sm_90"), "sm_90/" + op + ".ptx is not compute_90");
         }
+    }
+
+    private static String ascii(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static Map<String, String[]> manifest() throws IOException {
@@ -69,7 +75,7 @@ class PtxManifestTest {
             for (String line : new String(in.readAllBytes()).split("\n")) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] f = line.trim().split("\\s+");
-                m.put(f[0], new String[] {f[1], f[2]});
+                m.put(f[0], new String[] {f[1], f[2], f[3]});
             }
         }
         return m;

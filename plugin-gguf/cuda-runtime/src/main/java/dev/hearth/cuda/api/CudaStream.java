@@ -19,6 +19,14 @@ public interface CudaStream extends AutoCloseable {
     /** Waits for everything enqueued so far. */
     void synchronize();
 
+    /**
+     * While on, each kernel launched on this stream may start before the kernel launched before it has finished
+     * (programmatic dependent launch, on devices of compute capability 9.0 and later; elsewhere launches are
+     * unchanged). Such kernels must wait for their predecessor (griddepcontrol.wait) before they read or write
+     * anything it touches.
+     */
+    void overlapLaunches(boolean on);
+
     /** Starts recording this stream's work into a graph instead of running it. */
     void beginCapture();
 

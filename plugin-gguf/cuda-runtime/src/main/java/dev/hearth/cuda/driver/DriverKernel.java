@@ -27,6 +27,11 @@ final class DriverKernel implements CudaKernel {
 
     @Override
     public void launch(CudaStream stream, int gridX, int gridY, int blockX, int sharedBytes, Object... args) {
+        DriverStream ds = (DriverStream) stream;
+        if (ds.overlapping()) {
+            OverlappedLaunch.launch(name, function, ds.handle(), gridX, gridY, blockX, sharedBytes, args);
+            return;
+        }
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {
@@ -39,7 +44,7 @@ final class DriverKernel implements CudaKernel {
                         + args[i].getClass().getName() + " is not a buffer, pointer, int, long or float");
             };
         }
-        cuLaunchKernel(function, gridX, gridY, 1, blockX, 1, 1, sharedBytes, ((DriverStream) stream).handle(),
+        cuLaunchKernel(function, gridX, gridY, 1, blockX, 1, 1, sharedBytes, ds.handle(),
                 Pointer.to(params), null);
     }
 }

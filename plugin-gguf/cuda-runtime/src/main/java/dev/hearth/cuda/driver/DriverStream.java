@@ -17,6 +17,7 @@ final class DriverStream implements CudaStream {
     private final DriverDevice device;
     private final CUstream stream;
     private volatile boolean closed;
+    private volatile boolean overlap;
 
     DriverStream(DriverDevice device, CUstream stream) {
         this.device = device;
@@ -26,6 +27,16 @@ final class DriverStream implements CudaStream {
     CUstream handle() {
         if (closed) throw new IllegalStateException("CUDA stream is closed");
         return stream;
+    }
+
+    /** Whether kernels launched now go through {@link OverlappedLaunch}. */
+    boolean overlapping() {
+        return overlap;
+    }
+
+    @Override
+    public void overlapLaunches(boolean on) {
+        overlap = on && device.computeCapability() >= 90;
     }
 
     @Override
