@@ -16,6 +16,10 @@
 #ifndef MIN_BLOCKS_256
 #define MIN_BLOCKS_256 4
 #endif
+// 0: no L2 prefetch of the weight rows before the wait (weights_then_wait), a build variant to compare
+#ifndef DECODE_PREFETCH
+#define DECODE_PREFETCH 1
+#endif
 
 /**
  * The start of every product kernel of a decode step: lets the next kernel start, asks L2 for this warp's weight
@@ -23,7 +27,7 @@
  */
 __device__ __forceinline__ void weights_then_wait(const uint8_t* row, long long bytes) {
     grid_overlap();
-#if __CUDA_ARCH__ >= 900
+#if __CUDA_ARCH__ >= 900 && DECODE_PREFETCH
     prefetch_l2(row, bytes); // without the overlap the loads follow at once: nothing to gain
 #endif
     grid_wait();

@@ -13,10 +13,27 @@ __device__ __forceinline__ void q8_0_warp(float v, int i, int8_t* __restrict__ x
 }
 
 /**
- * Q8_K block blk of 256 values, value t on thread t of a 256-thread block (every thread calls it): the value of
- * largest magnitude (the first on ties) maps to -127.
+ * Where value t (0..255) of a Q8_K block lies in the block's quants: lane-major, the order the decode products read
+ * (rowdot.cuh). Value t is position 4k + e (e < 4) of the 32-value run j = t / 32; ggml's x86 lane k of the block
+ * takes positions 4k..4k+3 of every run, so its eight words (runs 0..7) are stored together: byte 32k + 4j + e.
  */
-__device__ __forceinline__ void q8_k_block(float v, int blk, int8_t* __restrict__ xq, float* __restrict__ xd) {
+__device__ __forceinline__ int q8_k_lane_major(int t) {
+    return ((t >> 2) & 7) * 32 + (t >> 5) * 4 + (t & 3);
+}
+
+/** The run sums of a Q8_K activation of nb blocks: after the scales, from an 8-byte boundary (read as int2). */
+__device__ __forceinline__ int* q8_k_run_sums(const float* xd, int nb) {
+    return (int*) (xd + ((nb + 1) & ~1));
+}
+
+/**
+ * Q8_K block blk (of nb) of 256 values, value t on thread t of a 256-thread block (every thread calls it): the value
+ * of largest magnitude (the first on ties) maps to -127. The quants go to xq in lane-major order; xd holds the nb
+ * block scales, then (q8_k_run_sums) for each block the sums of the quants of its eight 32-value runs (int, for
+ * Q4_K's min term).
+ */
+__device__ __forceinline__ void q8_k_block(float v, int blk, int nb, int8_t* __restrict__ xq,
+                                           float* __restrict__ xd) {
     __shared__ float mv[8], ms[8];
     __shared__ int mi[8];
     int t = threadIdx.x;
@@ -34,13 +51,10 @@ __device__ __forceinline__ void q8_k_block(float v, int blk, int8_t* __restrict_
     for (int w = 1; w < 8; w++) {
         if (mv[w] > best || (mv[w] == best && mi[w] < bi)) { best = mv[w]; bi = mi[w]; m = ms[w]; }
     }
-    int i = blk * 256 + t;
-    if (best == 0.f) {
-        xq[i] = 0;
-        if (t == 0) xd[blk] = 0.f;
-        return;
-    }
-    float iscale = -127.f / m;
-    xq[i] = (int8_t) min(127, __float2int_rn(iscale * v));
-    if (t == 0) xd[blk] = 1.f / iscale;
+    int q = best == 0.f ? 0 : min(127, __float2int_rn(-127.f / m * v));
+    xq[blk * 256 + q8_k_lane_major(t)] = (int8_t) q;
+    if (t == 0) xd[blk] = best == 0.f ? 0.f : 1.f / (-127.f / m);
+    int run = q; // warp w holds run w
+    for (int o = 16; o > 0; o >>= 1) run += __shfl_xor_sync(0xffffffffu, run, o);
+    if ((t & 31) == 0) q8_k_run_sums(xd, nb)[blk * 8 + (t >> 5)] = run;
 }

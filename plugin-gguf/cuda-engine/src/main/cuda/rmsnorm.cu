@@ -47,5 +47,5 @@ rmsnorm_quant(const float* __restrict__ x, const float* __restrict__ weight, flo
         out[i] = v;
     }
     if ((forms & 1) && i < n) q8_0_warp(v, i, q80, d80); // whole warps: n % 32 == 0
-    if (forms & 2) q8_k_block(v, blockIdx.x, q8k, d8k);
+    if (forms & 2) q8_k_block(v, blockIdx.x, n / 256, q8k, d8k);
 }

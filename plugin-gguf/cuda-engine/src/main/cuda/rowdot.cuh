@@ -6,12 +6,14 @@
 // as the CPU engine's Q4_0 kernel does: one integer sum per block, then sum += isum * scale in block order.
 //
 // Work split: one warp per row. Each pass of the warp covers G = 32 / TPS consecutive weight blocks, TPS lanes per
-// block, each lane one slice of 16 bytes of quants (Q4_K, Q8_0, Q4_0: whole 16-byte words) or 3 words (Q6_K); the
-// words of UNROLL passes are loaded before any is used (bytes in flight). The exact integer lanes of a block
-// are combined over its slices with shuffles, then lanes 0..7 (Q4_K min lanes: 8..11) take the float steps block
-// by block in order, reading the block's values from the lane that holds them. No shared memory, no barrier.
+// block; the words of UNROLL passes are loaded before any is used (bytes in flight). Q4_K: lane 8g + k computes
+// ggml's integer lane k of block g of the pass by itself (word k of each 32-byte quant chunk against the lane's
+// eight activation words, which the lane-major Q8_K order of q8.cuh keeps together), and lanes k < 4 also min
+// lane k. Q6_K, Q8_0, Q4_0: each lane takes a slice of a block (3 words, 16 bytes) and the slices of a block are
+// combined with shuffles. Then every lane folds the pass's blocks in order into its lane's float sum, reading each
+// block's values from the lane that holds them. No shared memory, no barrier.
 #pragma once
-#include "common.cuh"
+#include "q8.cuh"
 
 template <int T> struct QTraits;
 #ifndef Q4K_UNROLL
@@ -38,46 +40,36 @@ __device__ __forceinline__ float f16_bits(unsigned short h) {
     return __half2float(__ushort_as_half(h));
 }
 
-/** Scale and min of Q4_K sub-block j from the 12 scale bytes read as words s0, s1, s2 (get_scale_min_k4). */
-__device__ __forceinline__ void q4k_sc_mn(unsigned s0, unsigned s1, unsigned s2, int j, int& sc, int& mn) {
-    if (j < 4) {
-        sc = (s0 >> (8 * j)) & 63;
-        mn = (s1 >> (8 * j)) & 63;
-    } else {
-        int j4 = (s2 >> (8 * (j - 4))) & 0xFF;
-        sc = (j4 & 0xF) | ((((s0 >> (8 * (j - 4))) & 0xFF) >> 6) << 4);
-        mn = (j4 >> 4) | ((((s1 >> (8 * (j - 4))) & 0xFF) >> 6) << 4);
-    }
-}
-
 /** The words one task reads, loaded before any is used. */
 template <int T> struct Raw;
-template <> struct Raw<TYPE_Q4_K> { uint4 q, hd; int4 xl, xh; };
+template <> struct Raw<TYPE_Q4_K> { uint4 hd; unsigned q[4]; int4 x0, x1; float xd; int2 bs; };
 template <> struct Raw<TYPE_Q6_K> { unsigned ql0, ql1, qh; int x[4]; int sc[4]; unsigned short d; };
 template <> struct Raw<TYPE_Q8_0> { unsigned q[4]; int4 x; unsigned short d; };
 template <> struct Raw<TYPE_Q4_0> { unsigned q[4]; int4 xl, xh; unsigned short d; };
 
 /** Loads slice t of weight block b of a row (and the activation words it pairs with). */
 template <int T>
-__device__ __forceinline__ void load_task(Raw<T>& r, const uint8_t* row, int b, int t, const int8_t* xq) {
+__device__ __forceinline__ void load_task(Raw<T>& r, const uint8_t* row, int b, int nb, int t, const int8_t* xq,
+                                          const float* xd) {
     const uint8_t* blk = row + (long long) b * QTraits<T>::BYTES;
-    if constexpr (T == TYPE_Q4_K) { // t = 2c + h: quants 16h..16h+15 of 32-byte chunk c (sub-blocks 2c, 2c+1)
-        int c = t >> 1, h = t & 1;
+    if constexpr (T == TYPE_Q4_K) { // t = k: word k of each quant chunk c (positions 4k..4k+3 of runs 2c, 2c+1)
         r.hd = *(const uint4*) blk;
-        r.q = *(const uint4*) (blk + 16 + 32 * c + 16 * h);
-        const int8_t* xa = xq + 256 * b + 64 * c + 16 * h;
-        r.xl = *(const int4*) xa;
-        r.xh = *(const int4*) (xa + 32);
+#pragma unroll
+        for (int c = 0; c < 4; c++) r.q[c] = *(const unsigned*) (blk + 16 + 32 * c + 4 * t);
+        const int8_t* xa = xq + 256 * b + 32 * t; // lane-major: runs 0..7 of lane t
+        r.x0 = *(const int4*) xa;
+        r.x1 = *(const int4*) (xa + 16);
+        r.xd = xd[b];
+        r.bs = ((const int2*) q8_k_run_sums(xd, nb))[4 * b + (t & 3)]; // runs 2t, 2t + 1: min lane t (t < 4)
     } else if constexpr (T == TYPE_Q6_K) { // t = 8h + j: positions 4j..4j+3 of the four 32-runs of half h
         int h = t >> 3, j = t & 7;
         r.ql0 = ld_u32_a2(blk + 64 * h + 4 * j);
         r.ql1 = ld_u32_a2(blk + 64 * h + 32 + 4 * j);
         r.qh = ld_u32_a2(blk + 128 + 32 * h + 4 * j);
+        int4 x = *(const int4*) (xq + 256 * b + 32 * j + 16 * h); // lane-major: runs 4h..4h+3 of lane j
+        r.x[0] = x.x; r.x[1] = x.y; r.x[2] = x.z; r.x[3] = x.w;
 #pragma unroll
-        for (int k = 0; k < 4; k++) {
-            r.x[k] = *(const int*) (xq + 256 * b + 128 * h + 32 * k + 4 * j);
-            r.sc[k] = (int8_t) blk[192 + 8 * h + 2 * k + j / 4];
-        }
+        for (int k = 0; k < 4; k++) r.sc[k] = (int8_t) blk[192 + 8 * h + 2 * k + j / 4];
         r.d = *(const unsigned short*) (blk + 208);
     } else if constexpr (T == TYPE_Q8_0) { // t = half: lanes 4t..4t+3, weights 16t..16t+15
 #pragma unroll
@@ -104,45 +96,37 @@ __device__ __forceinline__ int pick4(int w0, int w1, int w2, int w3, int i) {
  */
 template <int T>
 __device__ __forceinline__ void fold_pass(const Raw<T>& r, int bu, int nb, const float* __restrict__ xd,
-                                          float& acc) {
+                                          float& acc, float& accm) {
     constexpr int TPS = QTraits<T>::TPS, G = 32 / TPS;
     int lane = threadIdx.x & 31, t = lane % TPS, b = bu + lane / TPS, k = lane & 7;
     bool has = b < nb;
-    if constexpr (T == TYPE_Q4_K) { // t = 2c + h
-        int c = t >> 1;
-        int sl, ml, sh, mh;
-        q4k_sc_mn(r.hd.y, r.hd.z, r.hd.w, 2 * c, sl, ml);
-        q4k_sc_mn(r.hd.y, r.hd.z, r.hd.w, 2 * c + 1, sh, mh);
-        const unsigned qw[4] = {r.q.x, r.q.y, r.q.z, r.q.w};
-        const int xl[4] = {r.xl.x, r.xl.y, r.xl.z, r.xl.w}, xh[4] = {r.xh.x, r.xh.y, r.xh.z, r.xh.w};
-        int v[4], bl = 0, bh = 0;
+    if constexpr (T == TYPE_Q4_K) { // t = k
+        // the 6-bit scales and mins of sub-blocks 0..3 and 4..7 as bytes (get_scale_min_k4 on whole words)
+        unsigned s0 = r.hd.y, s1 = r.hd.z, s2 = r.hd.w;
+        unsigned sc_lo = s0 & 0x3F3F3F3Fu, sc_hi = (s2 & 0x0F0F0F0Fu) | ((s0 >> 2) & 0x30303030u);
+        unsigned mn_lo = s1 & 0x3F3F3F3Fu, mn_hi = ((s2 >> 4) & 0x0F0F0F0Fu) | ((s1 >> 2) & 0x30303030u);
+        const int xw[8] = {r.x0.x, r.x0.y, r.x0.z, r.x0.w, r.x1.x, r.x1.y, r.x1.z, r.x1.w};
+        int v = 0;
 #pragma unroll
-        for (int i = 0; i < 4; i++) {
-            v[i] = sl * __dp4a((int) (qw[i] & 0x0F0F0F0Fu), xl[i], 0)
-                    + sh * __dp4a((int) ((qw[i] >> 4) & 0x0F0F0F0Fu), xh[i], 0);
-            bl = __dp4a(0x01010101, xl[i], bl);
-            bh = __dp4a(0x01010101, xh[i], bh);
+        for (int c = 0; c < 4; c++) {
+            unsigned sc = c < 2 ? sc_lo : sc_hi;
+            int sl = (sc >> (16 * (c & 1))) & 0xFF, sh = (sc >> (16 * (c & 1) + 8)) & 0xFF;
+            v += sl * __dp4a((int) (r.q[c] & 0x0F0F0F0Fu), xw[2 * c], 0)
+                    + sh * __dp4a((int) ((r.q[c] >> 4) & 0x0F0F0F0Fu), xw[2 * c + 1], 0);
         }
-#pragma unroll
-        for (int i = 0; i < 4; i++) { // the four chunks c (bits 1, 2 of t): lanes t = h hold lanes 4h..4h+3
-            v[i] += __shfl_xor_sync(0xffffffffu, v[i], 2);
-            v[i] += __shfl_xor_sync(0xffffffffu, v[i], 4);
-        }
-        int mn = ml * bl + mh * bh;
-        mn += __shfl_xor_sync(0xffffffffu, mn, 1); // both halves: lane t = 2c holds min lane c
-        float sd = has ? xd[b] * f16_bits((unsigned short) (r.hd.x & 0xFFFFu)) : 0.f;
-        float sm = has ? -xd[b] * f16_bits((unsigned short) (r.hd.x >> 16)) : 0.f;
-        int src = lane < 8 ? k >> 2 : 2 * ((lane - 8) & 3);
+        unsigned mw = t & 2 ? mn_hi : mn_lo; // min lane t < 4: sub-blocks 2t, 2t + 1
+        int sh16 = 16 * (t & 1);
+        int m = (int) ((mw >> sh16) & 0xFF) * r.bs.x + (int) ((mw >> (sh16 + 8)) & 0xFF) * r.bs.y;
+        float sd = has ? r.xd * f16_bits((unsigned short) (r.hd.x & 0xFFFFu)) : 0.f;
+        float sm = has ? -r.xd * f16_bits((unsigned short) (r.hd.x >> 16)) : 0.f;
 #pragma unroll
         for (int gi = 0; gi < G; gi++) {
             if (bu + gi >= nb) break; // uniform
-            int s = gi * TPS + src;
-            int w0 = __shfl_sync(0xffffffffu, v[0], s), w1 = __shfl_sync(0xffffffffu, v[1], s);
-            int w2 = __shfl_sync(0xffffffffu, v[2], s), w3 = __shfl_sync(0xffffffffu, v[3], s);
-            int wm = __shfl_sync(0xffffffffu, mn, s);
+            int w = __shfl_sync(0xffffffffu, v, gi * TPS + k);
+            int wm = __shfl_sync(0xffffffffu, m, gi * TPS + (k & 3));
             float d = __shfl_sync(0xffffffffu, sd, gi * TPS), dm = __shfl_sync(0xffffffffu, sm, gi * TPS);
-            if (lane < 8) acc = fmaf(d, (float) pick4(w0, w1, w2, w3, k & 3), acc);
-            else if (lane < 12) acc = fmaf(dm, (float) wm, acc);
+            acc = fmaf(d, (float) w, acc);
+            accm = fmaf(dm, (float) wm, accm);
         }
     } else if constexpr (T == TYPE_Q6_K) { // t = 8h + j
         const unsigned lo[4] = {r.ql0 & 0x0F0F0F0Fu, r.ql1 & 0x0F0F0F0Fu, (r.ql0 >> 4) & 0x0F0F0F0Fu,
@@ -204,28 +188,28 @@ __device__ __forceinline__ float warp_rowdot(const uint8_t* __restrict__ row, in
     constexpr int TPS = QTraits<T>::TPS, G = 32 / TPS, U = QTraits<T>::UNROLL;
     int lane = threadIdx.x & 31, g = lane / TPS, t = lane % TPS;
     int nb = cols / QTraits<T>::QK;
-    float acc = 0.f;
+    float acc = 0.f, accm = 0.f;
     for (int b0 = 0; b0 < nb; b0 += G * U) {
         Raw<T> raw[U];
 #pragma unroll
         for (int u = 0; u < U; u++) {
             int b = b0 + u * G + g;
-            if (b < nb) load_task<T>(raw[u], row, b, t, xq);
+            if (b < nb) load_task<T>(raw[u], row, b, nb, t, xq, xd);
         }
 #pragma unroll
         for (int u = 0; u < U; u++) {
             if (b0 + u * G >= nb) break; // uniform
-            fold_pass<T>(raw[u], b0 + u * G, nb, xd, acc);
+            fold_pass<T>(raw[u], b0 + u * G, nb, xd, acc, accm);
         }
     }
-    // lanes 0..7: ((a0+a4)+(a2+a6))+((a1+a5)+(a3+a7)); Q4_K min lanes 8..11: (m0+m2)+(m1+m3), added last
+    // lanes 0..7: ((a0+a4)+(a2+a6))+((a1+a5)+(a3+a7)); Q4_K's min lanes 0..3: (m0+m2)+(m1+m3), added last
     float s8 = acc + __shfl_xor_sync(0xffffffffu, acc, 4);
     s8 += __shfl_xor_sync(0xffffffffu, s8, 2);
     s8 += __shfl_xor_sync(0xffffffffu, s8, 1);
     if (T == TYPE_Q4_K) {
-        float s4 = acc + __shfl_xor_sync(0xffffffffu, acc, 2);
+        float s4 = accm + __shfl_xor_sync(0xffffffffu, accm, 2);
         s4 += __shfl_xor_sync(0xffffffffu, s4, 1);
-        s8 += __shfl_sync(0xffffffffu, s4, 8);
+        s8 += __shfl_sync(0xffffffffu, s4, 0);
     }
     return __shfl_sync(0xffffffffu, s8, 0);
 }

@@ -85,7 +85,7 @@ final class CudaState implements AutoCloseable {
             kvCache = alloc(device, owner, Math.max(2 * valuesOffset, 4));
             long widest = (Math.max(Math.max(c.dim(), c.qDim()), c.ffnDim()) + 255) / 256 * 256;
             xbAct = new CudaActivation(xb, alloc(device, owner, widest), alloc(device, owner, widest / 32 * 4),
-                    alloc(device, owner, widest), alloc(device, owner, widest / 256 * 4));
+                    alloc(device, owner, widest), alloc(device, owner, CudaQuantize.q8kScaleBytes(widest)));
             hbAct = xbAct.with(hb);
             paramsHost = host(device, owner, (long) RING * SLOT);
             logitsHost = host(device, owner, c.vocabSize() * 4L);

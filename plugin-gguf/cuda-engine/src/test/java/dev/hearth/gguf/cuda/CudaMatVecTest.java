@@ -222,15 +222,27 @@ class CudaMatVecTest {
         Q8Activation cpu = new Q8Activation(cols);
         if (k) Q8Activation.quantizeQ8_K(x, 0, cols, cpu);
         else Q8Activation.quantizeQ8_0(x, 0, cols, cpu);
-        try (CudaBuffer q = device.allocate(cols, "test"); CudaBuffer d = device.allocate(cols / block * 4L, "test")) {
+        long scaleBytes = k ? CudaQuantize.q8kScaleBytes(cols) : cols / block * 4L;
+        try (CudaBuffer q = device.allocate(cols, "test"); CudaBuffer d = device.allocate(scaleBytes, "test")) {
             CudaActivation act = k ? new CudaActivation(xb, null, null, q, d) : new CudaActivation(xb, q, d, null, null);
             kernels.quantize.launch(stream, act, cols, t);
             kernels.matVec.launch(stream, t, act, yb, false);
             stream.synchronize();
-            byte[] gq = new byte[cols];
-            float[] gd = new float[cols / block];
-            q.download(MemorySegment.ofArray(gq), 0);
+            byte[] stored = new byte[cols];
+            float[] gd = new float[(int) (scaleBytes / 4)];
+            q.download(MemorySegment.ofArray(stored), 0);
             d.download(MemorySegment.ofArray(gd), 0);
+            byte[] gq = new byte[cols];
+            for (int i = 0; i < cols; i++) gq[i] = stored[k ? CudaQuantize.q8kQuantIndex(i) : i];
+            if (k) { // each 32-value run's quant sum after the (even-padded) scales
+                int runs = (int) (scaleBytes / 4) - cols / 32;
+                for (int j = 0; j < cols / 32; j++) {
+                    int sum = 0;
+                    for (int i = 32 * j; i < 32 * j + 32; i++) sum += cpu.quants()[i];
+                    assertEquals(sum, Float.floatToRawIntBits(gd[runs + j]), type + " run sum " + j);
+                }
+            }
+            gd = java.util.Arrays.copyOf(gd, cols / block);
             assertArrayEquals(java.util.Arrays.copyOf(cpu.quants(), cols), gq, type + " activation quants, seed " + seed);
             assertArrayEquals(java.util.Arrays.copyOf(cpu.scales(), cols / block), gd, type + " activation scales");
             float[] row = new float[cols];
