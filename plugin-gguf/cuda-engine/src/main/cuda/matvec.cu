@@ -22,13 +22,15 @@
 #endif
 
 /**
- * The start of every product kernel of a decode step: lets the next kernel start, asks L2 for this warp's weight
- * row (which no earlier kernel writes) while the kernel before may still run, then waits for it (common.cuh).
+ * The start of every product kernel of a decode step: lets the next kernel start, asks L2 for this warp's quantized
+ * weight row (which no earlier kernel writes) while the kernel before may still run, then waits for it
+ * (common.cuh). Float rows are not prefetched: F16 tg128 measured 589 with against 654 t/s without (H100), where
+ * Q8_0 gained 706 -> 760 and Q4_K_M 782 -> 809.
  */
-__device__ __forceinline__ void weights_then_wait(const uint8_t* row, long long bytes) {
+__device__ __forceinline__ void weights_then_wait(int t, const uint8_t* row, long long bytes) {
     grid_overlap();
 #if __CUDA_ARCH__ >= 900 && DECODE_PREFETCH
-    prefetch_l2(row, bytes); // without the overlap the loads follow at once: nothing to gain
+    if (t != TYPE_F32 && t != TYPE_F16 && t != TYPE_BF16) prefetch_l2(row, bytes); // needs the overlap to pay
 #endif
     grid_wait();
 }
@@ -119,7 +121,7 @@ __device__ void matvec(const uint8_t* __restrict__ w, const float* __restrict__ 
     int lane = threadIdx.x & 31;
     int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     const uint8_t* row = w + (long long) r * row_bytes;
-    weights_then_wait(row, r < rows ? row_bytes : 0);
+    weights_then_wait(T, row, r < rows ? row_bytes : 0);
     if (r >= rows) return;
     float s = 0.f;
     int units = cols / 8;
@@ -136,7 +138,7 @@ __device__ void matvec_scalar(const uint8_t* __restrict__ w, const float* __rest
     int lane = threadIdx.x & 31;
     int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     const uint8_t* row = w + (long long) r * row_bytes;
-    weights_then_wait(row, r < rows ? row_bytes : 0);
+    weights_then_wait(T, row, r < rows ? row_bytes : 0);
     if (r >= rows) return;
     float s = 0.f;
     for (int i = lane; i < cols; i += 32) s += dequant_one<T>(row, i) * x[i];
@@ -198,7 +200,7 @@ __device__ void matvec_q8(const uint8_t* __restrict__ w, const int8_t* __restric
                           float* __restrict__ y, int rows, int cols, long long row_bytes, int accumulate) {
     int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     const uint8_t* row = w + (long long) r * row_bytes;
-    weights_then_wait(row, r < rows ? row_bytes : 0);
+    weights_then_wait(T, row, r < rows ? row_bytes : 0);
     if (r >= rows) return;
     float s = T == TYPE_Q8_0 ? warp_dot_q8_0(row, cols, xq, xd) : warp_rowdot<T>(row, cols, xq, xd);
     if ((threadIdx.x & 31) == 0) y[r] = accumulate ? y[r] + s : s;
@@ -275,7 +277,7 @@ qkv_rope(const uint8_t* wq, const uint8_t* wk, const uint8_t* wv, int tq, int tk
     else { seg = 2; w = wv; t = tv; rb = rbv; j0 = r0 - q_dim - kv_dim; }
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const uint8_t* row = w + (long long) (j0 + warp) * rb;
-    weights_then_wait(row, rb);
+    weights_then_wait(t, row, rb);
     DecodeAct a = {x, q80, d80, q8k, d8k};
     float s = row_dot(t, row, cols, a);
     if (lane == 0) val[warp] = s;
@@ -314,10 +316,10 @@ gate_up_swiglu(const uint8_t* wg, const uint8_t* wu, int tg, int tu, long long r
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int r = blockIdx.x * ROWS_PER_BLOCK + (warp >> 1);
     const uint8_t* row = warp & 1 ? wu + (long long) r * rbu : wg + (long long) r * rbg;
-    weights_then_wait(row, r < rows ? (warp & 1 ? rbu : rbg) : 0);
+    weights_then_wait(warp & 1 ? tu : tg, row, r < rows ? (warp & 1 ? rbu : rbg) : 0);
     DecodeAct a = {x, q80, d80, q8k, d8k};
     if (r < rows) {
-        float s = row_dot(warp & 1 ? tu : tg, row, cols, a);
+        float s = warp & 1 ? row_dot(tu, row, cols, a) : row_dot(tg, row, cols, a);
         if (lane == 0) val[warp] = s;
     }
     __syncthreads();
