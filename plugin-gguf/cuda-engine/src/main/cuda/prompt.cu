@@ -1,12 +1,13 @@
 // Prompt processing: the forward pass over n tokens at once (positions pos0 .. pos0+n-1), row-major activations
-// [n][width]. The matrix products are a tiled matrix-matrix kernel on the tensor cores (mma.sync m16n8k16, F16
-// inputs, F32 accumulation) with weight tiles unpacked from their GGUF layout into shared memory. Float weights are
-// converted to F16 against F16 activations. Quantized weights are unpacked to their integer quants (exact in F16)
-// against the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 16-wide
-// step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
-// function as decode up to float rounding. rope_rows writes the F16 KV cache for all n positions, which the
-// causal attention of prompt_attn.cu then reads.
+// [n][width]. The matrix products are tiled matrix-matrix kernels on the tensor cores. Float weights: gemm, mma.sync
+// m16n8k16 with F16 inputs and F32 accumulation, weights converted to F16 against F16 activations. Quantized weights
+// meet the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 32-wide (Q6_K:
+// 16-wide) step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
+// function as decode up to float rounding. Those run on the int8 tensor cores (gemm8, gemm8.cuh) where the layout
+// allows, else on gemm with the integers as exact F16 values; both give the same bits. rope_rows writes the F16 KV
+// cache for all n positions, which the causal attention of prompt_attn.cu then reads.
 #include "common.cuh"
+#include "gemm8.cuh"
 #include "mma.cuh"
 #include "rope.cuh"
 
@@ -60,18 +61,19 @@ rmsnorm_rows(const float* __restrict__ x, const float* __restrict__ weight, floa
 #define ACT_Q8_K 2
 
 /**
- * Row r of x (width n, stride n) to F16 row r of out (stride ld, zeros up to the next multiple of 32). Mode 0: the
- * values. Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu, as exact F16
- * integers, with the scale of each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs
- * (row stride ld / 16), so that the product kernel reproduces the integer dot products of the decode path.
+ * Row r of x (width n, stride n) to row r of out (stride ld elements, zeros up to the next multiple of 32). Mode 0:
+ * the values as F16. Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu as
+ * int8, with the scale of each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs (row
+ * stride ld / 16), so that the product kernels reproduce the integer dot products of the decode path.
  */
 extern "C" __global__ void __launch_bounds__(256)
-act_rows(const float* __restrict__ x, int n, __half* __restrict__ out, int ld, int mode, float* __restrict__ dx,
+act_rows(const float* __restrict__ x, int n, void* __restrict__ out, int ld, int mode, float* __restrict__ dx,
          float* __restrict__ bs) {
     __shared__ float mv[8];
     __shared__ int mi[8];
     const float* xr = x + (long long) blockIdx.x * n;
-    __half* o = out + (long long) blockIdx.x * ld;
+    __half* o = (__half*) out + (long long) blockIdx.x * ld;
+    int8_t* o8 = (int8_t*) out + (long long) blockIdx.x * ld;
     float* dxr = dx + (long long) blockIdx.x * (ld / 32);
     float* bsr = bs + (long long) blockIdx.x * (ld / 16);
     int t = threadIdx.x, lane = t & 31;
@@ -113,7 +115,8 @@ act_rows(const float* __restrict__ x, int n, __half* __restrict__ out, int ld, i
             }
         }
         if (i < kpad) {
-            o[i] = __float2half_rn(i < n ? y : 0.f);
+            if (mode == ACT_F16) o[i] = __float2half_rn(i < n ? y : 0.f);
+            else o8[i] = (int8_t) (i < n ? (int) y : 0);
             if (mode != ACT_F16) {
                 float q = i < n ? y : 0.f;
                 for (int s = 8; s > 0; s >>= 1) q += __shfl_xor_sync(0xffffffffu, q, s);
@@ -289,16 +292,16 @@ __device__ __forceinline__ void quants16(const uint8_t* __restrict__ row, int k,
 }
 
 /**
- * C[m][j] (+)= sum_k X[m][k] W[j][k] for m < M tokens, j < N weight rows: X F16 with row stride ldx (a multiple of
+ * C[m][j] (+)= sum_k X[m][k] W[j][k] for m < M tokens, j < N weight rows: X with row stride ldx (a multiple of
  * 32, zero-padded from K to a multiple of 32), W in type T with row stride row_bytes, C F32 with row stride ldc.
  * grid (ceil(N/BN), ceil(M/BM)), 256 threads: 8 warps of 32 tokens x 32 weight rows; shared tiles double-buffered.
- * Float types: W dequantized to F16, X the F16 activation. Quantized types (Q): W's integer quants and X's 8-bit
+ * Float types: W dequantized to F16, X the F16 activation. Quantized types (Q): W's integer quants and X's int8
  * quants (act_rows modes 1, 2) meet as exact F16 integers, each 16-wide step sums exactly in F32, and is scaled as
  * the integer dot products of the decode path: dx[m] * (a[j] * sum(qw qx) - b[j] * sum(qx)), per 32 where both
  * scales hold for 32 (all but Q6_K, whose scales change every 16).
  */
 template <int T, bool Q>
-__device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t* __restrict__ W,
+__device__ void gemm(const void* __restrict__ Xv, int ldx, int M, const uint8_t* __restrict__ W,
                      long long row_bytes, int N, int K, float* __restrict__ C, int ldc, int accumulate,
                      const float* __restrict__ DX, const float* __restrict__ BS) {
     __shared__ __align__(16) __half As[2][BM][BK + SPAD];
@@ -313,7 +316,8 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
     int br = tid >> 1, bc = (tid & 1) * 16;
     bool a_ok = m0 + ar < M;
     bool b_ok = n0 + br < N;
-    const __half* xrow = X + (long long) (m0 + ar) * ldx + ac;
+    const __half* xrow = (const __half*) Xv + (long long) (m0 + ar) * ldx + ac;
+    const int8_t* x8row = (const int8_t*) Xv + (long long) (m0 + ar) * ldx + ac;
     const float* dxrow = DX + (long long) (m0 + ar) * (ldx / 32);
     const float* bsrow = BS + (long long) (m0 + ar) * (ldx / 16);
     const uint8_t* wrow = W + (long long) (n0 + br) * row_bytes;
@@ -331,7 +335,18 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
     float wa = 0.f, wb = 0.f, xd = 0.f, xs = 0.f;
 
     auto fetch = [&](int k0) {
-        areg = a_ok ? *(const uint4*) (xrow + k0) : make_uint4(0, 0, 0, 0);
+        if (Q) {
+            uint2 q = a_ok ? *(const uint2*) (x8row + k0) : make_uint2(0, 0);
+            __half2* h = (__half2*) &areg;
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                unsigned u = i < 2 ? q.x : q.y;
+                int sh = 16 * (i & 1);
+                h[i] = __halves2half2(__int2half_rn((int8_t) (u >> sh)), __int2half_rn((int8_t) (u >> (sh + 8))));
+            }
+        } else {
+            areg = a_ok ? *(const uint4*) (xrow + k0) : make_uint4(0, 0, 0, 0);
+        }
         if (Q) {
             if (a_ok && (ac & 15) == 0) {
                 xd = dxrow[k0 / 32];
@@ -407,7 +422,8 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
                         float ra = Sa[cur][rr][0], rb = Sb[cur][rr][0];
 #pragma unroll
                         for (int hh = 0; hh < 2; hh++)
-                            acc[i][j][hh * 2 + e] += tdx[hh] * (ra * t[hh * 2 + e] - rb * tbs[hh]);
+                            acc[i][j][hh * 2 + e] = scale_add<T == TYPE_Q4_K>(acc[i][j][hh * 2 + e], tdx[hh], ra,
+                                                                               t[hh * 2 + e], rb, tbs[hh]);
                     }
                 }
             }
@@ -458,8 +474,8 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
                             for (int hh = 0; hh < 2; hh++)
 #pragma unroll
                                 for (int e = 0; e < 2; e++) {
-                                    acc[i][j][hh * 2 + e] += tdx[i][hh]
-                                            * (ra[j][e] * t[hh * 2 + e] - rb[j][e] * tbs[i][hh]);
+                                    acc[i][j][hh * 2 + e] = scale_add<T == TYPE_Q4_K>(acc[i][j][hh * 2 + e],
+                                            tdx[i][hh], ra[j][e], t[hh * 2 + e], rb[j][e], tbs[i][hh]);
                                 }
                         }
                 } else {
@@ -499,7 +515,7 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
 
 #define GEMM_ENTRY(NAME, T, Q)                                                                                    \
     extern "C" __global__ void __launch_bounds__(256, 2)                                                          \
-    gemm_##NAME(const __half* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
+    gemm_##NAME(const void* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
                 int acc, const float* dx, const float* bs) {                                                   \
         gemm<T, Q>(x, ldx, m, w, rb, n, k, c, ldc, acc, dx, bs);                                               \
     }
@@ -511,3 +527,19 @@ GEMM_ENTRY(q8_0, TYPE_Q8_0, true)
 GEMM_ENTRY(q4_0, TYPE_Q4_0, true)
 GEMM_ENTRY(q4_k, TYPE_Q4_K, true)
 GEMM_ENTRY(q6_k, TYPE_Q6_K, true)
+
+#define GEMM8_ENTRY(NAME, T, I)                                                                                   \
+    extern "C" __global__ void __launch_bounds__(128, 4)                                                          \
+    gemm8_##NAME(const int8_t* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
+                 int acc, const float* dx, const float* bs) {                                                    \
+        gemm8<T, I>(x, ldx, m, w, rb, n, k, c, ldc, acc, dx, bs);                                                \
+    }
+
+GEMM8_ENTRY(q8_0_64, TYPE_Q8_0, 2)
+GEMM8_ENTRY(q4_0_64, TYPE_Q4_0, 2)
+GEMM8_ENTRY(q4_k_64, TYPE_Q4_K, 2)
+GEMM8_ENTRY(q6_k_64, TYPE_Q6_K, 2)
+GEMM8_ENTRY(q8_0_32, TYPE_Q8_0, 1)
+GEMM8_ENTRY(q4_0_32, TYPE_Q4_0, 1)
+GEMM8_ENTRY(q4_k_32, TYPE_Q4_K, 1)
+GEMM8_ENTRY(q6_k_32, TYPE_Q6_K, 1)

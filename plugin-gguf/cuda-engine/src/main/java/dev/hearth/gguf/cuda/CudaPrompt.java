@@ -14,9 +14,10 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * {@code prompt.cu}: the kernels of the batched prompt pass over n tokens, activations as row-major [n][width]:
- * tensor-core matrix products (GGUF weights dequantized to F16 tiles), row-wise RMSNorm, activation rounding to F16
- * (through the Q8_0 / Q8_K rounding the decode path applies), RoPE with the KV-cache store; and from
- * {@code prompt_attn.cu} the causal attention on the tensor cores.
+ * tensor-core matrix products, row-wise RMSNorm, activation rounding (F16 for float weights, the Q8_0 / Q8_K int8
+ * quants the decode path uses for quantized weights), RoPE with the KV-cache store; and from {@code prompt_attn.cu}
+ * the causal attention on the tensor cores. Quantized products run on the int8 tensor cores ({@code gemm8_*},
+ * {@code gemm8.cuh}) where the layout allows, else on the F16 kernel ({@code gemm_*}), which computes the same bits.
  */
 final class CudaPrompt {
 
@@ -26,17 +27,23 @@ final class CudaPrompt {
     static final int MAX_HEAD_DIM = 128;
     private static final int BM = 64;
     private static final int BN = 128;
+    /** gemm8 tile: 64 weight rows by 64 tokens, or 32 tokens where 64 would leave SMs idle. */
+    private static final int BN8 = 64;
+    /** Fewer gemm8 blocks of 64 tokens than this (about the SM count of a large card) take 32-token blocks. */
+    private static final int MIN_BLOCKS = 132;
     private static final int ATTN_QUERIES = 64;
 
     /**
-     * An F16 activation as a product reads it: rows of {@code values} (stride {@code ld} halves); for quantized
-     * weights the 8-bit quants as F16 integers with {@code scales} (one per 32, stride ld / 32) and {@code sums}
-     * (sum of the quants of each 16, stride ld / 16).
+     * An activation as a product reads it: rows of {@code values} (stride {@code ld} elements), F16 for float weights;
+     * for quantized weights the 8-bit quants as int8 with {@code scales} (one per 32, stride ld / 32) and
+     * {@code sums} (sum of the quants of each 16, stride ld / 16).
      */
     record Act(CudaBuffer values, CudaBuffer scales, CudaBuffer sums) {
     }
 
     private final Map<QuantType, CudaKernel> gemm = new EnumMap<>(QuantType.class);
+    /** gemm8 by quantized type: [0] 64-token blocks, [1] 32-token blocks. */
+    private final Map<QuantType, CudaKernel[]> gemm8 = new EnumMap<>(QuantType.class);
     private final Map<QuantType, CudaKernel> embed = new EnumMap<>(QuantType.class);
     private final CudaKernel rmsNorm;
     private final CudaKernel act;
@@ -48,6 +55,10 @@ final class CudaPrompt {
         for (QuantType t : CudaMatVec.TYPES) {
             gemm.put(t, module.kernel("gemm_" + CudaMatVec.suffix(t)));
             embed.put(t, module.kernel("embed_rows_" + CudaMatVec.suffix(t)));
+            if (!CudaMatVec.isFloat(t)) {
+                String name = "gemm8_" + CudaMatVec.suffix(t);
+                gemm8.put(t, new CudaKernel[] {module.kernel(name + "_64"), module.kernel(name + "_32")});
+            }
         }
         rmsNorm = module.kernel("rmsnorm_rows");
         act = module.kernel("act_rows");
@@ -55,9 +66,21 @@ final class CudaPrompt {
         for (int i = 0; i < attention.length; i++) attention[i] = attentionModule.kernel("attn_prompt_" + (32 << i));
     }
 
-    /** Halves per row of an F16 activation buffer for widths up to {@code width}: a multiple of 32. */
+    /**
+     * Elements per row of an activation buffer for widths up to {@code width}: a multiple of 256, so that the
+     * gemm8 stages read 16-byte aligned scale rows.
+     */
     static int ld(int width) {
-        return (width + 31) / 32 * 32;
+        return (width + 255) / 256 * 256;
+    }
+
+    /**
+     * Whether {@code w} against an activation of row stride {@code ldx} runs on the int8 kernel: quantized, whole
+     * 256-column super-blocks, rows starting 16-byte aligned (Q6_K, read in 4-byte words: 4-byte aligned).
+     */
+    static boolean int8Path(CudaTensor w, int ldx) {
+        if (CudaMatVec.isFloat(w.type()) || w.cols() % 256 != 0 || ldx % 256 != 0) return false;
+        return w.rowBytes() % (w.type() == QuantType.Q6_K ? 4 : 16) == 0;
     }
 
     /** The act_rows mode that rounds an activation as the decode path quantizes it for weights of type t. */
@@ -86,6 +109,25 @@ final class CudaPrompt {
 
     /** C (+)= X W^T: X as {@link #act} left it (stride ldx), W's rows, C F32 rows of stride ldc. */
     void gemm(CudaStream s, Act x, int ldx, int rows, CudaTensor w, CUdeviceptr c, int ldc, boolean accumulate) {
+        if (!int8Path(w, ldx)) {
+            gemmF16(s, x, ldx, rows, w, c, ldc, accumulate);
+            return;
+        }
+        int blocks64 = (w.rows() + BN8 - 1) / BN8 * ((rows + 63) / 64);
+        gemm8(s, x, ldx, rows, w, c, ldc, accumulate, blocks64 < MIN_BLOCKS ? 32 : 64);
+    }
+
+    /** {@link #gemm} on the int8 kernel with blocks of {@code tokens} (64 or 32) rows; needs {@link #int8Path}. */
+    void gemm8(CudaStream s, Act x, int ldx, int rows, CudaTensor w, CUdeviceptr c, int ldc, boolean accumulate,
+               int tokens) {
+        if (!int8Path(w, ldx)) throw new IllegalArgumentException(w.name() + ": no int8 product for this layout");
+        gemm8.get(w.type())[tokens == 64 ? 0 : 1].launch(s, (w.rows() + BN8 - 1) / BN8, (rows + tokens - 1) / tokens,
+                128, 0, x.values(), ldx, rows, w.buffer(), w.rowBytes(), w.rows(), w.cols(), c, ldc,
+                accumulate ? 1 : 0, x.scales(), x.sums());
+    }
+
+    /** {@link #gemm} on the F16 tensor-core kernel whatever the type and layout (the int8 kernel's reference). */
+    void gemmF16(CudaStream s, Act x, int ldx, int rows, CudaTensor w, CUdeviceptr c, int ldc, boolean accumulate) {
         CudaKernel k = gemm.get(w.type());
         if (k == null) throw new IllegalArgumentException(w.name() + ": no GPU kernel for " + w.type());
         k.launch(s, (w.rows() + BN - 1) / BN, (rows + BM - 1) / BM, 256, 0, x.values(), ldx, rows, w.buffer(),

@@ -206,7 +206,39 @@ class CudaMatVecTest {
                 // a few hundred scaled partials (2.7e-5 seen on Q4_0 5x5632, whose five dot products cancel)
                 double tolerance = f == ActivationFormat.F32 ? 2e-3 : 1e-4;
                 assertTrue(err < tolerance, type + " prompt product: relative L2 error " + err);
+                if (CudaPrompt.int8Path(t, ld)) int8MatchesF16(act, ld, tokens, t, yb, y);
+                else assertTrue(CudaMatVec.isFloat(type) || type == QuantType.Q6_K && cols % 512 != 0,
+                        type + " " + cols + " columns should take the int8 kernel");
             }
+        }
+    }
+
+    /**
+     * The int8 tensor-core product (gemm8, both block heights) against the F16 one (gemm) on the same activation:
+     * the same exact integer sums scaled in the same order, so the same floats.
+     */
+    private static void int8MatchesF16(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
+                                       float[] y) {
+        float[] ref = new float[y.length];
+        kernels.prompt.gemmF16(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false);
+        stream.synchronize();
+        yb.download(MemorySegment.ofArray(ref), 0);
+        for (int bm : new int[] {64, 32}) {
+            yb.fill((byte) 0x7f);
+            kernels.prompt.gemm8(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false, bm);
+            stream.synchronize();
+            yb.download(MemorySegment.ofArray(y), 0);
+            int differ = 0;
+            int first = -1;
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] != ref[i]) {
+                    differ++;
+                    if (first < 0) first = i;
+                }
+            }
+            String where = first < 0 ? "" : " (first at " + first + ": " + y[first] + " vs " + ref[first] + ")";
+            assertEquals(0, differ, t.type() + " " + t.rows() + "x" + t.cols() + " gemm8 with " + bm
+                    + "-token blocks: elements differing from gemm" + where);
         }
     }
 
