@@ -15,6 +15,7 @@
 // aligned scale rows), W and X 16-byte aligned, row_bytes % 16 == 0 (Q6_K: % 4 == 0, read in 4-byte words).
 #pragma once
 #include "common.cuh"
+#include "mma.cuh"
 
 /**
  * acc + dx * (a * t - b * s) for an exact integer sum t (MIN: the type has a min term b * s; else b is zero and the
@@ -37,47 +38,6 @@ template <> struct QTile<TYPE_Q4_K> { static constexpr int RAW = 80, GROUPS = 4;
 template <> struct QTile<TYPE_Q8_0> { static constexpr int RAW = 144, GROUPS = 4; };  // 4 blocks: 136 B
 template <> struct QTile<TYPE_Q4_0> { static constexpr int RAW = 80, GROUPS = 4; };   // 4 blocks: 72 B
 template <> struct QTile<TYPE_Q6_K> { static constexpr int RAW = 112, GROUPS = 8; };  // 17 words ql, 9 words qh
-
-template <int BYTES>
-__device__ __forceinline__ void cp_async(void* smem, const void* gmem) {
-    unsigned s = (unsigned) __cvta_generic_to_shared(smem);
-    if (BYTES == 16) {
-        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(gmem) : "memory");
-    } else {
-        asm volatile("cp.async.ca.shared.global [%0], [%1], %2;\n" ::"r"(s), "l"(gmem), "n"(BYTES) : "memory");
-    }
-}
-
-__device__ __forceinline__ void cp_async_commit() {
-    asm volatile("cp.async.commit_group;\n" ::: "memory");
-}
-
-template <int N>
-__device__ __forceinline__ void cp_async_wait() {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory");
-}
-
-/** Four 8x8 b16 matrices (here 8 rows x 16 int8): lane l gives the address of row l % 8 of matrix l / 8. */
-__device__ __forceinline__ void ldmatrix_x4(unsigned* r, const void* smem) {
-    unsigned s = (unsigned) __cvta_generic_to_shared(smem);
-    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-                 : "r"(s));
-}
-
-/** c = a (16x32 s8, row) b (32x8 s8, col), exact s32 sums; fragment layouts as PTX ISA "mma.m16n8k32". */
-__device__ __forceinline__ void mma_s8_k32(int* c, const unsigned* a, const unsigned* b) {
-    asm("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%10,%10,%10};\n"
-        : "=r"(c[0]), "=r"(c[1]), "=r"(c[2]), "=r"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(0));
-}
-
-/** c = a (16x16 s8, row) b (16x8 s8, col), exact s32 sums ("mma.m16n8k16" with .s8). */
-__device__ __forceinline__ void mma_s8_k16(int* c, const unsigned* a, unsigned b) {
-    asm("mma.sync.aligned.m16n8k16.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%7,%7,%7,%7};\n"
-        : "=r"(c[0]), "=r"(c[1]), "=r"(c[2]), "=r"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(b), "r"(0));
-}
 
 /** The 4 bytes at byte offset o of a 4-byte aligned shared row, o % 4 == 0 or 2 (two words and a funnel shift). */
 __device__ __forceinline__ unsigned word_at(const uint8_t* row, int o) {

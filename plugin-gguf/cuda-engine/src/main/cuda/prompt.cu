@@ -4,10 +4,12 @@
 // meet the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 32-wide (Q6_K:
 // 16-wide) step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
 // function as decode up to float rounding. Those run on the int8 tensor cores (gemm8, gemm8.cuh) where the layout
-// allows, else on gemm with the integers as exact F16 values; both give the same bits. rope_rows writes the F16 KV
+// allows, else on gemm with the integers as exact F16 values; both give the same bits. F16 weights run on gemmh
+// (gemmh.cuh: cp.async pipeline, ldmatrix, larger tiles) where the layout allows, again the same bits as gemm. rope_rows writes the F16 KV
 // cache for all n positions, which the causal attention of prompt_attn.cu then reads.
 #include "common.cuh"
 #include "gemm8.cuh"
+#include "gemmh.cuh"
 #include "mma.cuh"
 #include "rope.cuh"
 
@@ -543,3 +545,15 @@ GEMM8_ENTRY(q8_0_32, TYPE_Q8_0, 1)
 GEMM8_ENTRY(q4_0_32, TYPE_Q4_0, 1)
 GEMM8_ENTRY(q4_k_32, TYPE_Q4_K, 1)
 GEMM8_ENTRY(q6_k_32, TYPE_Q6_K, 1)
+
+#define GEMMH_ENTRY(BM, BN)                                                                                       \
+    extern "C" __global__ void __launch_bounds__(256, 2)                                                          \
+    gemmh_##BM##x##BN(const __half* x, int ldx, int m, const uint8_t* w, int n, int k, float* c, int ldc,          \
+                      int acc) {                                                                                  \
+        gemmh<BM, BN>(x, ldx, m, (const __half*) w, n, k, c, ldc, acc);                                          \
+    }
+
+GEMMH_ENTRY(128, 128)
+GEMMH_ENTRY(64, 128)
+GEMMH_ENTRY(64, 64)
+GEMMH_ENTRY(32, 64)

@@ -29,8 +29,18 @@ final class CudaPrompt {
     private static final int BN = 128;
     /** gemm8 tile: 64 weight rows by 64 tokens, or 32 tokens where 64 would leave SMs idle. */
     private static final int BN8 = 64;
-    /** Fewer gemm8 blocks of 64 tokens than this (about the SM count of a large card) take 32-token blocks. */
-    private static final int MIN_BLOCKS = 132;
+    /**
+     * Fewer gemm8 blocks of 64 tokens than this (about the SM count of a large card) take 32-token blocks;
+     * {@code hearth.cuda.gemm8MinBlocks}, for comparisons.
+     */
+    static final int MIN_BLOCKS = Integer.getInteger("hearth.cuda.gemm8MinBlocks", 132);
+    /** gemmh tiles, tokens x weight rows, largest first. */
+    static final int[][] TILES_F16 = {{128, 128}, {64, 128}, {64, 64}, {32, 64}};
+    /**
+     * gemmh takes the largest tile that gives at least this many blocks (1.5 blocks per SM of a 132-SM card), else
+     * the smallest; {@code hearth.cuda.gemmhMinBlocks}, for comparisons.
+     */
+    static final int MIN_BLOCKS_F16 = Integer.getInteger("hearth.cuda.gemmhMinBlocks", 198);
     private static final int ATTN_QUERIES = 64;
 
     /**
@@ -44,6 +54,8 @@ final class CudaPrompt {
     private final Map<QuantType, CudaKernel> gemm = new EnumMap<>(QuantType.class);
     /** gemm8 by quantized type: [0] 64-token blocks, [1] 32-token blocks. */
     private final Map<QuantType, CudaKernel[]> gemm8 = new EnumMap<>(QuantType.class);
+    /** gemmh by tile, as {@link #TILES_F16}. */
+    private final CudaKernel[] gemmh = new CudaKernel[TILES_F16.length];
     private final Map<QuantType, CudaKernel> embed = new EnumMap<>(QuantType.class);
     private final CudaKernel rmsNorm;
     private final CudaKernel act;
@@ -59,6 +71,9 @@ final class CudaPrompt {
                 String name = "gemm8_" + CudaMatVec.suffix(t);
                 gemm8.put(t, new CudaKernel[] {module.kernel(name + "_64"), module.kernel(name + "_32")});
             }
+        }
+        for (int i = 0; i < TILES_F16.length; i++) {
+            gemmh[i] = module.kernel("gemmh_" + TILES_F16[i][0] + "x" + TILES_F16[i][1]);
         }
         rmsNorm = module.kernel("rmsnorm_rows");
         act = module.kernel("act_rows");
@@ -107,8 +122,24 @@ final class CudaPrompt {
         act.launch(s, rows, 1, 256, 0, x, width, out.values(), ld, mode(f), out.scales(), out.sums());
     }
 
+    /** Whether {@code w} runs on gemmh: F16 rows of whole 32-column steps, activation rows 16-byte aligned. */
+    static boolean f16Path(CudaTensor w, int ldx) {
+        return w.type() == QuantType.F16 && w.cols() % 32 == 0 && ldx % 8 == 0;
+    }
+
     /** C (+)= X W^T: X as {@link #act} left it (stride ldx), W's rows, C F32 rows of stride ldc. */
     void gemm(CudaStream s, Act x, int ldx, int rows, CudaTensor w, CUdeviceptr c, int ldc, boolean accumulate) {
+        if (f16Path(w, ldx)) {
+            int tile = TILES_F16.length - 1;
+            for (int i = 0; i < TILES_F16.length - 1; i++) {
+                if (blocks(TILES_F16[i], rows, w.rows()) >= MIN_BLOCKS_F16) {
+                    tile = i;
+                    break;
+                }
+            }
+            gemmh(s, x, ldx, rows, w, c, ldc, accumulate, tile);
+            return;
+        }
         if (!int8Path(w, ldx)) {
             gemmF16(s, x, ldx, rows, w, c, ldc, accumulate);
             return;
@@ -126,7 +157,20 @@ final class CudaPrompt {
                 accumulate ? 1 : 0, x.scales(), x.sums());
     }
 
-    /** {@link #gemm} on the F16 tensor-core kernel whatever the type and layout (the int8 kernel's reference). */
+    private static int blocks(int[] tile, int rows, int n) {
+        return (rows + tile[0] - 1) / tile[0] * ((n + tile[1] - 1) / tile[1]);
+    }
+
+    /** {@link #gemm} on gemmh with tile {@code TILES_F16[tile]}; needs {@link #f16Path}. */
+    void gemmh(CudaStream s, Act x, int ldx, int rows, CudaTensor w, CUdeviceptr c, int ldc, boolean accumulate,
+               int tile) {
+        if (!f16Path(w, ldx)) throw new IllegalArgumentException(w.name() + ": no gemmh product for this layout");
+        int[] t = TILES_F16[tile];
+        gemmh[tile].launch(s, (w.rows() + t[1] - 1) / t[1], (rows + t[0] - 1) / t[0], 256, 0, x.values(), ldx, rows,
+                w.buffer(), w.rows(), w.cols(), c, ldc, accumulate ? 1 : 0);
+    }
+
+    /** {@link #gemm} on the F16 tensor-core kernel whatever the type and layout (the reference of gemm8, gemmh). */
     void gemmF16(CudaStream s, Act x, int ldx, int rows, CudaTensor w, CUdeviceptr c, int ldc, boolean accumulate) {
         CudaKernel k = gemm.get(w.type());
         if (k == null) throw new IllegalArgumentException(w.name() + ": no GPU kernel for " + w.type());

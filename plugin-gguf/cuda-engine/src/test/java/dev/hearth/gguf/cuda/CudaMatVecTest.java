@@ -206,9 +206,10 @@ class CudaMatVecTest {
                 // a few hundred scaled partials (2.7e-5 seen on Q4_0 5x5632, whose five dot products cancel)
                 double tolerance = f == ActivationFormat.F32 ? 2e-3 : 1e-4;
                 assertTrue(err < tolerance, type + " prompt product: relative L2 error " + err);
-                if (CudaPrompt.int8Path(t, ld)) int8MatchesF16(act, ld, tokens, t, yb, y);
-                else assertTrue(CudaMatVec.isFloat(type) || type == QuantType.Q6_K && cols % 512 != 0,
-                        type + " " + cols + " columns should take the int8 kernel");
+                if (CudaPrompt.f16Path(t, ld)) gemmhMatchesGemm(act, ld, tokens, t, yb, y);
+                else if (CudaPrompt.int8Path(t, ld)) int8MatchesF16(act, ld, tokens, t, yb, y);
+                else assertTrue(type != QuantType.F16 && CudaMatVec.isFloat(type) || cols % 32 != 0
+                        || type == QuantType.Q6_K && cols % 512 != 0, type + " " + cols + " columns: no fast kernel");
             }
         }
     }
@@ -228,18 +229,38 @@ class CudaMatVecTest {
             kernels.prompt.gemm8(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false, bm);
             stream.synchronize();
             yb.download(MemorySegment.ofArray(y), 0);
-            int differ = 0;
-            int first = -1;
-            for (int i = 0; i < y.length; i++) {
-                if (y[i] != ref[i]) {
-                    differ++;
-                    if (first < 0) first = i;
-                }
-            }
-            String where = first < 0 ? "" : " (first at " + first + ": " + y[first] + " vs " + ref[first] + ")";
-            assertEquals(0, differ, t.type() + " " + t.rows() + "x" + t.cols() + " gemm8 with " + bm
-                    + "-token blocks: elements differing from gemm" + where);
+            assertSame(ref, y, t, "gemm8 with " + bm + "-token blocks");
         }
+    }
+
+    /** gemmh (every tile) against gemm on the same F16 activation: the same mma chain per output, so the same floats. */
+    private static void gemmhMatchesGemm(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
+                                         float[] y) {
+        float[] ref = new float[y.length];
+        kernels.prompt.gemmF16(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false);
+        stream.synchronize();
+        yb.download(MemorySegment.ofArray(ref), 0);
+        for (int tile = 0; tile < CudaPrompt.TILES_F16.length; tile++) {
+            yb.fill((byte) 0x7f);
+            kernels.prompt.gemmh(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false, tile);
+            stream.synchronize();
+            yb.download(MemorySegment.ofArray(y), 0);
+            assertSame(ref, y, t, "gemmh " + CudaPrompt.TILES_F16[tile][0] + "x" + CudaPrompt.TILES_F16[tile][1]);
+        }
+    }
+
+    private static void assertSame(float[] ref, float[] y, CudaTensor t, String what) {
+        int differ = 0;
+        int first = -1;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] != ref[i]) {
+                differ++;
+                if (first < 0) first = i;
+            }
+        }
+        String where = first < 0 ? "" : " (first at " + first + ": " + y[first] + " vs " + ref[first] + ")";
+        assertEquals(0, differ, t.type() + " " + t.rows() + "x" + t.cols() + " " + what
+                + ": elements differing from gemm" + where);
     }
 
     /**
