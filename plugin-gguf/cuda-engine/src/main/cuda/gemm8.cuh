@@ -63,10 +63,11 @@ __device__ __forceinline__ unsigned ld_u16(const uint8_t* p) {
     return *(const unsigned short*) p;
 }
 
+/** Block column bx (of ceil(N / QBN)) and block row blockIdx.y of C (+)= X W^T; 128 threads. */
 template <int T, int I>
 __device__ void gemm8(const int8_t* __restrict__ X, int ldx, int M, const uint8_t* __restrict__ W,
                       long long row_bytes, int N, int K, float* __restrict__ C, int ldc, int accumulate,
-                      const float* __restrict__ DX, const float* __restrict__ BS) {
+                      const float* __restrict__ DX, const float* __restrict__ BS, int bx) {
     constexpr int BMQ = 32 * I;
     constexpr int RAW = QTile<T>::RAW, G = QTile<T>::GROUPS;
     constexpr bool MIN = T == TYPE_Q4_K;
@@ -80,7 +81,7 @@ __device__ void gemm8(const int8_t* __restrict__ X, int ldx, int M, const uint8_
     int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
     int g = lane >> 2, tg = lane & 3;
     int wm = warp & 1, wn = warp >> 1;
-    int n0 = blockIdx.x * QBN, m0 = blockIdx.y * BMQ;
+    int n0 = bx * QBN, m0 = blockIdx.y * BMQ;
     int nk = K / QBK;
     // rows past N or M read the last row (their results are not stored)
     auto wrow = [&](int r) { return W + (long long) min(n0 + r, N - 1) * row_bytes; };
@@ -245,14 +246,14 @@ __device__ void gemm8(const int8_t* __restrict__ X, int ldx, int M, const uint8_
                     float2 rb = MIN ? *(const float2*) &Sb[buf][s][bn + j * 8 + tg * 2] : make_float2(0.f, 0.f);
 #pragma unroll
                     for (int i = 0; i < I; i++) {
-                        int t[4];
+                        float t[4];
                         mma_s8_k32(t, a[i], b[j]);
 #pragma unroll
                         for (int hh = 0; hh < 2; hh++) {
                             acc[i][j][hh * 2] = scale_add<MIN>(acc[i][j][hh * 2], tdx[i][hh], ra.x,
-                                                               (float) t[hh * 2], rb.x, tbs[i][hh]);
+                                                               t[hh * 2], rb.x, tbs[i][hh]);
                             acc[i][j][hh * 2 + 1] = scale_add<MIN>(acc[i][j][hh * 2 + 1], tdx[i][hh], ra.y,
-                                                                   (float) t[hh * 2 + 1], rb.y, tbs[i][hh]);
+                                                                   t[hh * 2 + 1], rb.y, tbs[i][hh]);
                         }
                     }
                 }
@@ -294,14 +295,14 @@ __device__ void gemm8(const int8_t* __restrict__ X, int ldx, int M, const uint8_
                         float2 ra = *(const float2*) &Sa[buf][s16][bn + j * 8 + tg * 2];
 #pragma unroll
                         for (int i = 0; i < I; i++) {
-                            int t[4];
+                            float t[4];
                             mma_s8_k16(t, &a[i][2 * lh], bq);
 #pragma unroll
                             for (int hh = 0; hh < 2; hh++) {
                                 acc[i][j][hh * 2] = scale_add<false>(acc[i][j][hh * 2], tdx[i][hh], ra.x,
-                                                                     (float) t[hh * 2], 0.f, 0.f);
+                                                                     t[hh * 2], 0.f, 0.f);
                                 acc[i][j][hh * 2 + 1] = scale_add<false>(acc[i][j][hh * 2 + 1], tdx[i][hh], ra.y,
-                                                                         (float) t[hh * 2 + 1], 0.f, 0.f);
+                                                                         t[hh * 2 + 1], 0.f, 0.f);
                             }
                         }
                     }

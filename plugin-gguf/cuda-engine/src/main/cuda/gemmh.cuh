@@ -4,7 +4,8 @@
 // same chain of mma.sync m16n8k16 F16 x F16 -> F32 steps over K in order. Both operands are K-contiguous F16 rows
 // (the activation and the GGUF weight rows), so tiles go from global to shared memory with cp.async as they are,
 // STAGES deep, and into fragments with ldmatrix; 16-byte chunks are XOR-swizzled within each 64-byte tile row so
-// that the 8 rows of an ldmatrix hit distinct banks without padding. Block: 8 warps (2 x 4) of BM/2 x BN/4.
+// that the 8 rows of an ldmatrix hit distinct banks without padding. Block: WM x WN warps of BM/WM x BN/WN (larger
+// warp tiles read fewer fragment bytes from shared memory per product).
 //
 // Layout requirements (CudaPrompt checks them, else it runs gemm<TYPE_F16, false>): K % 32 == 0, ldx % 8 == 0, W and
 // X 16-byte aligned.
@@ -19,26 +20,30 @@ __device__ __forceinline__ int swz(int r, int c) {
     return r * 64 + ((c ^ ((r >> 1) & 3)) << 4);
 }
 
-template <int BM, int BN>
+/** Block column bx (of ceil(N / BN)) and block row blockIdx.y of C (+)= X W^T; 32 * WM * WN threads. */
+template <int BM, int BN, int WM, int WN>
 __device__ void gemmh(const __half* __restrict__ X, int ldx, int M, const __half* __restrict__ W, int N, int K,
-                      float* __restrict__ C, int ldc, int accumulate) {
+                      float* __restrict__ C, int ldc, int accumulate, int bx) {
     constexpr int STAGES = 49152 / ((BM + BN) * 64) < 4 ? 49152 / ((BM + BN) * 64) : 4;
-    constexpr int MI = BM / 32, NJ = BN / 32;  // m16 and n8 tiles per warp
+    constexpr int THREADS = 32 * WM * WN;
+    constexpr int TM = BM / WM, TN = BN / WN;   // warp tile
+    constexpr int MI = TM / 16, NJ = TN / 8;    // m16 and n8 tiles per warp
+    static_assert(MI >= 1 && NJ % 2 == 0, "warp tile: 16 x 16 at least");
     __shared__ __align__(128) uint8_t As[STAGES][BM * 64];
     __shared__ __align__(128) uint8_t Bs[STAGES][BN * 64];
     int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
     int g = lane >> 2, tg = lane & 3;
-    int wm = warp & 1, wn = warp >> 1;
-    int n0 = blockIdx.x * BN, m0 = blockIdx.y * BM;
+    int wm = warp % WM, wn = warp / WM;
+    int n0 = bx * BN, m0 = blockIdx.y * BM;
     int nk = K / HBK;
 
     auto copy = [&](int kt) {
         int buf = kt % STAGES;
-        for (int c = tid; c < BM * 4; c += 256) {
+        for (int c = tid; c < BM * 4; c += THREADS) {
             int r = c >> 2, part = c & 3;
             cp_async<16>(&As[buf][swz(r, part)], X + (long long) min(m0 + r, M - 1) * ldx + kt * HBK + part * 8);
         }
-        for (int c = tid; c < BN * 4; c += 256) {
+        for (int c = tid; c < BN * 4; c += THREADS) {
             int r = c >> 2, part = c & 3;
             cp_async<16>(&Bs[buf][swz(r, part)], W + (long long) min(n0 + r, N - 1) * K + kt * HBK + part * 8);
         }
@@ -70,11 +75,11 @@ __device__ void gemmh(const __half* __restrict__ X, int ldx, int M, const __half
             unsigned a[MI][4], b[NJ][2];
 #pragma unroll
             for (int i = 0; i < MI; i++)
-                ldmatrix_x4(a[i], as + swz(wm * (BM / 2) + i * 16 + (lane & 15), 2 * ks + (lane >> 4)));
+                ldmatrix_x4(a[i], as + swz(wm * TM + i * 16 + (lane & 15), 2 * ks + (lane >> 4)));
 #pragma unroll
             for (int j = 0; j < NJ; j += 2) {
                 unsigned r[4];
-                ldmatrix_x4(r, bs + swz(wn * (BN / 4) + j * 8 + (lane & 7) + 8 * (lane >> 4),
+                ldmatrix_x4(r, bs + swz(wn * TN + j * 8 + (lane & 7) + 8 * (lane >> 4),
                                         2 * ks + ((lane >> 3) & 1)));
                 b[j][0] = r[0], b[j][1] = r[1], b[j + 1][0] = r[2], b[j + 1][1] = r[3];
             }
@@ -89,10 +94,10 @@ __device__ void gemmh(const __half* __restrict__ X, int ldx, int M, const __half
     for (int i = 0; i < MI; i++) {
 #pragma unroll
         for (int j = 0; j < NJ; j++) {
-            int col = n0 + wn * (BN / 4) + j * 8 + tg * 2;
+            int col = n0 + wn * TN + j * 8 + tg * 2;
 #pragma unroll
             for (int hh = 0; hh < 2; hh++) {
-                int m = m0 + wm * (BM / 2) + i * 16 + g + hh * 8;
+                int m = m0 + wm * TM + i * 16 + g + hh * 8;
                 if (m >= M) continue;
                 float* crow = C + (long long) m * ldc;
 #pragma unroll

@@ -37,16 +37,26 @@ __device__ __forceinline__ void ldmatrix_x4(unsigned* r, const void* smem) {
                  : "r"(s));
 }
 
-/** c = a (16x32 s8, row) b (32x8 s8, col), exact s32 sums; fragment layouts as PTX ISA "mma.m16n8k32". */
-__device__ __forceinline__ void mma_s8_k32(int* c, const unsigned* a, const unsigned* b) {
+/**
+ * c = a (16x32 s8, row) b (32x8 s8, col) as F32: the exact s32 sums, accumulated onto the bits of 1.5 * 2^23 so that
+ * each sum t (|t| < 2^22) reads as the float 1.5 * 2^23 + t, from which one exact subtraction gives t (an integer
+ * to float conversion runs at a quarter of the float rate); fragment layouts as PTX ISA "mma.m16n8k32".
+ */
+__device__ __forceinline__ void mma_s8_k32(float* c, const unsigned* a, const unsigned* b) {
+    int d[4];
     asm("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%10,%10,%10};\n"
-        : "=r"(c[0]), "=r"(c[1]), "=r"(c[2]), "=r"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(0));
+        : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(0x4B400000));
+#pragma unroll
+    for (int e = 0; e < 4; e++) c[e] = __int_as_float(d[e]) - 12582912.f;
 }
 
-/** c = a (16x16 s8, row) b (16x8 s8, col), exact s32 sums ("mma.m16n8k16" with .s8). */
-__device__ __forceinline__ void mma_s8_k16(int* c, const unsigned* a, unsigned b) {
+/** As mma_s8_k32 for a (16x16 s8, row) b (16x8 s8, col) ("mma.m16n8k16" with .s8). */
+__device__ __forceinline__ void mma_s8_k16(float* c, const unsigned* a, unsigned b) {
+    int d[4];
     asm("mma.sync.aligned.m16n8k16.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%7,%7,%7,%7};\n"
-        : "=r"(c[0]), "=r"(c[1]), "=r"(c[2]), "=r"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(b), "r"(0));
+        : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(b), "r"(0x4B400000));
+#pragma unroll
+    for (int e = 0; e < 4; e++) c[e] = __int_as_float(d[e]) - 12582912.f;
 }

@@ -39,50 +39,50 @@ EMBED_ROWS_ENTRY(q4_0, TYPE_Q4_0)
 EMBED_ROWS_ENTRY(q4_k, TYPE_Q4_K)
 EMBED_ROWS_ENTRY(q6_k, TYPE_Q6_K)
 
-/** out row r = x row r / rms * weight, as rmsnorm.cu. One block of 256 per row. */
-extern "C" __global__ void __launch_bounds__(256)
-rmsnorm_rows(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out, int n,
-             float eps) {
-    __shared__ float partial[8];
-    const float* xr = x + (long long) blockIdx.x * n;
-    float* outr = out + (long long) blockIdx.x * n;
-    float ss = 0.f;
-    for (int i = threadIdx.x; i < n; i += blockDim.x) ss += xr[i] * xr[i];
-    ss = warp_sum(ss);
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    if (lane == 0) partial[warp] = ss;
-    __syncthreads();
-    float tot = 0.f;
-    for (int w = 0; w < 8; w++) tot += partial[w];
-    float scale = (float) (1.0 / sqrt((double) tot / n + (double) eps));
-    for (int i = threadIdx.x; i < n; i += blockDim.x) outr[i] = xr[i] * scale * weight[i];
-}
-
 #define ACT_F16 0
 #define ACT_Q8_0 1
 #define ACT_Q8_K 2
 
 /**
- * Row r of x (width n, stride n) to row r of out (stride ld elements, zeros up to the next multiple of 32). Mode 0:
- * the values as F16. Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu as
- * int8, with the scale of each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs (row
- * stride ld / 16), so that the product kernels reproduce the integer dot products of the decode path.
+ * Row r of what a product reads, into row r of out (stride ld elements, zeros up to the next multiple of 32): the
+ * values v of row r of x (width n, stride n); with up non-null silu(x) * up, as swiglu.cu computes it; with norm
+ * non-null x / rms(x) * norm, as rmsnorm.cu computes it (the prompt pass uses one or neither). Mode 0: v as F16.
+ * Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu as int8, with the scale of
+ * each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs (row stride ld / 16), so that
+ * the product kernels reproduce the integer dot products of the decode path. One block of 256 per row.
  */
 extern "C" __global__ void __launch_bounds__(256)
-act_rows(const float* __restrict__ x, int n, void* __restrict__ out, int ld, int mode, float* __restrict__ dx,
-         float* __restrict__ bs) {
-    __shared__ float mv[8];
+act_rows(const float* __restrict__ x, const float* __restrict__ up, const float* __restrict__ norm, float eps, int n,
+         void* __restrict__ out, int ld, int mode, float* __restrict__ dx, float* __restrict__ bs) {
+    __shared__ float partial[8], mv[8], ms[8];
     __shared__ int mi[8];
-    const float* xr = x + (long long) blockIdx.x * n;
-    __half* o = (__half*) out + (long long) blockIdx.x * ld;
-    int8_t* o8 = (int8_t*) out + (long long) blockIdx.x * ld;
-    float* dxr = dx + (long long) blockIdx.x * (ld / 32);
-    float* bsr = bs + (long long) blockIdx.x * (ld / 16);
-    int t = threadIdx.x, lane = t & 31;
+    long long row = blockIdx.x;
+    const float* xr = x + row * n;
+    __half* o = (__half*) out + row * ld;
+    int8_t* o8 = (int8_t*) out + row * ld;
+    float* dxr = dx + row * (ld / 32);
+    float* bsr = bs + row * (ld / 16);
+    int t = threadIdx.x, warp = t >> 5, lane = t & 31;
+    float scale = 0.f;
+    if (norm != nullptr) {
+        float ss = 0.f;
+        for (int i = t; i < n; i += 256) ss += xr[i] * xr[i];
+        ss = warp_sum(ss);
+        if (lane == 0) partial[warp] = ss;
+        __syncthreads();
+        float tot = 0.f;
+        for (int w = 0; w < 8; w++) tot += partial[w];
+        scale = (float) (1.0 / sqrt((double) tot / n + (double) eps));
+    }
     int kpad = (n + 31) & ~31;
     for (int base = 0; base < kpad; base += 256) {
         int i = base + t;
-        float v = i < n ? xr[i] : 0.f;
+        float v = 0.f;
+        if (i < n) {
+            v = xr[i];
+            if (up != nullptr) v = v / (1.f + expf(-v)) * up[row * n + i];
+            if (norm != nullptr) v = v * scale * norm[i];
+        }
         float y = v;
         float d = 0.f;
         if (mode == ACT_Q8_0) {
@@ -92,25 +92,25 @@ act_rows(const float* __restrict__ x, int n, void* __restrict__ out, int ld, int
             y = (float) __float2int_rn(v * id);
             d = round_f16(d);
         } else if (mode == ACT_Q8_K) {
-            float a = fabsf(v);
+            // the value of largest magnitude of the 256 (the first on ties) maps to -127
+            float a = fabsf(v), s = v;
             int idx = t;
-            for (int s = 16; s > 0; s >>= 1) {
-                float oa = __shfl_xor_sync(0xffffffffu, a, s);
-                int oi = __shfl_xor_sync(0xffffffffu, idx, s);
-                if (oa > a || (oa == a && oi < idx)) { a = oa; idx = oi; }
+            for (int sh = 16; sh > 0; sh >>= 1) {
+                float oa = __shfl_xor_sync(0xffffffffu, a, sh), os = __shfl_xor_sync(0xffffffffu, s, sh);
+                int oi = __shfl_xor_sync(0xffffffffu, idx, sh);
+                if (oa > a || (oa == a && oi < idx)) { a = oa; idx = oi; s = os; }
             }
             __syncthreads();
-            if (lane == 0) { mv[t >> 5] = a; mi[t >> 5] = idx; }
+            if (lane == 0) { mv[warp] = a; mi[warp] = idx; ms[warp] = s; }
             __syncthreads();
-            float best = mv[0];
+            float best = mv[0], m = ms[0];
             int bi = mi[0];
             for (int w = 1; w < 8; w++) {
-                if (mv[w] > best || (mv[w] == best && mi[w] < bi)) { best = mv[w]; bi = mi[w]; }
+                if (mv[w] > best || (mv[w] == best && mi[w] < bi)) { best = mv[w]; bi = mi[w]; m = ms[w]; }
             }
             if (best == 0.f) {
                 y = 0.f;
             } else {
-                float m = xr[base + bi];
                 float iscale = -127.f / m;
                 y = (float) min(127, __float2int_rn(iscale * v));
                 d = 1.f / iscale;
@@ -121,7 +121,7 @@ act_rows(const float* __restrict__ x, int n, void* __restrict__ out, int ld, int
             else o8[i] = (int8_t) (i < n ? (int) y : 0);
             if (mode != ACT_F16) {
                 float q = i < n ? y : 0.f;
-                for (int s = 8; s > 0; s >>= 1) q += __shfl_xor_sync(0xffffffffu, q, s);
+                for (int sh = 8; sh > 0; sh >>= 1) q += __shfl_xor_sync(0xffffffffu, q, sh);
                 if ((lane & 15) == 0) bsr[i / 16] = q;
                 if (lane == 0) dxr[i / 32] = d;
             }
@@ -530,11 +530,38 @@ GEMM_ENTRY(q4_0, TYPE_Q4_0, true)
 GEMM_ENTRY(q4_k, TYPE_Q4_K, true)
 GEMM_ENTRY(q6_k, TYPE_Q6_K, true)
 
+/**
+ * Up to three products of one activation with weights of one type and width, in one launch: the grid's columns are
+ * the column tiles (of width tile) of w0, then of w1, then of w2 (n = 0 for an absent one). A product's outputs are
+ * computed exactly as in a launch of its own.
+ */
+struct Group {
+    const uint8_t* w;
+    int n;
+    float* c;
+    int ldc;
+    int bx;  // column tile within the product
+};
+
+__device__ __forceinline__ Group group_of(int tile, const uint8_t* w0, const uint8_t* w1, const uint8_t* w2, int n0,
+                                          int n1, int n2, float* c0, float* c1, float* c2, int ldc0, int ldc1,
+                                          int ldc2) {
+    int bx = blockIdx.x, t0 = (n0 + tile - 1) / tile, t1 = (n1 + tile - 1) / tile;
+    if (bx < t0) return {w0, n0, c0, ldc0, bx};
+    if (bx < t0 + t1) return {w1, n1, c1, ldc1, bx - t0};
+    return {w2, n2, c2, ldc2, bx - t0 - t1};
+}
+
+#define GROUP_PARAMS                                                                                              \
+    const uint8_t *w0, const uint8_t *w1, const uint8_t *w2, int n0, int n1, int n2, float *c0, float *c1,        \
+            float *c2, int ldc0, int ldc1, int ldc2
+
 #define GEMM8_ENTRY(NAME, T, I)                                                                                   \
     extern "C" __global__ void __launch_bounds__(128, 4)                                                          \
-    gemm8_##NAME(const int8_t* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
-                 int acc, const float* dx, const float* bs) {                                                    \
-        gemm8<T, I>(x, ldx, m, w, rb, n, k, c, ldc, acc, dx, bs);                                                \
+    gemm8_##NAME(const int8_t* x, int ldx, int m, long long rb, int k, int acc, const float* dx, const float* bs, \
+                 GROUP_PARAMS) {                                                                                  \
+        Group p = group_of(QBN, w0, w1, w2, n0, n1, n2, c0, c1, c2, ldc0, ldc1, ldc2);                            \
+        gemm8<T, I>(x, ldx, m, p.w, rb, p.n, k, p.c, p.ldc, acc, dx, bs, p.bx);                                   \
     }
 
 GEMM8_ENTRY(q8_0_64, TYPE_Q8_0, 2)
@@ -546,14 +573,20 @@ GEMM8_ENTRY(q4_0_32, TYPE_Q4_0, 1)
 GEMM8_ENTRY(q4_k_32, TYPE_Q4_K, 1)
 GEMM8_ENTRY(q6_k_32, TYPE_Q6_K, 1)
 
-#define GEMMH_ENTRY(BM, BN)                                                                                       \
-    extern "C" __global__ void __launch_bounds__(256, 2)                                                          \
-    gemmh_##BM##x##BN(const __half* x, int ldx, int m, const uint8_t* w, int n, int k, float* c, int ldc,          \
-                      int acc) {                                                                                  \
-        gemmh<BM, BN>(x, ldx, m, (const __half*) w, n, k, c, ldc, acc);                                          \
+#define GEMMH_ENTRY(BM, BN, WM, WN, MINB)                                                                        \
+    extern "C" __global__ void __launch_bounds__(32 * WM * WN, MINB)                                               \
+    gemmh_##BM##x##BN##_##WM##x##WN(const __half* x, int ldx, int m, int k, int acc, GROUP_PARAMS) {             \
+        Group p = group_of(BN, w0, w1, w2, n0, n1, n2, c0, c1, c2, ldc0, ldc1, ldc2);                             \
+        gemmh<BM, BN, WM, WN>(x, ldx, m, (const __half*) p.w, p.n, k, p.c, p.ldc, acc, p.bx);                     \
     }
 
-GEMMH_ENTRY(128, 128)
-GEMMH_ENTRY(64, 128)
-GEMMH_ENTRY(64, 64)
-GEMMH_ENTRY(32, 64)
+// tiles (tokens x weight rows) and warps; CudaPrompt.TILES_F16 lists them in this order
+GEMMH_ENTRY(128, 128, 2, 4, 2)
+GEMMH_ENTRY(64, 128, 2, 4, 2)
+GEMMH_ENTRY(64, 64, 2, 4, 2)
+GEMMH_ENTRY(32, 64, 2, 4, 2)
+GEMMH_ENTRY(128, 128, 2, 2, 2)
+GEMMH_ENTRY(64, 128, 2, 2, 4)
+GEMMH_ENTRY(64, 64, 2, 2, 4)
+GEMMH_ENTRY(32, 64, 1, 2, 4)
+GEMMH_ENTRY(128, 64, 2, 2, 4)
