@@ -1,12 +1,15 @@
 // Prompt processing: the forward pass over n tokens at once (positions pos0 .. pos0+n-1), row-major activations
-// [n][width]. The matrix products are a tiled matrix-matrix kernel on the tensor cores (mma.sync m16n8k16, F16
-// inputs, F32 accumulation) with weight tiles unpacked from their GGUF layout into shared memory. Float weights are
-// converted to F16 against F16 activations. Quantized weights are unpacked to their integer quants (exact in F16)
-// against the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 16-wide
-// step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
-// function as decode up to float rounding. rope_rows writes the F16 KV cache for all n positions, which the
-// causal attention of prompt_attn.cu then reads.
+// [n][width]. The matrix products are tiled matrix-matrix kernels on the tensor cores. Float weights: gemm, mma.sync
+// m16n8k16 with F16 inputs and F32 accumulation, weights converted to F16 against F16 activations. Quantized weights
+// meet the 8-bit quants of the activation (act_rows rounds it as quantize.cu does for decode), so each 32-wide (Q6_K:
+// 16-wide) step is an exact integer sum, scaled as the decode path scales its dp4a sums: the prompt computes the same
+// function as decode up to float rounding. Those run on the int8 tensor cores (gemm8, gemm8.cuh) where the layout
+// allows, else on gemm with the integers as exact F16 values; both give the same bits. F16 weights run on gemmh
+// (gemmh.cuh: cp.async pipeline, ldmatrix, larger tiles) where the layout allows, again the same bits as gemm. rope_rows writes the F16 KV
+// cache for all n positions, which the causal attention of prompt_attn.cu then reads.
 #include "common.cuh"
+#include "gemm8.cuh"
+#include "gemmh.cuh"
 #include "mma.cuh"
 #include "rope.cuh"
 
@@ -36,49 +39,50 @@ EMBED_ROWS_ENTRY(q4_0, TYPE_Q4_0)
 EMBED_ROWS_ENTRY(q4_k, TYPE_Q4_K)
 EMBED_ROWS_ENTRY(q6_k, TYPE_Q6_K)
 
-/** out row r = x row r / rms * weight, as rmsnorm.cu. One block of 256 per row. */
-extern "C" __global__ void __launch_bounds__(256)
-rmsnorm_rows(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out, int n,
-             float eps) {
-    __shared__ float partial[8];
-    const float* xr = x + (long long) blockIdx.x * n;
-    float* outr = out + (long long) blockIdx.x * n;
-    float ss = 0.f;
-    for (int i = threadIdx.x; i < n; i += blockDim.x) ss += xr[i] * xr[i];
-    ss = warp_sum(ss);
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    if (lane == 0) partial[warp] = ss;
-    __syncthreads();
-    float tot = 0.f;
-    for (int w = 0; w < 8; w++) tot += partial[w];
-    float scale = (float) (1.0 / sqrt((double) tot / n + (double) eps));
-    for (int i = threadIdx.x; i < n; i += blockDim.x) outr[i] = xr[i] * scale * weight[i];
-}
-
 #define ACT_F16 0
 #define ACT_Q8_0 1
 #define ACT_Q8_K 2
 
 /**
- * Row r of x (width n, stride n) to F16 row r of out (stride ld, zeros up to the next multiple of 32). Mode 0: the
- * values. Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu, as exact F16
- * integers, with the scale of each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs
- * (row stride ld / 16), so that the product kernel reproduces the integer dot products of the decode path.
+ * Row r of what a product reads, into row r of out (stride ld elements, zeros up to the next multiple of 32): the
+ * values v of row r of x (width n, stride n); with up non-null silu(x) * up, as swiglu.cu computes it; with norm
+ * non-null x / rms(x) * norm, as rmsnorm.cu computes it (the prompt pass uses one or neither). Mode 0: v as F16.
+ * Modes 1 (Q8_0, n % 32 == 0) and 2 (Q8_K, n % 256 == 0): the 8-bit quants of quantize.cu as int8, with the scale of
+ * each 32 values in dx (row stride ld / 32) and the sum of the quants of each 16 in bs (row stride ld / 16), so that
+ * the product kernels reproduce the integer dot products of the decode path. One block of 256 per row.
  */
 extern "C" __global__ void __launch_bounds__(256)
-act_rows(const float* __restrict__ x, int n, __half* __restrict__ out, int ld, int mode, float* __restrict__ dx,
-         float* __restrict__ bs) {
-    __shared__ float mv[8];
+act_rows(const float* __restrict__ x, const float* __restrict__ up, const float* __restrict__ norm, float eps, int n,
+         void* __restrict__ out, int ld, int mode, float* __restrict__ dx, float* __restrict__ bs) {
+    __shared__ float partial[8], mv[8], ms[8];
     __shared__ int mi[8];
-    const float* xr = x + (long long) blockIdx.x * n;
-    __half* o = out + (long long) blockIdx.x * ld;
-    float* dxr = dx + (long long) blockIdx.x * (ld / 32);
-    float* bsr = bs + (long long) blockIdx.x * (ld / 16);
-    int t = threadIdx.x, lane = t & 31;
+    long long row = blockIdx.x;
+    const float* xr = x + row * n;
+    __half* o = (__half*) out + row * ld;
+    int8_t* o8 = (int8_t*) out + row * ld;
+    float* dxr = dx + row * (ld / 32);
+    float* bsr = bs + row * (ld / 16);
+    int t = threadIdx.x, warp = t >> 5, lane = t & 31;
+    float scale = 0.f;
+    if (norm != nullptr) {
+        float ss = 0.f;
+        for (int i = t; i < n; i += 256) ss += xr[i] * xr[i];
+        ss = warp_sum(ss);
+        if (lane == 0) partial[warp] = ss;
+        __syncthreads();
+        float tot = 0.f;
+        for (int w = 0; w < 8; w++) tot += partial[w];
+        scale = (float) (1.0 / sqrt((double) tot / n + (double) eps));
+    }
     int kpad = (n + 31) & ~31;
     for (int base = 0; base < kpad; base += 256) {
         int i = base + t;
-        float v = i < n ? xr[i] : 0.f;
+        float v = 0.f;
+        if (i < n) {
+            v = xr[i];
+            if (up != nullptr) v = v / (1.f + expf(-v)) * up[row * n + i];
+            if (norm != nullptr) v = v * scale * norm[i];
+        }
         float y = v;
         float d = 0.f;
         if (mode == ACT_Q8_0) {
@@ -88,35 +92,36 @@ act_rows(const float* __restrict__ x, int n, __half* __restrict__ out, int ld, i
             y = (float) __float2int_rn(v * id);
             d = round_f16(d);
         } else if (mode == ACT_Q8_K) {
-            float a = fabsf(v);
+            // the value of largest magnitude of the 256 (the first on ties) maps to -127
+            float a = fabsf(v), s = v;
             int idx = t;
-            for (int s = 16; s > 0; s >>= 1) {
-                float oa = __shfl_xor_sync(0xffffffffu, a, s);
-                int oi = __shfl_xor_sync(0xffffffffu, idx, s);
-                if (oa > a || (oa == a && oi < idx)) { a = oa; idx = oi; }
+            for (int sh = 16; sh > 0; sh >>= 1) {
+                float oa = __shfl_xor_sync(0xffffffffu, a, sh), os = __shfl_xor_sync(0xffffffffu, s, sh);
+                int oi = __shfl_xor_sync(0xffffffffu, idx, sh);
+                if (oa > a || (oa == a && oi < idx)) { a = oa; idx = oi; s = os; }
             }
             __syncthreads();
-            if (lane == 0) { mv[t >> 5] = a; mi[t >> 5] = idx; }
+            if (lane == 0) { mv[warp] = a; mi[warp] = idx; ms[warp] = s; }
             __syncthreads();
-            float best = mv[0];
+            float best = mv[0], m = ms[0];
             int bi = mi[0];
             for (int w = 1; w < 8; w++) {
-                if (mv[w] > best || (mv[w] == best && mi[w] < bi)) { best = mv[w]; bi = mi[w]; }
+                if (mv[w] > best || (mv[w] == best && mi[w] < bi)) { best = mv[w]; bi = mi[w]; m = ms[w]; }
             }
             if (best == 0.f) {
                 y = 0.f;
             } else {
-                float m = xr[base + bi];
                 float iscale = -127.f / m;
                 y = (float) min(127, __float2int_rn(iscale * v));
                 d = 1.f / iscale;
             }
         }
         if (i < kpad) {
-            o[i] = __float2half_rn(i < n ? y : 0.f);
+            if (mode == ACT_F16) o[i] = __float2half_rn(i < n ? y : 0.f);
+            else o8[i] = (int8_t) (i < n ? (int) y : 0);
             if (mode != ACT_F16) {
                 float q = i < n ? y : 0.f;
-                for (int s = 8; s > 0; s >>= 1) q += __shfl_xor_sync(0xffffffffu, q, s);
+                for (int sh = 8; sh > 0; sh >>= 1) q += __shfl_xor_sync(0xffffffffu, q, sh);
                 if ((lane & 15) == 0) bsr[i / 16] = q;
                 if (lane == 0) dxr[i / 32] = d;
             }
@@ -289,16 +294,16 @@ __device__ __forceinline__ void quants16(const uint8_t* __restrict__ row, int k,
 }
 
 /**
- * C[m][j] (+)= sum_k X[m][k] W[j][k] for m < M tokens, j < N weight rows: X F16 with row stride ldx (a multiple of
+ * C[m][j] (+)= sum_k X[m][k] W[j][k] for m < M tokens, j < N weight rows: X with row stride ldx (a multiple of
  * 32, zero-padded from K to a multiple of 32), W in type T with row stride row_bytes, C F32 with row stride ldc.
  * grid (ceil(N/BN), ceil(M/BM)), 256 threads: 8 warps of 32 tokens x 32 weight rows; shared tiles double-buffered.
- * Float types: W dequantized to F16, X the F16 activation. Quantized types (Q): W's integer quants and X's 8-bit
+ * Float types: W dequantized to F16, X the F16 activation. Quantized types (Q): W's integer quants and X's int8
  * quants (act_rows modes 1, 2) meet as exact F16 integers, each 16-wide step sums exactly in F32, and is scaled as
  * the integer dot products of the decode path: dx[m] * (a[j] * sum(qw qx) - b[j] * sum(qx)), per 32 where both
  * scales hold for 32 (all but Q6_K, whose scales change every 16).
  */
 template <int T, bool Q>
-__device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t* __restrict__ W,
+__device__ void gemm(const void* __restrict__ Xv, int ldx, int M, const uint8_t* __restrict__ W,
                      long long row_bytes, int N, int K, float* __restrict__ C, int ldc, int accumulate,
                      const float* __restrict__ DX, const float* __restrict__ BS) {
     __shared__ __align__(16) __half As[2][BM][BK + SPAD];
@@ -313,7 +318,8 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
     int br = tid >> 1, bc = (tid & 1) * 16;
     bool a_ok = m0 + ar < M;
     bool b_ok = n0 + br < N;
-    const __half* xrow = X + (long long) (m0 + ar) * ldx + ac;
+    const __half* xrow = (const __half*) Xv + (long long) (m0 + ar) * ldx + ac;
+    const int8_t* x8row = (const int8_t*) Xv + (long long) (m0 + ar) * ldx + ac;
     const float* dxrow = DX + (long long) (m0 + ar) * (ldx / 32);
     const float* bsrow = BS + (long long) (m0 + ar) * (ldx / 16);
     const uint8_t* wrow = W + (long long) (n0 + br) * row_bytes;
@@ -331,7 +337,18 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
     float wa = 0.f, wb = 0.f, xd = 0.f, xs = 0.f;
 
     auto fetch = [&](int k0) {
-        areg = a_ok ? *(const uint4*) (xrow + k0) : make_uint4(0, 0, 0, 0);
+        if (Q) {
+            uint2 q = a_ok ? *(const uint2*) (x8row + k0) : make_uint2(0, 0);
+            __half2* h = (__half2*) &areg;
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                unsigned u = i < 2 ? q.x : q.y;
+                int sh = 16 * (i & 1);
+                h[i] = __halves2half2(__int2half_rn((int8_t) (u >> sh)), __int2half_rn((int8_t) (u >> (sh + 8))));
+            }
+        } else {
+            areg = a_ok ? *(const uint4*) (xrow + k0) : make_uint4(0, 0, 0, 0);
+        }
         if (Q) {
             if (a_ok && (ac & 15) == 0) {
                 xd = dxrow[k0 / 32];
@@ -407,7 +424,8 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
                         float ra = Sa[cur][rr][0], rb = Sb[cur][rr][0];
 #pragma unroll
                         for (int hh = 0; hh < 2; hh++)
-                            acc[i][j][hh * 2 + e] += tdx[hh] * (ra * t[hh * 2 + e] - rb * tbs[hh]);
+                            acc[i][j][hh * 2 + e] = scale_add<T == TYPE_Q4_K>(acc[i][j][hh * 2 + e], tdx[hh], ra,
+                                                                               t[hh * 2 + e], rb, tbs[hh]);
                     }
                 }
             }
@@ -458,8 +476,8 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
                             for (int hh = 0; hh < 2; hh++)
 #pragma unroll
                                 for (int e = 0; e < 2; e++) {
-                                    acc[i][j][hh * 2 + e] += tdx[i][hh]
-                                            * (ra[j][e] * t[hh * 2 + e] - rb[j][e] * tbs[i][hh]);
+                                    acc[i][j][hh * 2 + e] = scale_add<T == TYPE_Q4_K>(acc[i][j][hh * 2 + e],
+                                            tdx[i][hh], ra[j][e], t[hh * 2 + e], rb[j][e], tbs[i][hh]);
                                 }
                         }
                 } else {
@@ -499,7 +517,7 @@ __device__ void gemm(const __half* __restrict__ X, int ldx, int M, const uint8_t
 
 #define GEMM_ENTRY(NAME, T, Q)                                                                                    \
     extern "C" __global__ void __launch_bounds__(256, 2)                                                          \
-    gemm_##NAME(const __half* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
+    gemm_##NAME(const void* x, int ldx, int m, const uint8_t* w, long long rb, int n, int k, float* c, int ldc, \
                 int acc, const float* dx, const float* bs) {                                                   \
         gemm<T, Q>(x, ldx, m, w, rb, n, k, c, ldc, acc, dx, bs);                                               \
     }
@@ -511,3 +529,64 @@ GEMM_ENTRY(q8_0, TYPE_Q8_0, true)
 GEMM_ENTRY(q4_0, TYPE_Q4_0, true)
 GEMM_ENTRY(q4_k, TYPE_Q4_K, true)
 GEMM_ENTRY(q6_k, TYPE_Q6_K, true)
+
+/**
+ * Up to three products of one activation with weights of one type and width, in one launch: the grid's columns are
+ * the column tiles (of width tile) of w0, then of w1, then of w2 (n = 0 for an absent one). A product's outputs are
+ * computed exactly as in a launch of its own.
+ */
+struct Group {
+    const uint8_t* w;
+    int n;
+    float* c;
+    int ldc;
+    int bx;  // column tile within the product
+};
+
+__device__ __forceinline__ Group group_of(int tile, const uint8_t* w0, const uint8_t* w1, const uint8_t* w2, int n0,
+                                          int n1, int n2, float* c0, float* c1, float* c2, int ldc0, int ldc1,
+                                          int ldc2) {
+    int bx = blockIdx.x, t0 = (n0 + tile - 1) / tile, t1 = (n1 + tile - 1) / tile;
+    if (bx < t0) return {w0, n0, c0, ldc0, bx};
+    if (bx < t0 + t1) return {w1, n1, c1, ldc1, bx - t0};
+    return {w2, n2, c2, ldc2, bx - t0 - t1};
+}
+
+#define GROUP_PARAMS                                                                                              \
+    const uint8_t *w0, const uint8_t *w1, const uint8_t *w2, int n0, int n1, int n2, float *c0, float *c1,        \
+            float *c2, int ldc0, int ldc1, int ldc2
+
+#define GEMM8_ENTRY(NAME, T, I)                                                                                   \
+    extern "C" __global__ void __launch_bounds__(128, 4)                                                          \
+    gemm8_##NAME(const int8_t* x, int ldx, int m, long long rb, int k, int acc, const float* dx, const float* bs, \
+                 GROUP_PARAMS) {                                                                                  \
+        Group p = group_of(QBN, w0, w1, w2, n0, n1, n2, c0, c1, c2, ldc0, ldc1, ldc2);                            \
+        gemm8<T, I>(x, ldx, m, p.w, rb, p.n, k, p.c, p.ldc, acc, dx, bs, p.bx);                                   \
+    }
+
+GEMM8_ENTRY(q8_0_64, TYPE_Q8_0, 2)
+GEMM8_ENTRY(q4_0_64, TYPE_Q4_0, 2)
+GEMM8_ENTRY(q4_k_64, TYPE_Q4_K, 2)
+GEMM8_ENTRY(q6_k_64, TYPE_Q6_K, 2)
+GEMM8_ENTRY(q8_0_32, TYPE_Q8_0, 1)
+GEMM8_ENTRY(q4_0_32, TYPE_Q4_0, 1)
+GEMM8_ENTRY(q4_k_32, TYPE_Q4_K, 1)
+GEMM8_ENTRY(q6_k_32, TYPE_Q6_K, 1)
+
+#define GEMMH_ENTRY(BM, BN, WM, WN, MINB)                                                                        \
+    extern "C" __global__ void __launch_bounds__(32 * WM * WN, MINB)                                               \
+    gemmh_##BM##x##BN##_##WM##x##WN(const __half* x, int ldx, int m, int k, int acc, GROUP_PARAMS) {             \
+        Group p = group_of(BN, w0, w1, w2, n0, n1, n2, c0, c1, c2, ldc0, ldc1, ldc2);                             \
+        gemmh<BM, BN, WM, WN>(x, ldx, m, (const __half*) p.w, p.n, k, p.c, p.ldc, acc, p.bx);                     \
+    }
+
+// tiles (tokens x weight rows) and warps; CudaPrompt.TILES_F16 lists them in this order
+GEMMH_ENTRY(128, 128, 2, 4, 2)
+GEMMH_ENTRY(64, 128, 2, 4, 2)
+GEMMH_ENTRY(64, 64, 2, 4, 2)
+GEMMH_ENTRY(32, 64, 2, 4, 2)
+GEMMH_ENTRY(128, 128, 2, 2, 2)
+GEMMH_ENTRY(64, 128, 2, 2, 4)
+GEMMH_ENTRY(64, 64, 2, 2, 4)
+GEMMH_ENTRY(32, 64, 1, 2, 4)
+GEMMH_ENTRY(128, 64, 2, 2, 4)

@@ -1,5 +1,6 @@
 package dev.hearth.gguf.cuda;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -7,6 +8,7 @@ import dev.hearth.cuda.api.CudaBuffer;
 import dev.hearth.cuda.api.CudaStream;
 import dev.hearth.gguf.quant.ActivationFormat;
 import dev.hearth.gguf.llama.LlamaConfig;
+import jcuda.driver.CUdeviceptr;
 
 /**
  * The Llama forward pass for one token on the GPU, the same steps as {@code LlamaForward}: it enqueues every kernel
@@ -170,52 +172,65 @@ final class CudaForward {
         for (int l = 0; l < w.layers.length; l++) {
             CudaWeights.Layer layer = w.layers[l];
 
-            p.rmsNorm(s, st.pX.pointer(), layer.attnNorm(), st.pXb.pointer(), n, c.dim(), c.rmsEps());
-            CudaPrompt.Act[] in = act(s, st, st.pXb, n, c.dim(), layer.wq(), layer.wk(), layer.wv());
-            p.gemm(s, in[0], st.actLd, n, layer.wq(), st.pQ.pointer(), c.qDim(), false);
-            p.gemm(s, in[1], st.actLd, n, layer.wk(), st.pK.pointer(), c.kvDim(), false);
-            p.gemm(s, in[2], st.actLd, n, layer.wv(), st.pV.pointer(), c.kvDim(), false);
+            // rmsnorm (in the activation rounding), q k v
+            CudaPrompt.Act[] in = act(s, st, st.pX.pointer(), null, layer.attnNorm(), n, c.dim(), layer.wq(),
+                    layer.wk(), layer.wv());
+            products(s, st, in, n, false, new CudaPrompt.Product(layer.wq(), st.pQ.pointer(), c.qDim()),
+                    new CudaPrompt.Product(layer.wk(), st.pK.pointer(), c.kvDim()),
+                    new CudaPrompt.Product(layer.wv(), st.pV.pointer(), c.kvDim()));
 
             p.rope(s, c, st.pQ, st.pK, st.pV, st.keyCache(l), st.valueCache(l), n, pos0, w.ropeFreqs);
             p.attention(s, c, st.pQ, st.keyCache(l), st.valueCache(l), st.pXb, n, pos0);
 
-            in = act(s, st, st.pXb, n, c.qDim(), layer.wo());
-            p.gemm(s, in[0], st.actLd, n, layer.wo(), st.pX.pointer(), c.dim(), true);
+            // output projection and residual
+            in = act(s, st, st.pXb.pointer(), null, null, n, c.qDim(), layer.wo());
+            products(s, st, in, n, true, new CudaPrompt.Product(layer.wo(), st.pX.pointer(), c.dim()));
 
-            p.rmsNorm(s, st.pX.pointer(), layer.ffnNorm(), st.pXb.pointer(), n, c.dim(), c.rmsEps());
-            in = act(s, st, st.pXb, n, c.dim(), layer.wGate(), layer.wUp());
-            p.gemm(s, in[0], st.actLd, n, layer.wGate(), st.pHb.pointer(), c.ffnDim(), false);
-            p.gemm(s, in[1], st.actLd, n, layer.wUp(), st.pHb2.pointer(), c.ffnDim(), false);
-            k.swiglu.launch(s, st.pHb, st.pHb2, n * c.ffnDim());
-            in = act(s, st, st.pHb, n, c.ffnDim(), layer.wDown());
-            p.gemm(s, in[0], st.actLd, n, layer.wDown(), st.pX.pointer(), c.dim(), true);
+            // rmsnorm (in the activation rounding), gate and up
+            in = act(s, st, st.pX.pointer(), null, layer.ffnNorm(), n, c.dim(), layer.wGate(), layer.wUp());
+            products(s, st, in, n, false, new CudaPrompt.Product(layer.wGate(), st.pHb.pointer(), c.ffnDim()),
+                    new CudaPrompt.Product(layer.wUp(), st.pHb2.pointer(), c.ffnDim()));
+            // swiglu (in the activation rounding), down and residual
+            in = act(s, st, st.pHb.pointer(), st.pHb2.pointer(), null, n, c.ffnDim(), layer.wDown());
+            products(s, st, in, n, true, new CudaPrompt.Product(layer.wDown(), st.pX.pointer(), c.dim()));
         }
         if (logitsFrom < n) {
             int rows = n - logitsFrom;
-            p.rmsNorm(s, st.pX.pointer((long) logitsFrom * c.dim() * 4), w.outputNorm, st.pXb.pointer(), rows,
-                    c.dim(), c.rmsEps());
-            CudaPrompt.Act[] in = act(s, st, st.pXb, rows, c.dim(), w.output);
-            p.gemm(s, in[0], st.actLd, rows, w.output, st.pLogits.pointer(), c.vocabSize(), false);
+            CudaPrompt.Act[] in = act(s, st, st.pX.pointer((long) logitsFrom * c.dim() * 4), null, w.outputNorm, rows,
+                    c.dim(), w.output);
+            products(s, st, in, rows, false, new CudaPrompt.Product(w.output, st.pLogits.pointer(), c.vocabSize()));
         }
     }
 
     /**
-     * The F16 rows each consumer reads: {@code x} rounded for its activation format, one act_rows pass per distinct
-     * format into one of two buffers ({@link #batchedPrompt()} refuses groups of three formats).
+     * What each consumer reads: the rows x (or silu(x) * up, or x RMSNorm'ed with norm) rounded for its activation
+     * format, one act_rows pass per distinct format into one of two buffers ({@link #batchedPrompt()} refuses
+     * groups of three formats).
      */
-    private CudaPrompt.Act[] act(CudaStream s, CudaState st, CudaBuffer x, int rows, int width,
-                                 CudaTensor... consumers) {
+    private CudaPrompt.Act[] act(CudaStream s, CudaState st, CUdeviceptr x, CUdeviceptr up, CudaBuffer norm,
+                                 int rows, int width, CudaTensor... consumers) {
         Set<ActivationFormat> formats = formats(consumers);
         CudaPrompt.Act[] out = new CudaPrompt.Act[consumers.length];
         ActivationFormat first = null;
         for (ActivationFormat f : formats) {
             CudaPrompt.Act b = first == null ? st.pAct0 : st.pAct1;
             if (first == null) first = f;
-            k.prompt.act(s, x.pointer(), rows, width, b, st.actLd, f);
+            k.prompt.act(s, x, up, norm, c.rmsEps(), rows, width, b, st.actLd, f);
             for (int i = 0; i < consumers.length; i++) {
                 if (consumers[i].type().activationFormat() == f) out[i] = b;
             }
         }
         return out;
+    }
+
+    /** The products, product i on activation in[i]; runs on one activation go to the product kernels together. */
+    private void products(CudaStream s, CudaState st, CudaPrompt.Act[] in, int rows, boolean accumulate,
+                          CudaPrompt.Product... ps) {
+        for (int i = 0; i < ps.length; ) {
+            int j = i + 1;
+            while (j < ps.length && in[j] == in[i]) j++;
+            k.prompt.gemm(s, in[i], st.actLd, rows, accumulate, Arrays.copyOfRange(ps, i, j));
+            i = j;
+        }
     }
 }

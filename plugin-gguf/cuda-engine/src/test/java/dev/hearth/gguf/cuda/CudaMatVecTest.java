@@ -189,8 +189,8 @@ class CudaMatVecTest {
                 CudaPrompt.Act act = new CudaPrompt.Act(hb, db, sb);
                 yb.fill((byte) 0x7f);
                 CudaTensor t = new CudaTensor("w", type, wb, rows, cols);
-                kernels.prompt.act(stream, xb.pointer(), tokens, cols, act, ld, f);
-                kernels.prompt.gemm(stream, act, ld, tokens, t, yb.pointer(), rows, false);
+                kernels.prompt.act(stream, xb.pointer(), null, null, 0f, tokens, cols, act, ld, f);
+                kernels.prompt.gemm(stream, act, ld, tokens, false, new CudaPrompt.Product(t, yb.pointer(), rows));
                 stream.synchronize();
                 float[] y = new float[tokens * rows];
                 yb.download(MemorySegment.ofArray(y), 0);
@@ -206,8 +206,136 @@ class CudaMatVecTest {
                 // a few hundred scaled partials (2.7e-5 seen on Q4_0 5x5632, whose five dot products cancel)
                 double tolerance = f == ActivationFormat.F32 ? 2e-3 : 1e-4;
                 assertTrue(err < tolerance, type + " prompt product: relative L2 error " + err);
+                if (CudaPrompt.f16Path(t, ld)) gemmhMatchesGemm(act, ld, tokens, t, yb, y);
+                else if (CudaPrompt.int8Path(t, ld)) int8MatchesF16(act, ld, tokens, t, yb, y);
+                else assertTrue(type != QuantType.F16 && CudaMatVec.isFloat(type) || cols % 32 != 0
+                        || type == QuantType.Q6_K && cols % 512 != 0, type + " " + cols + " columns: no fast kernel");
             }
         }
+    }
+
+    /**
+     * The int8 tensor-core product (gemm8, both block heights) against the F16 one (gemm) on the same activation:
+     * the same exact integer sums scaled in the same order, so the same floats.
+     */
+    private static void int8MatchesF16(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
+                                       float[] y) {
+        float[] ref = new float[y.length];
+        kernels.prompt.gemmF16(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false);
+        stream.synchronize();
+        yb.download(MemorySegment.ofArray(ref), 0);
+        for (int bm : new int[] {64, 32}) {
+            yb.fill((byte) 0x7f);
+            kernels.prompt.gemm8(stream, act, ld, tokens, false, bm, new CudaPrompt.Product(t, yb.pointer(), t.rows()));
+            stream.synchronize();
+            yb.download(MemorySegment.ofArray(y), 0);
+            assertSame(ref, y, t, "gemm8 with " + bm + "-token blocks");
+        }
+    }
+
+    /**
+     * Three products of one type in one launch (as q, k, v and gate, up run) against each alone on the F16 kernel,
+     * plain and accumulating (onto the same values: exactly twice them).
+     */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("groupCases")
+    void groupedPromptProductsMatchSingleOnes(QuantType type, long seed) {
+        Random rnd = new Random(seed);
+        int tokens = 70;
+        int cols = 512;
+        int[] rows = {300, 64, 37};
+        int ld = CudaPrompt.ld(cols);
+        long rowBytes = type.rowBytes(cols);
+        float[] x = new float[tokens * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        device.makeCurrent();
+        CudaBuffer[] wb = new CudaBuffer[3];
+        CudaBuffer[] yb = new CudaBuffer[3];
+        try (Arena arena = Arena.ofConfined();
+             CudaBuffer xb = device.allocate(x.length * 4L, "test");
+             CudaBuffer hb = device.allocate((long) tokens * ld * 2, "test");
+             CudaBuffer db = device.allocate((long) tokens * ld / 32 * 4, "test");
+             CudaBuffer sb = device.allocate((long) tokens * ld / 16 * 4, "test")) {
+            CudaPrompt.Product[] ps = new CudaPrompt.Product[3];
+            float[][] ref = new float[3][];
+            float[] row = new float[cols];
+            for (int k = 0; k < 3; k++) {
+                MemorySegment w = arena.allocate(rowBytes * rows[k], 16);
+                for (int r = 0; r < rows[k]; r++) {
+                    for (int i = 0; i < cols; i++) row[i] = (float) rnd.nextGaussian() * 0.05f;
+                    quantize(type, row, w, r * rowBytes);
+                }
+                wb[k] = device.allocate(w.byteSize(), "test");
+                wb[k].upload(w, 0);
+                yb[k] = device.allocate((long) tokens * rows[k] * 4, "test");
+                ps[k] = new CudaPrompt.Product(new CudaTensor("w" + k, type, wb[k], rows[k], cols), yb[k].pointer(),
+                        rows[k]);
+            }
+            xb.upload(MemorySegment.ofArray(x), 0);
+            CudaPrompt.Act act = new CudaPrompt.Act(hb, db, sb);
+            kernels.prompt.act(stream, xb.pointer(), null, null, 0f, tokens, cols, act, ld, type.activationFormat());
+            for (int k = 0; k < 3; k++) {
+                kernels.prompt.gemmF16(stream, act, ld, tokens, ps[k].w(), yb[k].pointer(), rows[k], false);
+                stream.synchronize();
+                ref[k] = new float[tokens * rows[k]];
+                yb[k].download(MemorySegment.ofArray(ref[k]), 0);
+                yb[k].fill((byte) 0x7f);
+            }
+            kernels.prompt.gemm(stream, act, ld, tokens, false, ps);
+            stream.synchronize();
+            for (int k = 0; k < 3; k++) {
+                float[] y = new float[ref[k].length];
+                yb[k].download(MemorySegment.ofArray(y), 0);
+                assertSame(ref[k], y, ps[k].w(), "product " + k + " of 3 in one launch");
+            }
+            kernels.prompt.gemm(stream, act, ld, tokens, true, ps);
+            stream.synchronize();
+            for (int k = 0; k < 3; k++) {
+                float[] y = new float[ref[k].length];
+                yb[k].download(MemorySegment.ofArray(y), 0);
+                float[] twice = ref[k].clone();
+                for (int i = 0; i < twice.length; i++) twice[i] *= 2;
+                assertSame(twice, y, ps[k].w(), "product " + k + " of 3 in one launch, accumulating");
+            }
+        } finally {
+            for (CudaBuffer b : wb) if (b != null) b.close();
+            for (CudaBuffer b : yb) if (b != null) b.close();
+        }
+    }
+
+    static Stream<Arguments> groupCases() {
+        return Stream.of(QuantType.F16, QuantType.Q8_0, QuantType.Q4_0, QuantType.Q4_K, QuantType.Q6_K)
+                .map(t -> Arguments.of(t, 1000L + t.ordinal()));
+    }
+
+    /** gemmh (every tile) against gemm on the same F16 activation: the same mma chain per output, so the same floats. */
+    private static void gemmhMatchesGemm(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
+                                         float[] y) {
+        float[] ref = new float[y.length];
+        kernels.prompt.gemmF16(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false);
+        stream.synchronize();
+        yb.download(MemorySegment.ofArray(ref), 0);
+        for (int tile = 0; tile < CudaPrompt.TILES_F16.length; tile++) {
+            yb.fill((byte) 0x7f);
+            kernels.prompt.gemmh(stream, act, ld, tokens, false, tile, new CudaPrompt.Product(t, yb.pointer(), t.rows()));
+            stream.synchronize();
+            yb.download(MemorySegment.ofArray(y), 0);
+            assertSame(ref, y, t, "gemmh " + java.util.Arrays.toString(CudaPrompt.TILES_F16[tile]));
+        }
+    }
+
+    private static void assertSame(float[] ref, float[] y, CudaTensor t, String what) {
+        int differ = 0;
+        int first = -1;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] != ref[i]) {
+                differ++;
+                if (first < 0) first = i;
+            }
+        }
+        String where = first < 0 ? "" : " (first at " + first + ": " + y[first] + " vs " + ref[first] + ")";
+        assertEquals(0, differ, t.type() + " " + t.rows() + "x" + t.cols() + " " + what
+                + ": elements differing from gemm" + where);
     }
 
     /**
