@@ -7,7 +7,7 @@
 //   attn_combine (head):        the chunks' sums added into the output heads
 // The sequence length (params[1] + 1) is read from device memory, so the grid is sized for a bucket of positions
 // and blocks past the end return at once: one captured graph serves a whole bucket.
-#include "common.cuh"
+#include "q8.cuh"
 
 #define CHUNK 256
 #define MAX_HEAD_DIM 256
@@ -115,10 +115,15 @@ extern "C" __global__ void attn_combine(const float* __restrict__ partial, float
 // VT positions are staged in shared memory by the whole block first.
 #define VT 64
 
+//
+// With forms != 0 the launch also rounds the output for the next product, as quantize.cu would in a launch of its
+// own: the heads come in groups of 256 values (256 / head_dim heads), and the block that finishes a group last
+// (a counter per group, which it resets for the next step) quantizes the group: forms & 1 Q8_0, & 2 Q8_K.
 extern "C" __global__ void __launch_bounds__(256)
 attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, const __half* __restrict__ vcache,
             float* scores, float* __restrict__ out, const int* __restrict__ params, int heads, int kv_heads,
-            int head_dim, int max_chunks, float scale) {
+            int head_dim, int max_chunks, float scale, int forms, int8_t* __restrict__ q80,
+            float* __restrict__ d80, int8_t* __restrict__ q8k, float* __restrict__ d8k, int* __restrict__ groups) {
     grid_overlap();
     grid_wait();
     __shared__ float qs[MAX_HEAD_DIM];
@@ -185,4 +190,17 @@ attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, cons
         total += acc;
     }
     if (threadIdx.x < head_dim) out[h * head_dim + threadIdx.x] = total;
+    if (forms == 0) return;
+    __shared__ int last;
+    int per_group = 256 / head_dim, g = h / per_group;
+    __threadfence(); // this head's outputs, visible to the block that quantizes the group
+    __syncthreads();
+    if (threadIdx.x == 0) last = atomicAdd(&groups[g], 1) == per_group - 1;
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    float v = __ldcg(out + 256 * g + threadIdx.x); // the other heads' outputs, from L2
+    if (forms & 1) q8_0_warp(v, 256 * g + threadIdx.x, q80, d80);
+    if (forms & 2) q8_k_block(v, g, heads * head_dim / 256, q8k, d8k);
+    if (threadIdx.x == 0) groups[g] = 0;
 }

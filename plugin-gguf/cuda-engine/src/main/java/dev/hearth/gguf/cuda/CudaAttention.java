@@ -44,11 +44,41 @@ final class CudaAttention {
 
     void launch(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
                 CudaBuffer workspace, CudaBuffer out, CudaBuffer params, int chunks, int maxChunks) {
+        launch(s, c, q, keyCache, valueCache, workspace, out, params, chunks, maxChunks, 0, null, null);
+    }
+
+    /**
+     * As {@link #launch(CudaStream, LlamaConfig, CudaBuffer, CUdeviceptr, CUdeviceptr, CudaBuffer, CudaBuffer,
+     * CudaBuffer, int, int)} into {@code out.values()}, and, where the one-launch kernel serves the bucket and the
+     * heads come in groups of 256 values, also rounds the output into the 8-bit forms of {@code out} that
+     * {@code next} reads (what {@link CudaQuantize} would launch). Returns whether it did; if not, the caller
+     * quantizes.
+     */
+    boolean launchRounded(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
+                          CudaBuffer workspace, CudaActivation out, CudaBuffer params, int chunks, int maxChunks,
+                          CudaBuffer groups, CudaTensor next) {
+        int forms = switch (next.type().activationFormat()) {
+            case Q8_0 -> 1;
+            case Q8_K -> 2;
+            case F32 -> 0;
+        };
+        boolean rounds = forms != 0 && chunks <= FUSED_MAX_CHUNKS && 256 % c.headDim() == 0 && c.qDim() % 256 == 0;
+        launch(s, c, q, keyCache, valueCache, workspace, out.values(), params, chunks, maxChunks, rounds ? forms : 0,
+                out, groups);
+        return rounds || forms == 0;
+    }
+
+    private void launch(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
+                        CudaBuffer workspace, CudaBuffer out, CudaBuffer params, int chunks, int maxChunks, int forms,
+                        CudaActivation act, CudaBuffer groups) {
         float scale = (float) (1.0 / Math.sqrt(c.headDim()));
         CUdeviceptr sc = workspace.pointer();
         if (chunks <= FUSED_MAX_CHUNKS) {
+            Object none = 0L;
             decode.launch(s, c.heads(), 1, 256, 0, q, keyCache, valueCache, sc, out, params, c.heads(), c.kvHeads(),
-                    c.headDim(), maxChunks, scale);
+                    c.headDim(), maxChunks, scale, forms, forms != 0 ? act.q8_0() : none,
+                    forms != 0 ? act.d8_0() : none, forms != 0 ? act.q8_K() : none, forms != 0 ? act.d8_K() : none,
+                    forms != 0 ? groups : none);
             return;
         }
         CUdeviceptr partial = workspace.pointer((long) c.heads() * maxChunks * CHUNK * 4);

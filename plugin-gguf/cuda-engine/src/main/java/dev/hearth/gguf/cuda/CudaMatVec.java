@@ -27,12 +27,15 @@ final class CudaMatVec {
     private final Map<QuantType, CudaKernel> q8 = new EnumMap<>(QuantType.class);
     private final CudaKernel qkvRope;
     private final CudaKernel gateUp;
+    /** gate_up_swiglu for gate and up of one type, per type. */
+    private final Map<QuantType, CudaKernel> gateUpOf = new EnumMap<>(QuantType.class);
 
     CudaMatVec(CudaModule module) {
         qkvRope = module.kernel("qkv_rope");
         gateUp = module.kernel("gate_up_swiglu");
         for (QuantType t : TYPES) {
             vector.put(t, module.kernel("matvec_" + suffix(t)));
+            gateUpOf.put(t, module.kernel("gate_up_swiglu_" + suffix(t)));
             if (isFloat(t)) scalar.put(t, module.kernel("matvec_scalar_" + suffix(t)));
             else q8.put(t, module.kernel("matvec_q8_" + suffix(t)));
         }
@@ -107,7 +110,8 @@ final class CudaMatVec {
 
     /** out = silu(Wgate x) * (Wup x) in one launch; x must hold every form the two types read. */
     void launchGateUp(CudaStream s, CudaTensor wg, CudaTensor wu, CudaActivation x, CudaBuffer out) {
-        gateUp.launch(s, (wg.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 64 * ROWS_PER_BLOCK, 0, wg.buffer(),
+        CudaKernel k = wg.type() == wu.type() ? gateUpOf.get(wg.type()) : gateUp;
+        k.launch(s, (wg.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 64 * ROWS_PER_BLOCK, 0, wg.buffer(),
                 wu.buffer(), wg.type().typeId(), wu.type().typeId(), wg.rowBytes(), wu.rowBytes(), wg.rows(),
                 wg.cols(), x.values(), x.q8_0(), x.d8_0(), x.q8_K(), x.d8_K(), out);
     }
