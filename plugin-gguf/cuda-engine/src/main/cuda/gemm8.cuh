@@ -318,20 +318,7 @@ __device__ void gemm8(const int8_t* __restrict__ X, int ldx, int M, const uint8_
 #pragma unroll
         for (int j = 0; j < 4; j++) {
             int col = n0 + wn * 32 + j * 8 + tg * 2;
-#pragma unroll
-            for (int hh = 0; hh < 2; hh++) {
-                int m = m0 + wm * 16 * I + i * 16 + g + hh * 8;
-                if (m >= M) continue;
-                float* crow = C + (long long) m * ldc;
-#pragma unroll
-                for (int e = 0; e < 2; e++) {
-                    int jj = col + e;
-                    if (jj < N) {
-                        float v = acc[i][j][hh * 2 + e];
-                        crow[jj] = accumulate ? crow[jj] + v : v;
-                    }
-                }
-            }
+            store_tile(C, ldc, M, N, m0 + wm * 16 * I + i * 16 + g, col, acc[i][j], accumulate);
         }
     }
 }

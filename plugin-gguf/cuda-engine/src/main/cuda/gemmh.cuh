@@ -95,20 +95,7 @@ __device__ void gemmh(const __half* __restrict__ X, int ldx, int M, const __half
 #pragma unroll
         for (int j = 0; j < NJ; j++) {
             int col = n0 + wn * TN + j * 8 + tg * 2;
-#pragma unroll
-            for (int hh = 0; hh < 2; hh++) {
-                int m = m0 + wm * TM + i * 16 + g + hh * 8;
-                if (m >= M) continue;
-                float* crow = C + (long long) m * ldc;
-#pragma unroll
-                for (int e = 0; e < 2; e++) {
-                    int jj = col + e;
-                    if (jj < N) {
-                        float v = acc[i][j][hh * 2 + e];
-                        crow[jj] = accumulate ? crow[jj] + v : v;
-                    }
-                }
-            }
+            store_tile(C, ldc, M, N, m0 + wm * TM + i * 16 + g, col, acc[i][j], accumulate);
         }
     }
 }

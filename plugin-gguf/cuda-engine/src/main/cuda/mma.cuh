@@ -10,6 +10,24 @@ __device__ __forceinline__ void mma16816(float* c, const unsigned* a, const unsi
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
 }
 
+/**
+ * Stores this lane's four values of an m16n8 F32 accumulator tile (rows m and m + 8, columns col and col + 1, as
+ * the fragment layout places them) into row-major C, clipped to M x N; accumulate adds to what C holds.
+ */
+__device__ __forceinline__ void store_tile(float* C, int ldc, int M, int N, int m, int col, const float* acc,
+                                           int accumulate) {
+#pragma unroll
+    for (int hh = 0; hh < 2; hh++) {
+        if (m + hh * 8 >= M) continue;
+        float* crow = C + (long long) (m + hh * 8) * ldc;
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+            int jj = col + e;
+            if (jj < N) crow[jj] = accumulate ? crow[jj] + acc[hh * 2 + e] : acc[hh * 2 + e];
+        }
+    }
+}
+
 template <int BYTES>
 __device__ __forceinline__ void cp_async(void* smem, const void* gmem) {
     unsigned s = (unsigned) __cvta_generic_to_shared(smem);

@@ -206,30 +206,10 @@ class CudaMatVecTest {
                 // a few hundred scaled partials (2.7e-5 seen on Q4_0 5x5632, whose five dot products cancel)
                 double tolerance = f == ActivationFormat.F32 ? 2e-3 : 1e-4;
                 assertTrue(err < tolerance, type + " prompt product: relative L2 error " + err);
-                if (CudaPrompt.f16Path(t, ld)) gemmhMatchesGemm(act, ld, tokens, t, yb, y);
-                else if (CudaPrompt.int8Path(t, ld)) int8MatchesF16(act, ld, tokens, t, yb, y);
+                if (CudaPrompt.f16Path(t, ld) || CudaPrompt.int8Path(t, ld)) fastMatchesPlain(act, ld, tokens, t, yb, y);
                 else assertTrue(type != QuantType.F16 && CudaMatVec.isFloat(type) || cols % 32 != 0
                         || type == QuantType.Q6_K && cols % 512 != 0, type + " " + cols + " columns: no fast kernel");
             }
-        }
-    }
-
-    /**
-     * The int8 tensor-core product (gemm8, both block heights) against the F16 one (gemm) on the same activation:
-     * the same exact integer sums scaled in the same order, so the same floats.
-     */
-    private static void int8MatchesF16(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
-                                       float[] y) {
-        float[] ref = new float[y.length];
-        kernels.prompt.gemmF16(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false);
-        stream.synchronize();
-        yb.download(MemorySegment.ofArray(ref), 0);
-        for (int bm : new int[] {64, 32}) {
-            yb.fill((byte) 0x7f);
-            kernels.prompt.gemm8(stream, act, ld, tokens, false, bm, new CudaPrompt.Product(t, yb.pointer(), t.rows()));
-            stream.synchronize();
-            yb.download(MemorySegment.ofArray(y), 0);
-            assertSame(ref, y, t, "gemm8 with " + bm + "-token blocks");
         }
     }
 
@@ -308,19 +288,34 @@ class CudaMatVecTest {
                 .map(t -> Arguments.of(t, 1000L + t.ordinal()));
     }
 
-    /** gemmh (every tile) against gemm on the same F16 activation: the same mma chain per output, so the same floats. */
-    private static void gemmhMatchesGemm(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
+    /**
+     * The fast prompt products against the plain tensor-core kernel (gemm) on the same activation, each variant
+     * (gemmh: every tile; gemm8: both block heights) bit for bit: the same exact integer sums, or the same mma chain
+     * per output, scaled in the same order.
+     */
+    private static void fastMatchesPlain(CudaPrompt.Act act, int ld, int tokens, CudaTensor t, CudaBuffer yb,
                                          float[] y) {
         float[] ref = new float[y.length];
         kernels.prompt.gemmF16(stream, act, ld, tokens, t, yb.pointer(), t.rows(), false);
         stream.synchronize();
         yb.download(MemorySegment.ofArray(ref), 0);
-        for (int tile = 0; tile < CudaPrompt.TILES_F16.length; tile++) {
+        boolean f16 = CudaPrompt.f16Path(t, ld);
+        int variants = f16 ? CudaPrompt.TILES_F16.length : 2;
+        for (int v = 0; v < variants; v++) {
             yb.fill((byte) 0x7f);
-            kernels.prompt.gemmh(stream, act, ld, tokens, false, tile, new CudaPrompt.Product(t, yb.pointer(), t.rows()));
+            CudaPrompt.Product out = new CudaPrompt.Product(t, yb.pointer(), t.rows());
+            String what;
+            if (f16) {
+                kernels.prompt.gemmh(stream, act, ld, tokens, false, v, out);
+                what = "gemmh " + java.util.Arrays.toString(CudaPrompt.TILES_F16[v]);
+            } else {
+                int bm = v == 0 ? 64 : 32;
+                kernels.prompt.gemm8(stream, act, ld, tokens, false, bm, out);
+                what = "gemm8 with " + bm + "-token blocks";
+            }
             stream.synchronize();
             yb.download(MemorySegment.ofArray(y), 0);
-            assertSame(ref, y, t, "gemmh " + java.util.Arrays.toString(CudaPrompt.TILES_F16[tile]));
+            assertSame(ref, y, t, what);
         }
     }
 
