@@ -5,6 +5,8 @@
 # JDK 25), hearth.tar.xz (the distribution, ONNX Runtime and CUDA bundles left out to fit the transfer),
 # llama-ref-bench and membw from /opt/llamacpp-ref, lib/ (libllama, libggml*, libgomp), ggml-vocab-llama-spm.gguf.
 #   OUT=results BATCH=1 RUNS=3 ./cpu-compare-device.sh
+# Optional: TILE512=1 adds Q4_K_M pp512 with the 512-bit prompt tile (-Dhearth.tile.bits=512) right after the
+# default run; THREADS="4 8" adds Q4_K_M tg128 at those thread counts (scaling of generation).
 set -uo pipefail
 D=$(cd "$(dirname "$0")" && pwd)
 RUNS=${RUNS:-3}
@@ -25,7 +27,18 @@ for t in $TYPES; do
   echo "== $t"
   "$H" bench --model "$m" --backend gguf-cpu --scenario pp512,tg128 --runs "$RUNS" --no-progress --out "$OUT/hearth-$t" \
     > "$OUT/hearth-$t.log" 2>&1; grep '^| gguf-cpu' "$OUT/hearth-$t/bench.md" | cut -d'|' -f4,10,11,12,13
+  if [ -n "${TILE512:-}" ] && [ "$t" = Q4_K_M ]; then
+    HEARTH_OPTS="-Dhearth.tile.bits=512" "$H" bench --model "$m" --backend gguf-cpu --scenario pp512 --runs "$RUNS" \
+      --no-progress --out "$OUT/hearth-$t-tile512" > "$OUT/hearth-$t-tile512.log" 2>&1
+    echo "tile 512:"; grep '^| gguf-cpu' "$OUT/hearth-$t-tile512/bench.md" | cut -d'|' -f4,12
+  fi
   "$D/llama-ref-bench" -m "$m" -p 512 -n 128 -r "$RUNS" > "$OUT/llamacpp-$t.md" 2> "$OUT/llamacpp-$t.log"; grep -E 'pp512|tg128' "$OUT/llamacpp-$t.md" || tail -3 "$OUT/llamacpp-$t.log"
+done
+for n in ${THREADS:-}; do
+  m=/tmp/models/tinyllama-1.1b-Q4_K_M.gguf
+  "$H" bench --model "$m" --backend gguf-cpu --scenario tg128 --runs "$RUNS" --threads "$n" --no-progress \
+    --out "$OUT/hearth-threads-$n" > "$OUT/hearth-threads-$n.log" 2>&1
+  echo "Q4_K_M tg128, $n threads:"; grep '^| gguf-cpu' "$OUT/hearth-threads-$n/bench.md" | cut -d'|' -f4,13
 done
 if [ -n "${BATCH:-}" ]; then
   m=/tmp/models/tinyllama-1.1b-Q4_K_M.gguf

@@ -51,6 +51,34 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         pool.parallelFor(rows, GRAIN, (start, end) -> multiply(xs, from, to, out, start, end));
     }
 
+    /**
+     * {@link #matMul} of several matrices with the same activations and columns ({@code out[m][b][r] = row r of
+     * ms[m] · xs[b]}) in one pass of the pool: their rows are split as one range, so there is one barrier instead of
+     * one per matrix (a decode step's q, k, v and gate, up products; k and v alone are too small to keep many
+     * threads busy). Each product is the one {@link #matMul} computes.
+     */
+    public static void matMul(WeightMatrix[] ms, Activation[] xs, int from, int to, float[][][] out, WorkerPool pool) {
+        int rows = 0;
+        long work = 0;
+        for (WeightMatrix m : ms) {
+            for (int b = from; b < to; b++) xs[b].prepare(m.type.activationFormat());
+            rows += m.rows;
+            work += (long) m.rows * m.cols * (to - from);
+        }
+        if (work < PARALLEL_MIN_WORK) {
+            for (int i = 0; i < ms.length; i++) ms[i].multiply(xs, from, to, out[i], 0, ms[i].rows);
+            return;
+        }
+        pool.parallelFor(rows, GRAIN, (start, end) -> {
+            int first = 0;
+            for (int i = 0; i < ms.length && first < end; first += ms[i].rows, i++) {
+                int lo = Math.max(start, first) - first;
+                int hi = Math.min(end, first + ms[i].rows) - first;
+                if (lo < hi) ms[i].multiply(xs, from, to, out[i], lo, hi);
+            }
+        });
+    }
+
     private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         long rowBytes = rowBytes();
         if (to - from >= UNPACK_MIN_BATCH && UnpackedRow.supports(type)) {

@@ -1,5 +1,6 @@
 package dev.hearth.gguf.llama;
 
+import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 
 /** The Llama forward pass on the CPU, over a batch of tokens at consecutive positions. */
@@ -11,11 +12,21 @@ public final class LlamaForward {
     private final LlamaConfig c;
     private final LlamaWeights w;
     private final WorkerPool pool;
+    /** Per layer {wq, wk, wv} and {wGate, wUp}: each group multiplies one activation in one pass of the pool. */
+    private final WeightMatrix[][] qkv;
+    private final WeightMatrix[][] gateUp;
 
     public LlamaForward(LlamaConfig config, LlamaWeights weights, WorkerPool pool) {
         this.c = config;
         this.w = weights;
         this.pool = pool;
+        LlamaWeights.Layer[] layers = weights.layers();
+        this.qkv = new WeightMatrix[layers.length][];
+        this.gateUp = new WeightMatrix[layers.length][];
+        for (int l = 0; l < layers.length; l++) {
+            qkv[l] = new WeightMatrix[] {layers[l].wq(), layers[l].wk(), layers[l].wv()};
+            gateUp[l] = new WeightMatrix[] {layers[l].wGate(), layers[l].wUp()};
+        }
     }
 
     public LlamaConfig config() {
@@ -115,6 +126,8 @@ public final class LlamaForward {
         int headDim = c.headDim();
         long attentionWork = 0;
         for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * headDim;
+        float[][][] qkvOut = {s.q, s.k, s.v};
+        float[][][] gateUpOut = {s.hb, s.hb2};
 
         for (int l = firstLayer; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
@@ -124,9 +137,7 @@ public final class LlamaForward {
                 LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.attnNorm(), dim, c.rmsEps());
                 s.actDim[b].set(s.xb[b], 0, dim);
             }
-            layer.wq().matMul(s.actDim, 0, n, s.q, pool);
-            layer.wk().matMul(s.actDim, 0, n, s.k, pool);
-            layer.wv().matMul(s.actDim, 0, n, s.v, pool);
+            WeightMatrix.matMul(qkv[l], s.actDim, 0, n, qkvOut, pool);
 
             // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
             for (int b = 0; b < n; b++) {
@@ -161,8 +172,7 @@ public final class LlamaForward {
                 LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.ffnNorm(), dim, c.rmsEps());
                 s.actDim[b].set(s.xb[b], 0, dim);
             }
-            layer.wGate().matMul(s.actDim, 0, n, s.hb, pool);
-            layer.wUp().matMul(s.actDim, 0, n, s.hb2, pool);
+            WeightMatrix.matMul(gateUp[l], s.actDim, 0, n, gateUpOut, pool);
             for (int b = 0; b < n; b++) {
                 LlamaOps.swiglu(s.hb[b], s.hb2[b], c.ffnDim());
                 s.actFfn[b].set(s.hb[b], 0, c.ffnDim());

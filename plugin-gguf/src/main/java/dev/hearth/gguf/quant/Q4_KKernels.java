@@ -8,8 +8,10 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * GGML_TYPE_Q4_K (id 12), {@code block_q4_K}, 144 bytes per 256 weights in 8 sub-blocks of 32:
@@ -250,7 +252,9 @@ public final class Q4_KKernels {
      * {@link #dotVector256} in 512-bit steps: one step takes two 32-byte chunks (sub-blocks 2c..2c+3), its int lanes
      * 0-7 belong to the first chunk and 8-15 to the second, each times its own scales; the halves are added once
      * per super-block (exact integers), so the float steps see the same 8 lanes. The activation halves come
-     * regrouped to match ({@link Q8Activation#wideEvens}).
+     * regrouped to match ({@link Q8Activation#wideEvens}). The scales reach the int lanes by a byte shuffle and one
+     * widening each, and the min term's four lanes are summed in int vector lanes: the scalar extraction, broadcasts
+     * and blends they replace were most of the instructions of the loop (about 20% faster, JMH {@code DotBench}).
      */
     static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
@@ -260,14 +264,15 @@ public final class Q4_KKernels {
         short[] xo = x.wideOdds();
         int[] pairs = x.pairSums();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
-        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
+        FloatVector macc = FloatVector.zero(GgmlLanes.FLOAT); // min term: lanes 4-7 repeat lanes 0-3
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
             long head = w.get(Bytes.LONG_LE, block);
             long tail = w.get(Bytes.LONG_LE, block + 8);
             long packedLo = (head >>> 32) | (tail << 32);
             int packedHi = (int) (tail >>> 32);
-            long sc = scales(packedLo, packedHi);
+            // the 8 scales, one per byte, spread to the int lanes of each step by one byte shuffle each
+            ByteVector sc = LongVector.broadcast(LongVector.SPECIES_128, scales(packedLo, packedHi)).reinterpretAsBytes();
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int c = 0; c < 4; c += 2) {
                 ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 16 + 32 * c, LE)
@@ -283,10 +288,10 @@ public final class Q4_KKernels {
                                 .mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i + 32)))
                         .reinterpretAsInts();
                 // scales: low nibbles of chunk c and c + 1 (sub-blocks 2c, 2c + 2), high nibbles (2c + 1, 2c + 3)
-                IntVector loScale = IntVector.broadcast(GgmlLanes.INT_WIDE, (int) (sc >>> (16 * c)) & 0xFF)
-                        .blend((int) (sc >>> (16 * c + 16)) & 0xFF, GgmlLanes.UPPER_STEP);
-                IntVector hiScale = IntVector.broadcast(GgmlLanes.INT_WIDE, (int) (sc >>> (16 * c + 8)) & 0xFF)
-                        .blend((int) (sc >>> (16 * c + 24)) & 0xFF, GgmlLanes.UPPER_STEP);
+                IntVector loScale = (IntVector) sc.rearrange(c == 0 ? SCALES_0_2 : SCALES_4_6)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                IntVector hiScale = (IntVector) sc.rearrange(c == 0 ? SCALES_1_3 : SCALES_5_7)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 isum = isum.add(lo.add(lo.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
                                 .mul(loScale))
                         .add(hi.add(hi.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
@@ -296,20 +301,39 @@ public final class Q4_KKernels {
             FloatVector lanes = (FloatVector) isum.add(isum.rearrange(GgmlLanes.SWAP_STEPS))
                     .convert(VectorOperators.I2F, 0);
             acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT_WIDE, dx * Float.float16ToFloat((short) head)), acc);
+            // min term lane i (minTerm): min(2i) * pairs[g + i] + min(2i + 1) * pairs[g + 4 + i], in int lanes
+            // 0-3 plus 4-7 of the mins in pair order times the pair sums
+            // mins(packedLo, packedHi) written out: past C2's node cutoff the call would stay a call
+            int u1 = (int) (packedLo >>> 32);
+            long mn = (u1 & 0x3F3F3F3FL)
+                    | (long) (((packedHi >>> 4) & 0x0F0F0F0F) | ((u1 >>> 6) & 0x03030303) << 4) << 32;
+            IntVector mp = ((IntVector) LongVector.broadcast(LongVector.SPECIES_128, mn)
+                    .reinterpretAsBytes().rearrange(MINS_IN_PAIR_ORDER).convertShape(VectorOperators.B2I, GgmlLanes.INT, 0))
+                    .mul(IntVector.fromArray(GgmlLanes.INT, pairs, 8 * b));
             float dmin = -dx * Float.float16ToFloat((short) (head >>> 16));
-            long mn = mins(packedLo, packedHi);
-            int g = 8 * b;
-            // minTerm(mn, pairs, g, i) written out: past C2's node cutoff the call would stay a call
-            m0 = Math.fma(dmin, (float) (((int) mn & 0xFF) * pairs[g] + ((int) (mn >>> 8) & 0xFF) * pairs[g + 4]), m0);
-            m1 = Math.fma(dmin, (float) (((int) (mn >>> 16) & 0xFF) * pairs[g + 1]
-                    + ((int) (mn >>> 24) & 0xFF) * pairs[g + 5]), m1);
-            m2 = Math.fma(dmin, (float) (((int) (mn >>> 32) & 0xFF) * pairs[g + 2]
-                    + ((int) (mn >>> 40) & 0xFF) * pairs[g + 6]), m2);
-            m3 = Math.fma(dmin, (float) (((int) (mn >>> 48) & 0xFF) * pairs[g + 3]
-                    + ((int) (mn >>> 56) & 0xFF) * pairs[g + 7]), m3);
+            macc = ((FloatVector) mp.add(mp.rearrange(SWAP_PAIRS)).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(GgmlLanes.FLOAT, dmin), macc);
         }
         return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
-                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(m0, m1, m2, m3);
+                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(macc.lane(0), macc.lane(1), macc.lane(2), macc.lane(3));
+    }
+
+    /** Byte {@code j} of a scales long to int lanes 0-7 and byte {@code j + 2} to 8-15, for j = 0, 1, 4, 5. */
+    private static final VectorShuffle<Byte> SCALES_0_2 = twoScales(0);
+    private static final VectorShuffle<Byte> SCALES_1_3 = twoScales(1);
+    private static final VectorShuffle<Byte> SCALES_4_6 = twoScales(4);
+    private static final VectorShuffle<Byte> SCALES_5_7 = twoScales(5);
+    /**
+     * The 8 mins (byte j = sub-block j) in the order of {@link Q8Activation#pairSums}: 0, 2, 4, 6, 1, 3, 5, 7 (then
+     * the same again; 128 bits, since C2 keeps no one-lane long vectors in registers).
+     */
+    private static final VectorShuffle<Byte> MINS_IN_PAIR_ORDER =
+            VectorShuffle.fromValues(ByteVector.SPECIES_128, 0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7);
+    /** Int lanes 4-7 to 0-3 and back. */
+    private static final VectorShuffle<Integer> SWAP_PAIRS = VectorShuffle.fromOp(GgmlLanes.INT, i -> (i + 4) & 7);
+
+    private static VectorShuffle<Byte> twoScales(int j) {
+        return VectorShuffle.fromOp(ByteVector.SPECIES_128, i -> i < 8 ? j : j + 2);
     }
 
     /**

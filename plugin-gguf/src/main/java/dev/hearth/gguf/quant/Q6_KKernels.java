@@ -164,9 +164,18 @@ public final class Q6_KKernels {
     private static final VectorShuffle<Short> FIRST_HALF_TWICE = VectorShuffle.fromOp(GgmlLanes.SHORT_WIDE, i -> i & 15);
     private static final VectorShuffle<Short> SECOND_HALF_TWICE =
             VectorShuffle.fromOp(GgmlLanes.SHORT_WIDE, i -> 16 + (i & 15));
-    private static final VectorMask<Integer> LANES_4_7 = VectorMask.fromLong(GgmlLanes.INT_WIDE, 0xF0);
-    private static final VectorMask<Integer> LANES_8_11 = VectorMask.fromLong(GgmlLanes.INT_WIDE, 0xF00);
-    private static final VectorMask<Integer> LANES_12_15 = VectorMask.fromLong(GgmlLanes.INT_WIDE, 0xF000);
+    /**
+     * Group scale bytes {@code s .. s + 3} (at 192 + s: the two runs of a 512-bit step) four times each, for
+     * {@code s = 2 (4h + k)} = 0, 4, 8, 12: int lanes 4g .. 4g + 3 take scale {@code s + g}.
+     */
+    private static final VectorShuffle<Byte> SCALES_0 = fourScales(0);
+    private static final VectorShuffle<Byte> SCALES_4 = fourScales(4);
+    private static final VectorShuffle<Byte> SCALES_8 = fourScales(8);
+    private static final VectorShuffle<Byte> SCALES_12 = fourScales(12);
+
+    private static VectorShuffle<Byte> fourScales(int s) {
+        return VectorShuffle.fromOp(ByteVector.SPECIES_128, i -> s + i / 4);
+    }
 
     /**
      * {@link #dotVector256} in 512-bit steps: one step takes the 32-runs {@code (h, k)} and {@code (h, k + 1)} for
@@ -186,6 +195,8 @@ public final class Q6_KKernels {
             long block = wOffset + (long) b * TYPE_SIZE;
             // the high bits of both halves: qh bytes 0-31 (h = 0) and 32-63 (h = 1)
             ShortVector qh = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 128, LE).reinterpretAsShorts();
+            // the 16 signed group scales, spread to the int lanes of each step by one byte shuffle each
+            ByteVector scs = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 192, LE);
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int pair = 0; pair < 4; pair++) {
                 int h = pair >> 1;
@@ -202,10 +213,12 @@ public final class Q6_KKernels {
                         .add(q.lanewise(VectorOperators.ASHR, 8).mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xo, i)))
                         .reinterpretAsInts();
                 // group scales of the two runs: 4 lanes each, bytes 192 + 2 run .. 192 + 2 run + 3
-                int sc = w.get(Bytes.INT_LE, block + 192 + 2 * (4 * h + k));
-                IntVector scales = IntVector.broadcast(GgmlLanes.INT_WIDE, (byte) sc)
-                        .blend((byte) (sc >> 8), LANES_4_7).blend((byte) (sc >> 16), LANES_8_11)
-                        .blend((byte) (sc >> 24), LANES_12_15);
+                IntVector scales = (IntVector) scs.rearrange(switch (pair) {
+                    case 0 -> SCALES_0;
+                    case 1 -> SCALES_4;
+                    case 2 -> SCALES_8;
+                    default -> SCALES_12;
+                }).convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 isum = isum.add(p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
                         .mul(scales));
             }

@@ -2,6 +2,7 @@ package dev.hearth.gguf.quant;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,7 +31,39 @@ final class UnpackedKernels {
     /** Int lanes 4..7 moved to 0..3 (and back): adds a Q4_K min pair in one step. */
     private static final VectorShuffle<Integer> SWAP_HALVES = VectorShuffle.fromOp(INT, i -> (i + 4) & 7);
 
+    private static final VectorSpecies<Float> WIDE = GgmlLanes.FLOAT_WIDE;
+    /** Indexes into two 512-bit vectors {@code a, b}: {@code [a lanes 0-7 | b lanes 0-7]} ({@code selectFrom}). */
+    private static final FloatVector LOWER_HALVES = FloatVector.fromArray(WIDE, halves(0), 0);
+    /** {@code [a lanes 8-15 | b lanes 8-15]}. */
+    private static final FloatVector UPPER_HALVES = FloatVector.fromArray(WIDE, halves(8), 0);
+    /** Float lanes 8..15 of a 512-bit vector. */
+    private static final VectorMask<Float> UPPER_STEP = VectorMask.fromLong(WIDE, 0xFF00);
+    /** The 512-bit tile takes blocks of this size (Q4_K, Q6_K); Q8_0's 32-weight blocks stay on 256 bits. */
+    private static final int WIDE_BLOCK = 256;
+
+    /**
+     * System property: {@code 512} multiplies K-quant rows with the 512-bit tile ({@link #dot4x4Wide}) where
+     * {@link GgmlLanes#WIDE}; otherwise the 256-bit one. Same results either way. Off by default: on the 2-core
+     * AMD EPYC (Zen 4, whose 512-bit multiply-adds take both 256-bit units) it was 10-15% slower in JMH
+     * {@code MatMulBench}, batch 32 (the per-block reduction of the halves costs more than the fewer instructions
+     * gain); a core with two 512-bit FMA units may gain.
+     */
+    static final String TILE_BITS_PROPERTY = "hearth.tile.bits";
+
+    /** Whether {@link #dot4x4} takes the 512-bit tile for K-quant rows. */
+    static final boolean WIDE_TILE = GgmlLanes.WIDE && "512".equals(System.getProperty(TILE_BITS_PROPERTY));
+
     private UnpackedKernels() {
+    }
+
+    /** Lane indexes {@code from .. from+7} of the first vector, then the same of the second (at 16 + ...). */
+    private static float[] halves(int from) {
+        float[] idx = new float[16];
+        for (int k = 0; k < 8; k++) {
+            idx[k] = from + k;
+            idx[8 + k] = 16 + from + k;
+        }
+        return idx;
     }
 
     /** One row times one activation. */
@@ -67,6 +100,10 @@ final class UnpackedKernels {
         x1.require(format, n);
         x2.require(format, n);
         x3.require(format, n);
+        if (WIDE_TILE && bs == WIDE_BLOCK) {
+            dot4x4Wide(r, x0, x1, x2, x3, o0, o1, o2, o3, row);
+            return;
+        }
         float[] w0 = r[0].weights;
         float[] w1 = r[1].weights;
         float[] w2 = r[2].weights;
@@ -135,27 +172,156 @@ final class UnpackedKernels {
             c32 = z32.fma(FloatVector.broadcast(FLOAT, e2 * d3), c32);
             c33 = z33.fma(FloatVector.broadcast(FLOAT, e3 * d3), c33);
         }
-        o0[row + 0] = finish(r[0], x0, c00);
-        o1[row + 0] = finish(r[0], x1, c01);
-        o2[row + 0] = finish(r[0], x2, c02);
-        o3[row + 0] = finish(r[0], x3, c03);
-        o0[row + 1] = finish(r[1], x0, c10);
-        o1[row + 1] = finish(r[1], x1, c11);
-        o2[row + 1] = finish(r[1], x2, c12);
-        o3[row + 1] = finish(r[1], x3, c13);
-        o0[row + 2] = finish(r[2], x0, c20);
-        o1[row + 2] = finish(r[2], x1, c21);
-        o2[row + 2] = finish(r[2], x2, c22);
-        o3[row + 2] = finish(r[2], x3, c23);
-        o0[row + 3] = finish(r[3], x0, c30);
-        o1[row + 3] = finish(r[3], x1, c31);
-        o2[row + 3] = finish(r[3], x2, c32);
-        o3[row + 3] = finish(r[3], x3, c33);
+        // the running sums out to memory and reduced there: a helper taking 16 vectors would box them
+        float[] t = r[0].tile(0);
+        c00.intoArray(t, 0);
+        c01.intoArray(t, 8);
+        c02.intoArray(t, 16);
+        c03.intoArray(t, 24);
+        c10.intoArray(t, 32);
+        c11.intoArray(t, 40);
+        c12.intoArray(t, 48);
+        c13.intoArray(t, 56);
+        c20.intoArray(t, 64);
+        c21.intoArray(t, 72);
+        c22.intoArray(t, 80);
+        c23.intoArray(t, 88);
+        c30.intoArray(t, 96);
+        c31.intoArray(t, 104);
+        c32.intoArray(t, 112);
+        c33.intoArray(t, 120);
+        o0[row + 0] = finish(r[0], x0, t, 0);
+        o1[row + 0] = finish(r[0], x1, t, 8);
+        o2[row + 0] = finish(r[0], x2, t, 16);
+        o3[row + 0] = finish(r[0], x3, t, 24);
+        o0[row + 1] = finish(r[1], x0, t, 32);
+        o1[row + 1] = finish(r[1], x1, t, 40);
+        o2[row + 1] = finish(r[1], x2, t, 48);
+        o3[row + 1] = finish(r[1], x3, t, 56);
+        o0[row + 2] = finish(r[2], x0, t, 64);
+        o1[row + 2] = finish(r[2], x1, t, 72);
+        o2[row + 2] = finish(r[2], x2, t, 80);
+        o3[row + 2] = finish(r[2], x3, t, 88);
+        o0[row + 3] = finish(r[3], x0, t, 96);
+        o1[row + 3] = finish(r[3], x1, t, 104);
+        o2[row + 3] = finish(r[3], x2, t, 112);
+        o3[row + 3] = finish(r[3], x3, t, 120);
+    }
+
+    /**
+     * {@link #dot4x4} in 512-bit steps, for the K-quants' 256-weight blocks: a 16-float vector holds two consecutive
+     * 8-float groups, whose lanes {@code k} and {@code k + 8} both belong to ggml lane {@code k}. At the end of a
+     * block the two halves of each block sum are added (exact integers, like every partial sum here), two tokens'
+     * sums side by side in one vector ({@code [row . x0 | row . x1]}), so the float step per block is the kernels'
+     * own on each half: running sum {@code pq} holds row {@code p} times tokens {@code 2q} (lanes 0-7) and
+     * {@code 2q + 1} (lanes 8-15). Half the multiply-add instructions of the 256-bit tile; a core with two 512-bit
+     * FMA units does twice the work per cycle.
+     */
+    static void dot4x4Wide(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
+                           float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        int n = r[0].length();
+        int bs = r[0].type().blockSize();
+        float[] w0 = r[0].weights;
+        float[] w1 = r[1].weights;
+        float[] w2 = r[2].weights;
+        float[] w3 = r[3].weights;
+        float[] a0 = x0.laneFloats();
+        float[] a1 = x1.laneFloats();
+        float[] a2 = x2.laneFloats();
+        float[] a3 = x3.laneFloats();
+        FloatVector c00 = FloatVector.zero(WIDE), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int b = 0; b < n / bs; b++) {
+            FloatVector z00 = FloatVector.zero(WIDE), z01 = z00, z02 = z00, z03 = z00;
+            FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
+            FloatVector z20 = z00, z21 = z00, z22 = z00, z23 = z00;
+            FloatVector z30 = z00, z31 = z00, z32 = z00, z33 = z00;
+            for (int i = bs * b; i < bs * b + bs; i += 16) {
+                FloatVector v0 = FloatVector.fromArray(WIDE, w0, i);
+                FloatVector v1 = FloatVector.fromArray(WIDE, w1, i);
+                FloatVector v2 = FloatVector.fromArray(WIDE, w2, i);
+                FloatVector v3 = FloatVector.fromArray(WIDE, w3, i);
+                FloatVector y0 = FloatVector.fromArray(WIDE, a0, i);
+                z00 = v0.fma(y0, z00);
+                z10 = v1.fma(y0, z10);
+                z20 = v2.fma(y0, z20);
+                z30 = v3.fma(y0, z30);
+                FloatVector y1 = FloatVector.fromArray(WIDE, a1, i);
+                z01 = v0.fma(y1, z01);
+                z11 = v1.fma(y1, z11);
+                z21 = v2.fma(y1, z21);
+                z31 = v3.fma(y1, z31);
+                FloatVector y2 = FloatVector.fromArray(WIDE, a2, i);
+                z02 = v0.fma(y2, z02);
+                z12 = v1.fma(y2, z12);
+                z22 = v2.fma(y2, z22);
+                z32 = v3.fma(y2, z32);
+                FloatVector y3 = FloatVector.fromArray(WIDE, a3, i);
+                z03 = v0.fma(y3, z03);
+                z13 = v1.fma(y3, z13);
+                z23 = v2.fma(y3, z23);
+                z33 = v3.fma(y3, z33);
+            }
+            // tokens 0 | 1 and 2 | 3 side by side: [x0 scale x 8, x1 scale x 8], then the halves added per token
+            FloatVector e01 = FloatVector.broadcast(WIDE, x0.scales()[b]).blend(x1.scales()[b], UPPER_STEP);
+            FloatVector e23 = FloatVector.broadcast(WIDE, x2.scales()[b]).blend(x3.scales()[b], UPPER_STEP);
+            float d0 = r[0].d[b];
+            c00 = LOWER_HALVES.selectFrom(z00, z01).add(UPPER_HALVES.selectFrom(z00, z01))
+                    .fma(e01.mul(d0), c00);
+            c01 = LOWER_HALVES.selectFrom(z02, z03).add(UPPER_HALVES.selectFrom(z02, z03))
+                    .fma(e23.mul(d0), c01);
+            float d1 = r[1].d[b];
+            c10 = LOWER_HALVES.selectFrom(z10, z11).add(UPPER_HALVES.selectFrom(z10, z11))
+                    .fma(e01.mul(d1), c10);
+            c11 = LOWER_HALVES.selectFrom(z12, z13).add(UPPER_HALVES.selectFrom(z12, z13))
+                    .fma(e23.mul(d1), c11);
+            float d2 = r[2].d[b];
+            c20 = LOWER_HALVES.selectFrom(z20, z21).add(UPPER_HALVES.selectFrom(z20, z21))
+                    .fma(e01.mul(d2), c20);
+            c21 = LOWER_HALVES.selectFrom(z22, z23).add(UPPER_HALVES.selectFrom(z22, z23))
+                    .fma(e23.mul(d2), c21);
+            float d3 = r[3].d[b];
+            c30 = LOWER_HALVES.selectFrom(z30, z31).add(UPPER_HALVES.selectFrom(z30, z31))
+                    .fma(e01.mul(d3), c30);
+            c31 = LOWER_HALVES.selectFrom(z32, z33).add(UPPER_HALVES.selectFrom(z32, z33))
+                    .fma(e23.mul(d3), c31);
+        }
+        float[] t = r[0].tile(0);
+        c00.intoArray(t, 0);
+        c01.intoArray(t, 16);
+        c10.intoArray(t, 32);
+        c11.intoArray(t, 48);
+        c20.intoArray(t, 64);
+        c21.intoArray(t, 80);
+        c30.intoArray(t, 96);
+        c31.intoArray(t, 112);
+        o0[row + 0] = finish(r[0], x0, t, 0);
+        o1[row + 0] = finish(r[0], x1, t, 8);
+        o2[row + 0] = finish(r[0], x2, t, 16);
+        o3[row + 0] = finish(r[0], x3, t, 24);
+        o0[row + 1] = finish(r[1], x0, t, 32);
+        o1[row + 1] = finish(r[1], x1, t, 40);
+        o2[row + 1] = finish(r[1], x2, t, 48);
+        o3[row + 1] = finish(r[1], x3, t, 56);
+        o0[row + 2] = finish(r[2], x0, t, 64);
+        o1[row + 2] = finish(r[2], x1, t, 72);
+        o2[row + 2] = finish(r[2], x2, t, 80);
+        o3[row + 2] = finish(r[2], x3, t, 88);
+        o0[row + 3] = finish(r[3], x0, t, 96);
+        o1[row + 3] = finish(r[3], x1, t, 104);
+        o2[row + 3] = finish(r[3], x2, t, 112);
+        o3[row + 3] = finish(r[3], x3, t, 120);
     }
 
     /** The reduction of the 8 lane accumulators, plus Q4_K's min term. */
     private static float finish(UnpackedRow row, Q8Activation x, FloatVector acc) {
         float sum = GgmlLanes.hsum8(acc);
+        return row.type() == QuantType.Q4_K ? sum + minSum(row, x) : sum;
+    }
+
+    /** {@link #finish} of the 8 lane sums stored at {@code t[at, at + 8)}. */
+    private static float finish(UnpackedRow row, Q8Activation x, float[] t, int at) {
+        float sum = GgmlLanes.hsum8(t[at], t[at + 1], t[at + 2], t[at + 3], t[at + 4], t[at + 5], t[at + 6], t[at + 7]);
         return row.type() == QuantType.Q4_K ? sum + minSum(row, x) : sum;
     }
 

@@ -67,7 +67,8 @@ public final class UnpackedRow {
         return type == QuantType.Q8_0 ? x.q8_0() : x.q8_K();
     }
 
-    /** Accumulator set {@code k} (0 or 1) of {@link FloatRowKernels#dot4x4}: 16 vectors. */
+    /** Accumulator set {@code k} (0 or 1) of {@link FloatRowKernels#dot4x4}: 16 vectors; set 0 also takes the
+     * running sums of {@link UnpackedKernels#dot4x4} on their way to the reduction. */
     float[] tile(int k) {
         if (tiles[k] == null) tiles[k] = new float[16 * Simd.FLOAT.length()];
         return tiles[k];

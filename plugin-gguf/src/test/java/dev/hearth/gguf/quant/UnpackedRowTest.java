@@ -83,6 +83,41 @@ class UnpackedRowTest {
         }
     }
 
+    /** The 512-bit K-quant tile, whichever tile {@link UnpackedRow#dotFour} takes by default, equals dot to the bit. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q4_K", "Q6_K"})
+    void wideTileMatchesDotBitForBit(String typeName) {
+        QuantType type = QuantType.valueOf(typeName);
+        assumeTrue(GgmlLanes.WIDE, "no 512-bit vectors here");
+        int n = 2816;
+        Random rnd = new Random(typeName.hashCode() + 1);
+        long prefix = 5;
+        MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
+        long rowBytes = type.rowBytes(n);
+        Q8Activation[] xs = new Q8Activation[4];
+        Activation[] as = new Activation[4];
+        for (int t = 0; t < 4; t++) {
+            as[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.7 + t), 0, n).prepare(ActivationFormat.Q8_K);
+            xs[t] = as[t].q8_K();
+        }
+        UnpackedRow[] rows = new UnpackedRow[4];
+        for (int r = 0; r < 4; r++) {
+            rows[r] = new UnpackedRow();
+            rows[r].unpack(type, w, prefix + r * rowBytes, n);
+        }
+        float[][] out = new float[4][6];
+        UnpackedKernels.dot4x4Wide(rows, xs[0], xs[1], xs[2], xs[3], out[0], out[1], out[2], out[3], 2);
+        for (int t = 0; t < 4; t++) {
+            for (int r = 0; r < 4; r++) {
+                float expected = type.dot(w, prefix + r * rowBytes, as[t], n);
+                float actual = out[t][2 + r];
+                String where = type + " token " + t + " row " + r;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+                        () -> where + ": expected " + expected + " got " + actual);
+            }
+        }
+    }
+
     /**
      * F16 / BF16: four rows by 7 activations (one tile, three single products), at lengths with and without a
      * scalar tail and an odd pair of vectors, each product equal to the bit to the single-token dot.
