@@ -114,6 +114,11 @@ extern "C" __global__ void attn_combine(const float* __restrict__ partial, float
 // threads, each chunk's value sum in position order from 0 and the chunks added in order. The values of a tile of
 // VT positions are staged in shared memory by the whole block first.
 #define VT 64
+// positions per warp whose scores are in flight together in attn_decode (-D for build variants)
+#ifndef ATTN_SCORE_UNROLL
+#define ATTN_SCORE_UNROLL 4
+#endif
+constexpr int SCORE_UNROLL = ATTN_SCORE_UNROLL;
 
 //
 // With forms != 0 the launch also rounds the output for the next product, as quantize.cu would in a launch of its
@@ -139,7 +144,8 @@ attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, cons
     for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
     __syncthreads();
     float* s = scores + (long long) h * max_chunks * CHUNK;
-    for (int t = warp; t < n; t += 8) {
+#pragma unroll (SCORE_UNROLL)
+    for (int t = warp; t < n; t += 8) { // several positions' loads and sums in flight; each summed as before
         const __half* kr = kcache + (long long) t * kv_stride + kvh * head_dim;
         float sc = 0.f;
         for (int d = lane; d < head_dim; d += 32) sc += qs[d] * __half2float(kr[d]);

@@ -9,7 +9,8 @@
 __device__ __forceinline__ float rms_scale(const float* __restrict__ x, int n, float eps) {
     __shared__ float partial[NORM_THREADS / 32];
     float ss = 0.f;
-    for (int i = threadIdx.x; i < n; i += NORM_THREADS) ss += x[i] * x[i];
+#pragma unroll 8
+    for (int i = threadIdx.x; i < n; i += NORM_THREADS) ss += x[i] * x[i]; // loads issued together, sums in order
     ss = warp_sum(ss);
     if ((threadIdx.x & 31) == 0) partial[threadIdx.x >> 5] = ss;
     __syncthreads();
@@ -21,11 +22,12 @@ __device__ __forceinline__ float rms_scale(const float* __restrict__ x, int n, f
 
 extern "C" __global__ void __launch_bounds__(NORM_THREADS)
 rmsnorm(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out, int n, float eps) {
+    int i = blockIdx.x * NORM_THREADS + threadIdx.x;
     grid_overlap();
+    float w = i < n ? weight[i] : 0.f; // a weight: no earlier kernel writes it, so it loads during the wait
     grid_wait();
     float scale = rms_scale(x, n, eps);
-    int i = blockIdx.x * NORM_THREADS + threadIdx.x;
-    if (i < n) out[i] = x[i] * scale * weight[i];
+    if (i < n) out[i] = x[i] * scale * w;
 }
 
 /**
@@ -37,13 +39,14 @@ extern "C" __global__ void __launch_bounds__(NORM_THREADS)
 rmsnorm_quant(const float* __restrict__ x, const float* __restrict__ weight, float* __restrict__ out,
               int8_t* __restrict__ q80, float* __restrict__ d80, int8_t* __restrict__ q8k, float* __restrict__ d8k,
               int n, float eps, int forms) {
+    int i = blockIdx.x * NORM_THREADS + threadIdx.x;
     grid_overlap();
+    float w = i < n ? weight[i] : 0.f; // as in rmsnorm
     grid_wait();
     float scale = rms_scale(x, n, eps);
-    int i = blockIdx.x * NORM_THREADS + threadIdx.x;
     float v = 0.f;
     if (i < n) {
-        v = x[i] * scale * weight[i];
+        v = x[i] * scale * w;
         out[i] = v;
     }
     if ((forms & 1) && i < n) q8_0_warp(v, i, q80, d80); // whole warps: n % 32 == 0
