@@ -3,31 +3,22 @@ package dev.hearth.gguf.cuda;
 import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CancellationException;
 
 import dev.hearth.api.session.ContextOverflowException;
-import dev.hearth.api.session.GenerationRequest;
-import dev.hearth.api.session.GenerationResult;
 import dev.hearth.api.session.LogitsConsumer;
-import dev.hearth.api.session.Session;
-import dev.hearth.api.session.TokenListener;
 import dev.hearth.cuda.api.CudaGraph;
 import dev.hearth.cuda.api.CudaStream;
-import dev.hearth.generation.CancelFlag;
-import dev.hearth.generation.GenerationLoop;
+import dev.hearth.gguf.engine.GgufSession;
 
 /**
  * A session of the {@code gguf-cuda} backend: its own device activations, KV cache, stream and graphs over the
  * model's weights. Each decode step is one graph launch: the graph for a context bucket (a power of two of
  * attention chunks) is captured the first time the bucket is reached and replayed for every later token in it.
  */
-final class CudaSession implements Session {
+final class CudaSession extends GgufSession {
 
     private final CudaLoadedModel model;
     private final CudaForward forward;
-    private final CancelFlag cancel = new CancelFlag();
-    private final GenerationLoop loop;
     private final Map<Integer, CudaGraph> graphs = new HashMap<>();
     private boolean fused = true;
     /**
@@ -38,13 +29,13 @@ final class CudaSession implements Session {
     private final float[] logits;
     private CudaState state;
     private CudaStream stream;
-    private int position;
     private int pending;
     private boolean batched = true;
     /** The CPU layers and head of a partial offload; null when every layer is on the GPU. */
     private CudaCpuTail tail;
 
     CudaSession(CudaLoadedModel model, CudaForward forward) {
+        super(model);
         this.model = model;
         this.forward = forward;
         this.logits = new float[forward.config().vocabSize()];
@@ -62,31 +53,12 @@ final class CudaSession implements Session {
             state.close();
             throw e;
         }
-        this.loop = new GenerationLoop(this, model.tokenizer(), model.chatTemplate(), cancel);
-    }
-
-    @Override
-    public int contextLength() {
-        return model.contextLength();
-    }
-
-    @Override
-    public int position() {
-        return position;
-    }
-
-    @Override
-    public void reset() {
-        position = 0;
     }
 
     @Override
     public void evaluate(int[] tokens, int from, int to, LogitsMode mode, LogitsConsumer consumer) {
-        CudaState s = open();
-        Objects.checkFromToIndex(from, to, tokens.length);
-        if (position + (to - from) > contextLength()) {
-            throw new ContextOverflowException(position, to - from, contextLength());
-        }
+        checkEvaluate(tokens, from, to);
+        CudaState s = state;
         int vocab = forward.config().vocabSize();
         for (int i = from; i < to; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {
@@ -100,7 +72,7 @@ final class CudaSession implements Session {
                 return;
             }
             for (int i = from; i < to; i++) {
-                if (cancel.isCancelled()) throw new CancellationException("cancelled");
+                checkCancelled();
                 boolean wantLogits = mode == LogitsMode.ALL || (mode == LogitsMode.LAST && i == to - 1);
                 step(s, tokens[i], wantLogits);
                 if (tail != null) {
@@ -128,16 +100,12 @@ final class CudaSession implements Session {
         int vocab = forward.config().vocabSize();
         sync();
         for (int start = from; start < to; start += s.batch) {
-            if (cancel.isCancelled()) throw new CancellationException("cancelled");
+            checkCancelled();
             int n = Math.min(s.batch, to - start);
             s.tokensHost.segment().copyFrom(java.lang.foreign.MemorySegment.ofArray(tokens)
                     .asSlice(start * 4L, n * 4L));
             stream.copyToDevice(s.pTokens, 0, s.tokensHost.pointer(), n * 4L);
-            int logitsFrom = switch (mode) {
-                case ALL -> 0;
-                case LAST -> start + n == to ? n - 1 : n;
-                default -> n;
-            };
+            int logitsFrom = logitsFrom(mode, n, start + n == to);
             if (tail != null) { // GPU layers, then the CPU layers and head over the hidden states in pX
                 forward.enqueuePrompt(stream, s, n, position, n);
                 int base = start - from;
@@ -185,7 +153,8 @@ final class CudaSession implements Session {
      * only the token id crosses back to the host.
      */
     int nextGreedy(int token) {
-        CudaState s = open();
+        checkOpen();
+        CudaState s = state;
         if (position >= contextLength()) throw new ContextOverflowException(position, 1, contextLength());
         model.device().makeCurrent();
         step(s, token, true);
@@ -243,17 +212,6 @@ final class CudaSession implements Session {
     }
 
     @Override
-    public GenerationResult generate(GenerationRequest request, TokenListener listener) {
-        open();
-        return loop.generate(request, listener);
-    }
-
-    @Override
-    public void cancel() {
-        cancel.cancel();
-    }
-
-    @Override
     public void close() {
         if (state == null) return;
         model.device().makeCurrent();
@@ -265,10 +223,9 @@ final class CudaSession implements Session {
         model.sessionClosed(this);
     }
 
-    private CudaState open() {
-        CudaState s = state;
-        if (s == null) throw new IllegalStateException("session is closed");
+    @Override
+    protected void checkOpen() {
+        if (state == null) throw new IllegalStateException("session is closed");
         model.checkOpen();
-        return s;
     }
 }
