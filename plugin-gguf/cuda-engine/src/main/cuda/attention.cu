@@ -12,40 +12,20 @@
 #define CHUNK 256
 #define MAX_HEAD_DIM 256
 
-extern "C" __global__ void __launch_bounds__(128)
-attn_scores(const float* __restrict__ q, const __half* __restrict__ kcache, float* __restrict__ scores,
-            const int* __restrict__ params, int heads, int kv_heads, int head_dim, int max_chunks, float scale) {
-    grid_overlap();
-    grid_wait();
-    int h = blockIdx.x, c = blockIdx.y;
-    int n = params[1] + 1;
-    int t0 = c * CHUNK;
-    if (t0 >= n) return;
-    int t1 = min(n, t0 + CHUNK);
-    int kvh = h / (heads / kv_heads);
-    int kv_stride = kv_heads * head_dim;
-    __shared__ float qs[MAX_HEAD_DIM];
-    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
-    __syncthreads();
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    float* out = scores + (long long) h * max_chunks * CHUNK;
-    for (int t = t0 + warp; t < t1; t += 4) { // one warp per position
-        const __half* kr = kcache + (long long) t * kv_stride + kvh * head_dim;
-        float s = 0.f;
-        for (int d = lane; d < head_dim; d += 32) s += qs[d] * __half2float(kr[d]);
-        s = warp_sum(s);
-        if (lane == 0) out[t] = s * scale;
-    }
+/** q . k of one position by one warp, every lane getting the sum: lane l sums dimensions l, l + 32, ... */
+__device__ __forceinline__ float warp_score(const float* qs, const __half* __restrict__ kr, int head_dim) {
+    float s = 0.f;
+    for (int d = threadIdx.x & 31; d < head_dim; d += 32) s += qs[d] * __half2float(kr[d]);
+    return warp_sum(s);
 }
 
-extern "C" __global__ void __launch_bounds__(256)
-attn_softmax(float* __restrict__ scores, const int* __restrict__ params, int max_chunks) {
-    grid_overlap();
-    grid_wait();
+/**
+ * s[0, n) = f16(exp(s - max) / sum) by one block of 256 threads, the sum in double: the softmax of attn_softmax and
+ * attn_decode. Ends without a barrier: the caller syncs before other threads read s.
+ */
+__device__ __forceinline__ void block_softmax(float* s, int n) {
     __shared__ float fred[8];
     __shared__ double dred[8];
-    int n = params[1] + 1;
-    float* s = scores + (long long) blockIdx.x * max_chunks * CHUNK;
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     float m = -INFINITY;
     for (int t = threadIdx.x; t < n; t += blockDim.x) m = fmaxf(m, s[t]);
@@ -67,6 +47,36 @@ attn_softmax(float* __restrict__ scores, const int* __restrict__ params, int max
     for (int w = 0; w < 8; w++) sum += dred[w];
     float inv = (float) (1.0 / sum);
     for (int t = threadIdx.x; t < n; t += blockDim.x) s[t] = round_f16(s[t] * inv);
+}
+
+extern "C" __global__ void __launch_bounds__(128)
+attn_scores(const float* __restrict__ q, const __half* __restrict__ kcache, float* __restrict__ scores,
+            const int* __restrict__ params, int heads, int kv_heads, int head_dim, int max_chunks, float scale) {
+    grid_overlap();
+    grid_wait();
+    int h = blockIdx.x, c = blockIdx.y;
+    int n = params[1] + 1;
+    int t0 = c * CHUNK;
+    if (t0 >= n) return;
+    int t1 = min(n, t0 + CHUNK);
+    int kvh = h / (heads / kv_heads);
+    int kv_stride = kv_heads * head_dim;
+    __shared__ float qs[MAX_HEAD_DIM];
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
+    __syncthreads();
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    float* out = scores + (long long) h * max_chunks * CHUNK;
+    for (int t = t0 + warp; t < t1; t += 4) { // one warp per position
+        float s = warp_score(qs, kcache + (long long) t * kv_stride + kvh * head_dim, head_dim);
+        if (lane == 0) out[t] = s * scale;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+attn_softmax(float* __restrict__ scores, const int* __restrict__ params, int max_chunks) {
+    grid_overlap();
+    grid_wait();
+    block_softmax(scores + (long long) blockIdx.x * max_chunks * CHUNK, params[1] + 1);
 }
 
 extern "C" __global__ void __launch_bounds__(128)
@@ -134,8 +144,6 @@ attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, cons
     __shared__ float qs[MAX_HEAD_DIM];
     __shared__ __half vt[VT * MAX_HEAD_DIM];
     __shared__ float pt[VT];
-    __shared__ float fred[8];
-    __shared__ double dred[8];
     int h = blockIdx.x;
     int n = params[1] + 1;
     int kvh = h / (heads / kv_heads);
@@ -146,34 +154,11 @@ attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, cons
     float* s = scores + (long long) h * max_chunks * CHUNK;
 #pragma unroll (SCORE_UNROLL)
     for (int t = warp; t < n; t += 8) { // several positions' loads and sums in flight; each summed as before
-        const __half* kr = kcache + (long long) t * kv_stride + kvh * head_dim;
-        float sc = 0.f;
-        for (int d = lane; d < head_dim; d += 32) sc += qs[d] * __half2float(kr[d]);
-        sc = warp_sum(sc);
+        float sc = warp_score(qs, kcache + (long long) t * kv_stride + kvh * head_dim, head_dim);
         if (lane == 0) s[t] = sc * scale;
     }
     __syncthreads();
-    // softmax, as attn_softmax
-    float m = -INFINITY;
-    for (int t = threadIdx.x; t < n; t += blockDim.x) m = fmaxf(m, s[t]);
-    m = warp_max(m);
-    if (lane == 0) fred[warp] = m;
-    __syncthreads();
-    m = fred[0];
-    for (int w = 1; w < 8; w++) m = fmaxf(m, fred[w]);
-    double sum = 0;
-    for (int t = threadIdx.x; t < n; t += blockDim.x) {
-        float e = (float) exp((double) (s[t] - m));
-        s[t] = e;
-        sum += e;
-    }
-    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
-    if (lane == 0) dred[warp] = sum;
-    __syncthreads();
-    sum = 0;
-    for (int w = 0; w < 8; w++) sum += dred[w];
-    float inv = (float) (1.0 / sum);
-    for (int t = threadIdx.x; t < n; t += blockDim.x) s[t] = round_f16(s[t] * inv);
+    block_softmax(s, n);
     // values, chunk by chunk
     float total = 0.f;
     const __half* vbase = vcache + kvh * head_dim;
