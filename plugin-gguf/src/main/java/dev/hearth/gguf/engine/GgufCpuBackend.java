@@ -70,7 +70,8 @@ public final class GgufCpuBackend implements Backend {
             Tokenizer tokenizer = Tokenizers.create(GgufVocabularies.fromFile(file));
             Optional<ChatTemplate> template = ChatTemplates.select(model.chatTemplate(), text(tokenizer,
                     tokenizer.bos()), text(tokenizer, tokenizer.eos()), options.extra().get(LoadOptions.CHAT_TEMPLATE));
-            int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+            int threads = options.threads() > 0 ? options.threads()
+                    : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors());
             int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
             KvCacheType kvType = KvCacheType.parse(options.extra().getOrDefault(LoadOptions.KV_TYPE, "f16"));
             int decodeBatch = decodeBatch(options);

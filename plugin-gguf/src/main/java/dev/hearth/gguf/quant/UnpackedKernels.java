@@ -41,17 +41,8 @@ final class UnpackedKernels {
     /** The 512-bit tile takes blocks of this size (Q4_K, Q6_K); Q8_0's 32-weight blocks stay on 256 bits. */
     private static final int WIDE_BLOCK = 256;
 
-    /**
-     * System property: {@code 512} multiplies K-quant rows with the 512-bit tile ({@link #dot4x4Wide}) where
-     * {@link GgmlLanes#WIDE}; otherwise the 256-bit one. Same results either way. Off by default: on the 2-core
-     * AMD EPYC (Zen 4, whose 512-bit multiply-adds take both 256-bit units) it was 10-15% slower in JMH
-     * {@code MatMulBench}, batch 32 (the per-block reduction of the halves costs more than the fewer instructions
-     * gain); a core with two 512-bit FMA units may gain.
-     */
-    static final String TILE_BITS_PROPERTY = "hearth.tile.bits";
-
-    /** Whether {@link #dot4x4} takes the 512-bit tile for K-quant rows. */
-    static final boolean WIDE_TILE = GgmlLanes.WIDE && "512".equals(System.getProperty(TILE_BITS_PROPERTY));
+    /** Whether {@link #dot4x4} takes the 512-bit tile for K-quant rows: chosen by {@link PromptTile}. */
+    static final boolean WIDE_TILE = PromptTile.WIDE;
 
     private UnpackedKernels() {
     }
@@ -102,8 +93,16 @@ final class UnpackedKernels {
         x3.require(format, n);
         if (WIDE_TILE && bs == WIDE_BLOCK) {
             dot4x4Wide(r, x0, x1, x2, x3, o0, o1, o2, o3, row);
-            return;
+        } else {
+            dot4x4Narrow(r, x0, x1, x2, x3, o0, o1, o2, o3, row);
         }
+    }
+
+    /** {@link #dot4x4} in 256-bit steps, for every block size. */
+    static void dot4x4Narrow(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
+                             float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        int n = r[0].length();
+        int bs = r[0].type().blockSize();
         float[] w0 = r[0].weights;
         float[] w1 = r[1].weights;
         float[] w2 = r[2].weights;

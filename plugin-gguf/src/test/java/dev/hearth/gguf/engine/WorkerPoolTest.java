@@ -47,4 +47,14 @@ class WorkerPoolTest {
             for (int r = 0; r < 1000; r++) assertEquals(1, seen.get(r), "row " + r);
         }
     }
+
+    @Test
+    void defaultThreadsLeaveOneProcessorFromEightOn() {
+        assertEquals(1, WorkerPool.defaultThreads(1));
+        assertEquals(2, WorkerPool.defaultThreads(2));
+        assertEquals(7, WorkerPool.defaultThreads(7));
+        assertEquals(7, WorkerPool.defaultThreads(8));
+        assertEquals(15, WorkerPool.defaultThreads(16));
+        assertEquals(1, WorkerPool.defaultThreads(0));
+    }
 }

@@ -83,7 +83,10 @@ class UnpackedRowTest {
         }
     }
 
-    /** The 512-bit K-quant tile, whichever tile {@link UnpackedRow#dotFour} takes by default, equals dot to the bit. */
+    /**
+     * The 512-bit and the 256-bit K-quant tiles both equal dot to the bit on the same rows, so {@link PromptTile}'s
+     * choice by CPU changes no result.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"Q4_K", "Q6_K"})
     void wideTileMatchesDotBitForBit(String typeName) {
@@ -106,14 +109,19 @@ class UnpackedRowTest {
             rows[r].unpack(type, w, prefix + r * rowBytes, n);
         }
         float[][] out = new float[4][6];
+        float[][] narrow = new float[4][6];
         UnpackedKernels.dot4x4Wide(rows, xs[0], xs[1], xs[2], xs[3], out[0], out[1], out[2], out[3], 2);
+        UnpackedKernels.dot4x4Narrow(rows, xs[0], xs[1], xs[2], xs[3], narrow[0], narrow[1], narrow[2], narrow[3], 2);
         for (int t = 0; t < 4; t++) {
             for (int r = 0; r < 4; r++) {
                 float expected = type.dot(w, prefix + r * rowBytes, as[t], n);
                 float actual = out[t][2 + r];
+                float actualNarrow = narrow[t][2 + r];
                 String where = type + " token " + t + " row " + r;
                 assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
                         () -> where + ": expected " + expected + " got " + actual);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actualNarrow),
+                        () -> where + " (256-bit tile): expected " + expected + " got " + actualNarrow);
             }
         }
     }
