@@ -25,6 +25,9 @@ public final class KernelBenchmarks {
         WORK.put(MatVecBench.class.getName(), MatVecBench::work);
         WORK.put(MatMulBench.class.getName(), MatMulBench::work);
         WORK.put(AttentionBench.class.getName(), AttentionBench::work);
+        // not MaddBench::work: linking MaddBench needs jdk.incubator.vector, which only the forked JVMs add
+        WORK.put(MaddBench.class.getName(), p -> new Work(2.0 * Integer.parseInt(p.get("n")),
+                2.0 * Integer.parseInt(p.get("n"))));
     }
 
     private KernelBenchmarks() {
