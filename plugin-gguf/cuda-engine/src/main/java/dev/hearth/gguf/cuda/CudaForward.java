@@ -39,16 +39,9 @@ final class CudaForward {
     /**
      * Enqueues one step for positions up to {@code chunks * CHUNK}: the embedding and the GPU layers, leaving the
      * hidden state in {@code st.x}; with {@code logits} (only when every layer is on the GPU), also the output head
-     * and the argmax into {@code params[2]}.
-     */
-    void enqueue(CudaStream s, CudaState st, int chunks, boolean logits) {
-        enqueue(s, st, chunks, logits, true, true);
-    }
-
-    /**
-     * As {@link #enqueue(CudaStream, CudaState, int, boolean)}; {@code fuse} false: one kernel per op (tests);
-     * {@code overlap}: every kernel after the embedding may start while the one before still runs (each waits for
-     * it before touching activations, common.cuh), so launch gaps and weight fetches overlap.
+     * and the argmax into {@code params[2]}. {@code fuse} false: one kernel per op (tests); {@code overlap}: every
+     * kernel after the embedding may start while the one before still runs (each waits for it before touching
+     * activations, common.cuh), so launch gaps and weight fetches overlap.
      */
     void enqueue(CudaStream s, CudaState st, int chunks, boolean logits, boolean fuse, boolean overlap) {
         // embedding: the token's row of token_embd (after the host's copy of the token id, so never overlapped)
@@ -62,7 +55,6 @@ final class CudaForward {
     }
 
     private void enqueueLayersAndHead(CudaStream s, CudaState st, int chunks, boolean logits, boolean fuse) {
-
         for (int l = 0; l < w.layers.length; l++) {
             CudaWeights.Layer layer = w.layers[l];
             if (fuse && fused(layer)) {
