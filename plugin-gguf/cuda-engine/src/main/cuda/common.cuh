@@ -33,6 +33,27 @@ __device__ __forceinline__ void grid_wait() {
 #endif
 }
 
+#ifdef HEARTH_TRACE
+// Build variant for trace-decode.sh: the first thread of the first block records the global timer and the first 8
+// characters of its kernel's name as the kernel passes the wait, in a ring per module (CudaTrace reads them). The
+// time from one mark to the next is the time that kernel held the step's critical path.
+#define TRACE_RING 8192
+__device__ unsigned long long hearth_trace[2 * TRACE_RING];
+__device__ unsigned hearth_trace_count;
+__device__ __forceinline__ void grid_wait_traced(const char* kernel) {
+    grid_wait();
+    if (threadIdx.x == 0 && blockIdx.x == 0 && blockIdx.y == 0 && blockIdx.z == 0) {
+        unsigned long long t, name = 0;
+        asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+        for (int c = 0; c < 8 && kernel[c]; c++) name |= (unsigned long long) (unsigned char) kernel[c] << (8 * c);
+        unsigned i = atomicAdd(&hearth_trace_count, 1) % TRACE_RING;
+        hearth_trace[2 * i] = t;
+        hearth_trace[2 * i + 1] = name;
+    }
+}
+#define grid_wait() grid_wait_traced(__func__)
+#endif
+
 /** Asks L2 for the bytes [p, p + bytes), one 128-byte line per lane step of a warp (weights read next). */
 __device__ __forceinline__ void prefetch_l2(const void* p, long long bytes) {
     uintptr_t a = (uintptr_t) p & ~(uintptr_t) 127, end = (uintptr_t) p + bytes;

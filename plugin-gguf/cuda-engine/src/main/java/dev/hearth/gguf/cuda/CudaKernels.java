@@ -43,6 +43,11 @@ final class CudaKernels implements AutoCloseable {
         return m;
     }
 
+    /** The loaded modules (tools read their globals). */
+    List<CudaModule> modules() {
+        return List.copyOf(modules);
+    }
+
     @Override
     public void close() {
         modules.forEach(CudaModule::close);

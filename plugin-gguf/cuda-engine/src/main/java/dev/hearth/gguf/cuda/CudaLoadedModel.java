@@ -50,6 +50,10 @@ public final class CudaLoadedModel extends GgufLoadedModel {
         this.onClose = onClose;
     }
 
+    CudaKernels kernels() {
+        return kernels;
+    }
+
     @Override
     public String backendId() {
         return GgufCudaBackend.ID;

@@ -38,8 +38,6 @@ final class CudaState implements AutoCloseable {
     final CudaBuffer logits;
     /** Attention partials: heads x maxChunks x (headDim + 2). */
     final CudaBuffer attention;
-    /** Per 256 attention outputs, how many heads are done this step (attn_decode's rounding; back to 0 after). */
-    final CudaBuffer attentionGroups;
     /** The greedy argmax's per-block bests and counter. */
     final CudaBuffer argmaxWork;
     /** Keys then values: GPU layers x contextLength x kvDim halves each. */
@@ -83,8 +81,6 @@ final class CudaState implements AutoCloseable {
             hb2 = alloc(device, owner, c.ffnDim() * 4L);
             logits = alloc(device, owner, c.vocabSize() * 4L);
             attention = alloc(device, owner, CudaAttention.workspaceFloats(c, maxChunks) * 4);
-            attentionGroups = alloc(device, owner, (c.qDim() + 255) / 256 * 4L);
-            attentionGroups.fill((byte) 0);
             argmaxWork = alloc(device, owner, CudaArgmax.WORK_BYTES);
             argmaxWork.fill((byte) 0);
             layerCacheBytes = (long) contextLength * c.kvDim() * 2;

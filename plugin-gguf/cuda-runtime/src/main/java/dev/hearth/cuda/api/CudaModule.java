@@ -11,6 +11,12 @@ public interface CudaModule extends AutoCloseable {
     /** The kernel {@code extern "C"} named {@code name}; throws {@link CudaException} naming it when absent. */
     CudaKernel kernel(String name);
 
+    /**
+     * A copy of the module-scope {@code __device__} variable {@code name} (for tools that read what kernels
+     * recorded); throws {@link CudaException} naming it when absent.
+     */
+    byte[] readGlobal(String name);
+
     @Override
     void close();
 }

@@ -3,7 +3,7 @@
  * by the long-lived {@code dev.hearth.cuda} bundle that owns JCuda's native library and each device's context.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.hearth.cuda.api;
 
 import org.osgi.annotation.bundle.Export;

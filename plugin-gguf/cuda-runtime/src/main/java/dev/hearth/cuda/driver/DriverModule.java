@@ -1,11 +1,15 @@
 package dev.hearth.cuda.driver;
 
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleGetGlobal;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
 import dev.hearth.cuda.api.CudaException;
 import dev.hearth.cuda.api.CudaKernel;
 import dev.hearth.cuda.api.CudaModule;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
@@ -39,6 +43,22 @@ final class DriverModule implements CudaModule {
             throw new CudaException("module " + name + " has no kernel " + kernel + ": " + e.getMessage(), e);
         }
         return new DriverKernel(kernel, f);
+    }
+
+    @Override
+    public byte[] readGlobal(String global) {
+        if (closed) throw new IllegalStateException("module " + name + " is unloaded");
+        device.makeCurrent();
+        CUdeviceptr p = new CUdeviceptr();
+        long[] size = new long[1];
+        try {
+            cuModuleGetGlobal(p, size, module, global);
+        } catch (jcuda.CudaException e) {
+            throw new CudaException("module " + name + " has no global " + global + ": " + e.getMessage(), e);
+        }
+        byte[] copy = new byte[Math.toIntExact(size[0])];
+        cuMemcpyDtoH(Pointer.to(copy), p, size[0]);
+        return copy;
     }
 
     @Override
