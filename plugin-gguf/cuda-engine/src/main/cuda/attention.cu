@@ -7,7 +7,10 @@
 //   attn_combine (head):        the chunks' sums added into the output heads
 // The sequence length (params[1] + 1) is read from device memory, so the grid is sized for a bucket of positions
 // and blocks past the end return at once: one captured graph serves a whole bucket.
-#include "common.cuh"
+#include <cooperative_groups.h>
+#include "q8.cuh"
+
+namespace cg = cooperative_groups;
 
 #define CHUNK 256
 #define MAX_HEAD_DIM 256
@@ -158,10 +161,20 @@ constexpr int SCORE_UNROLL = ATTN_SCORE_UNROLL;
 
 // The longest sequence it serves (CudaAttention.FUSED_MAX_CHUNKS chunks): its scores stay in shared memory.
 #define FUSED_POSITIONS 512
-extern "C" __global__ void __launch_bounds__(256)
-attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, const __half* __restrict__ vcache,
-            float* __restrict__ out, const int* __restrict__ params, int heads, int kv_heads, int head_dim,
-            float scale) {
+/**
+ * The one-launch attention of query head blockIdx.x into out. CL > 1 (Hopper on): the CL blocks of a thread block
+ * cluster hold one group of 256 outputs (CL * head_dim == 256), and the cluster's first block also rounds the group
+ * for the next product, as quantize.cu would in a launch of its own (forms & 1 Q8_0, & 2 Q8_K): each block writes
+ * its outputs into that block's shared memory and the cluster meets at a barrier, which costs far less than a
+ * launch.
+ */
+template <int CL>
+__device__ __forceinline__ void attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache,
+                                            const __half* __restrict__ vcache, float* __restrict__ out,
+                                            const int* __restrict__ params, int heads, int kv_heads, int head_dim,
+                                            float scale, int forms, int8_t* __restrict__ q80,
+                                            float* __restrict__ d80, int8_t* __restrict__ q8k,
+                                            float* __restrict__ d8k) {
     __shared__ float qs[MAX_HEAD_DIM];
     __shared__ __half vt[VT * MAX_HEAD_DIM];
     __shared__ float pt[VT];
@@ -205,4 +218,41 @@ attn_decode(const float* __restrict__ q, const __half* __restrict__ kcache, cons
         total += acc;
     }
     if (threadIdx.x < head_dim) out[h * head_dim + threadIdx.x] = total;
+#if __CUDA_ARCH__ >= 900
+    if constexpr (CL > 1) {
+        __shared__ float group[256];
+        cg::cluster_group cluster = cg::this_cluster();
+        unsigned rank = cluster.block_rank();
+        if (threadIdx.x < head_dim) cluster.map_shared_rank(group, 0)[rank * head_dim + threadIdx.x] = total;
+        cluster.sync();
+        if (rank != 0) return;
+        int g = h / CL;
+        float v = group[threadIdx.x];
+        if (forms & 1) q8_0_warp(v, 256 * g + threadIdx.x, q80, d80);
+        if (forms & 2) q8_k_block(v, g, heads * head_dim / 256, q8k, d8k);
+    }
+#endif
 }
+
+extern "C" __global__ void __launch_bounds__(256)
+attn_decode(const float* q, const __half* kcache, const __half* vcache, float* out, const int* params, int heads,
+            int kv_heads, int head_dim, float scale) {
+    attn_decode<1>(q, kcache, vcache, out, params, heads, kv_heads, head_dim, scale, 0, nullptr, nullptr, nullptr,
+                   nullptr);
+}
+
+#if __CUDA_ARCH__ >= 900
+// attn_decode_rounded_<CL>: the launch for head_dim = 256 / CL, its grid in clusters of CL blocks
+#define ATTN_ROUNDED_ENTRY(CL)                                                                                 \
+    extern "C" __global__ void __launch_bounds__(256) __cluster_dims__(CL, 1, 1)                               \
+    attn_decode_rounded_##CL(const float* q, const __half* kcache, const __half* vcache, float* out,            \
+                             const int* params, int heads, int kv_heads, int head_dim, float scale, int forms,  \
+                             int8_t* q80, float* d80, int8_t* q8k, float* d8k) {                               \
+        attn_decode<CL>(q, kcache, vcache, out, params, heads, kv_heads, head_dim, scale, forms, q80, d80, q8k,  \
+                        d8k);                                                                                  \
+    }
+
+ATTN_ROUNDED_ENTRY(2)
+ATTN_ROUNDED_ENTRY(4)
+ATTN_ROUNDED_ENTRY(8)
+#endif

@@ -113,22 +113,34 @@ __device__ __forceinline__ float dot8(const uint8_t* row, int u, const float* x)
 
 /**
  * y[r] (+)= row r of w . x for r in [0, rows). cols is a multiple of 8 (of the block size for block types); the
- * row stride is row_bytes. accumulate != 0 adds to y (fuses the residual add).
+ * row stride is row_bytes. accumulate != 0 adds to y (fuses the residual add). wpr warps share a row (1, 2 or 4:
+ * each sums every wpr-th unit of 8 weights, then their sums are added in warp order), so long float rows have all
+ * their loads in flight at once; wpr == 1 is the one-warp sum that the fused launches' float rows also use.
  */
 template <int T>
 __device__ void matvec(const uint8_t* __restrict__ w, const float* __restrict__ x, float* __restrict__ y,
-                       int rows, int cols, long long row_bytes, int accumulate) {
-    int lane = threadIdx.x & 31;
-    int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
+                       int rows, int cols, long long row_bytes, int accumulate, int wpr) {
+    __shared__ float part[ROWS_PER_BLOCK];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    int r = blockIdx.x * (ROWS_PER_BLOCK / wpr) + warp / wpr, piece = warp % wpr;
     const uint8_t* row = w + (long long) r * row_bytes;
-    weights_then_wait(T, row, r < rows ? row_bytes : 0);
-    if (r >= rows) return;
+    weights_then_wait(T, row, r < rows && piece == 0 ? row_bytes : 0);
     float s = 0.f;
-    int units = cols / 8;
+    if (r < rows) {
+        int units = cols / 8;
 #pragma unroll 4
-    for (int u = lane; u < units; u += 32) s += dot8<T>(row, u, x);
-    s = warp_sum(s);
-    if (lane == 0) y[r] = accumulate ? y[r] + s : s;
+        for (int u = lane + 32 * piece; u < units; u += 32 * wpr) s += dot8<T>(row, u, x);
+        s = warp_sum(s);
+    }
+    if (wpr == 1) {
+        if (r < rows && lane == 0) y[r] = accumulate ? y[r] + s : s;
+        return;
+    }
+    if (lane == 0) part[warp] = s;
+    __syncthreads();
+    if (r >= rows || piece != 0 || lane != 0) return;
+    for (int i = 1; i < wpr; i++) s += part[warp + i];
+    y[r] = accumulate ? y[r] + s : s;
 }
 
 /** Any cols (F32/F16/BF16 rows whose length is not a multiple of 8): one element per lane step. */
@@ -149,8 +161,9 @@ __device__ void matvec_scalar(const uint8_t* __restrict__ w, const float* __rest
 
 #define MATVEC_ENTRY(NAME, T)                                                                                  \
     extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK)                                          \
-    matvec_##NAME(const uint8_t* w, const float* x, float* y, int rows, int cols, long long row_bytes, int acc) { \
-        matvec<T>(w, x, y, rows, cols, row_bytes, acc);                                                        \
+    matvec_##NAME(const uint8_t* w, const float* x, float* y, int rows, int cols, long long row_bytes, int acc, \
+                  int wpr) {                                                                                   \
+        matvec<T>(w, x, y, rows, cols, row_bytes, acc, wpr);                                                   \
     }
 
 MATVEC_ENTRY(f32, TYPE_F32)

@@ -1,5 +1,8 @@
 package dev.hearth.gguf.cuda;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.hearth.cuda.api.CudaBuffer;
 import dev.hearth.cuda.api.CudaKernel;
 import dev.hearth.cuda.api.CudaModule;
@@ -30,13 +33,20 @@ final class CudaAttention {
      * kernels, for comparisons).
      */
     static final int FUSED_MAX_CHUNKS = Math.min(2, Integer.getInteger("hearth.cuda.attnFusedMaxChunks", 2));
+    /** False: never the cluster-rounded kernels (system property {@code hearth.cuda.attnRound}, for comparisons). */
+    private static final boolean ROUNDS = Boolean.parseBoolean(System.getProperty("hearth.cuda.attnRound", "true"));
+    /** attn_decode_rounded_CL by CL, the heads per 256 outputs (Hopper on: thread block clusters); else empty. */
+    private final Map<Integer, CudaKernel> rounded = new HashMap<>();
 
-    CudaAttention(CudaModule module) {
+    CudaAttention(CudaModule module, int computeCapability) {
         scores = module.kernel("attn_scores");
         softmax = module.kernel("attn_softmax");
         values = module.kernel("attn_values");
         combine = module.kernel("attn_combine");
         decode = module.kernel("attn_decode");
+        if (computeCapability >= 90 && ROUNDS) {
+            for (int cl : new int[] {2, 4, 8}) rounded.put(cl, module.kernel("attn_decode_rounded_" + cl));
+        }
     }
 
     /** Floats of workspace for {@code maxChunks} chunks per head: the scores, then the chunks' partial sums. */
@@ -44,9 +54,36 @@ final class CudaAttention {
         return (long) c.heads() * maxChunks * CHUNK + (long) c.heads() * maxChunks * c.headDim();
     }
 
+    /**
+     * As {@link #launch} into {@code out.values()}; where a cluster-rounded kernel serves the bucket and the head
+     * size, it also rounds the output into the 8-bit forms of {@code out} that {@code next} reads (what
+     * {@link CudaQuantize} would launch). Returns whether it did; if not, the caller quantizes.
+     */
+    boolean launchRounded(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
+                          CudaBuffer workspace, CudaActivation out, CudaBuffer params, int chunks, int maxChunks,
+                          CudaTensor next) {
+        int forms = switch (next.type().activationFormat()) {
+            case Q8_0 -> 1;
+            case Q8_K -> 2;
+            case F32 -> 0;
+        };
+        CudaKernel k = 256 % c.headDim() == 0 ? rounded.get(256 / c.headDim()) : null;
+        if (forms == 0 || k == null || chunks > FUSED_MAX_CHUNKS || c.qDim() % 256 != 0) {
+            launch(s, c, q, keyCache, valueCache, workspace, out.values(), params, chunks, maxChunks);
+            return forms == 0;
+        }
+        k.launch(s, c.heads(), 1, 256, 0, q, keyCache, valueCache, out.values(), params, c.heads(), c.kvHeads(),
+                c.headDim(), scale(c), forms, out.q8_0(), out.d8_0(), out.q8_K(), out.d8_K());
+        return true;
+    }
+
+    private static float scale(LlamaConfig c) {
+        return (float) (1.0 / Math.sqrt(c.headDim()));
+    }
+
     void launch(CudaStream s, LlamaConfig c, CudaBuffer q, CUdeviceptr keyCache, CUdeviceptr valueCache,
                 CudaBuffer workspace, CudaBuffer out, CudaBuffer params, int chunks, int maxChunks) {
-        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        float scale = scale(c);
         if (chunks <= FUSED_MAX_CHUNKS) {
             decode.launch(s, c.heads(), 1, 256, 0, q, keyCache, valueCache, out, params, c.heads(), c.kvHeads(),
                     c.headDim(), scale);

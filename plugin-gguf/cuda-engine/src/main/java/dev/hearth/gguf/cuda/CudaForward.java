@@ -17,6 +17,13 @@ import jcuda.driver.CUdeviceptr;
  */
 final class CudaForward {
 
+    /**
+     * Whether the output projection, the down projection and the head share long float rows among warps
+     * (CudaMatVec); system property {@code hearth.cuda.splitFloatRows}, for comparisons.
+     */
+    private static final boolean SPLIT_FLOAT_ROWS =
+            Boolean.parseBoolean(System.getProperty("hearth.cuda.splitFloatRows", "true"));
+
     private final LlamaConfig c;
     private final CudaWeights w;
     private final CudaKernels k;
@@ -65,9 +72,9 @@ final class CudaForward {
             // attention: rmsnorm, q k v projections
             k.rmsNorm.launch(s, st.x, layer.attnNorm(), st.xb, c.dim(), c.rmsEps());
             k.quantize.launch(s, st.xbAct, c.dim(), layer.wq(), layer.wk(), layer.wv());
-            k.matVec.launch(s, layer.wq(), st.xbAct, st.q, false);
-            k.matVec.launch(s, layer.wk(), st.xbAct, st.k, false);
-            k.matVec.launch(s, layer.wv(), st.xbAct, st.v, false);
+            k.matVec.launch(s, layer.wq(), st.xbAct, st.q, false, false);
+            k.matVec.launch(s, layer.wk(), st.xbAct, st.k, false, false);
+            k.matVec.launch(s, layer.wv(), st.xbAct, st.v, false, false);
 
             // rope on queries and keys; this position's key and value into the F16 cache
             k.rope.launch(s, c, st.q, st.k, st.v, st.keyCache(l), st.valueCache(l), st.params, w.ropeFreqs);
@@ -78,16 +85,16 @@ final class CudaForward {
 
             // attention output projection added to the residual
             k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
-            k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true);
+            k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true, SPLIT_FLOAT_ROWS);
 
             // feed-forward: rmsnorm, swiglu(gate, up), down projection added to the residual
             k.rmsNorm.launch(s, st.x, layer.ffnNorm(), st.xb, c.dim(), c.rmsEps());
             k.quantize.launch(s, st.xbAct, c.dim(), layer.wGate(), layer.wUp());
-            k.matVec.launch(s, layer.wGate(), st.xbAct, st.hb, false);
-            k.matVec.launch(s, layer.wUp(), st.xbAct, st.hb2, false);
+            k.matVec.launch(s, layer.wGate(), st.xbAct, st.hb, false, false);
+            k.matVec.launch(s, layer.wUp(), st.xbAct, st.hb2, false, false);
             k.swiglu.launch(s, st.hb, st.hb2, c.ffnDim());
             k.quantize.launch(s, st.hbAct, c.ffnDim(), layer.wDown());
-            k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true);
+            k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true, SPLIT_FLOAT_ROWS);
         }
 
         if (logits) {
@@ -98,7 +105,7 @@ final class CudaForward {
                 k.rmsNorm.launch(s, st.x, w.outputNorm, st.xb, c.dim(), c.rmsEps());
                 k.quantize.launch(s, st.xbAct, c.dim(), w.output);
             }
-            k.matVec.launch(s, w.output, st.xbAct, st.logits, false);
+            k.matVec.launch(s, w.output, st.xbAct, st.logits, false, SPLIT_FLOAT_ROWS);
             k.argmax.launch(s, st.logits, c.vocabSize(), st.params, st.argmaxWork);
         }
     }
@@ -118,23 +125,25 @@ final class CudaForward {
     }
 
     /**
-     * One layer of a decode step in 9 launches instead of 17, with the same numerics: rmsnorm + activation
-     * quantization; Q, K, V + RoPE + KV-cache store; attention (one launch for short buckets); quantization; output
-     * projection + residual; rmsnorm + quantization; gate + up + SwiGLU; quantization; down projection + residual.
+     * One layer of a decode step in 8 launches instead of 17, with the same numerics: rmsnorm + activation
+     * quantization; Q, K, V + RoPE + KV-cache store; attention (one launch for short buckets, which on Hopper also
+     * rounds its output for the output projection; elsewhere a quantization launch follows); output projection +
+     * residual; rmsnorm + quantization; gate + up + SwiGLU; quantization; down projection + residual.
      */
     private void enqueueFusedLayer(CudaStream s, CudaState st, int l, CudaWeights.Layer layer, int chunks) {
         k.rmsNorm.launchQuant(s, st.x, layer.attnNorm(), st.xbAct, c.dim(), c.rmsEps(), layer.wq(), layer.wk(),
                 layer.wv());
         k.matVec.launchQkvRope(s, c, layer.wq(), layer.wk(), layer.wv(), st.xbAct, st.q, st.keyCache(l),
                 st.valueCache(l), st.params, w.ropeFreqs);
-        k.attention.launch(s, c, st.q, st.keyCache(l), st.valueCache(l), st.attention, st.xb, st.params, chunks,
-                st.maxChunks);
-        k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
-        k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true);
+        if (!k.attention.launchRounded(s, c, st.q, st.keyCache(l), st.valueCache(l), st.attention, st.xbAct,
+                st.params, chunks, st.maxChunks, layer.wo())) {
+            k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
+        }
+        k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true, SPLIT_FLOAT_ROWS);
         k.rmsNorm.launchQuant(s, st.x, layer.ffnNorm(), st.xbAct, c.dim(), c.rmsEps(), layer.wGate(), layer.wUp());
         k.matVec.launchGateUp(s, layer.wGate(), layer.wUp(), st.xbAct, st.hb);
         k.quantize.launch(s, st.hbAct, c.ffnDim(), layer.wDown());
-        k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true);
+        k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true, SPLIT_FLOAT_ROWS);
     }
 
     /** Whether {@link #enqueuePrompt} serves this model (else prompts run token by token). */

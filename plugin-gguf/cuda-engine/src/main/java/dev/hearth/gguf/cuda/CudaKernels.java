@@ -23,7 +23,7 @@ final class CudaKernels implements AutoCloseable {
     CudaKernels(CudaDevice device) {
         try {
             argmax = new CudaArgmax(load(device, "argmax"));
-            attention = new CudaAttention(load(device, "attention"));
+            attention = new CudaAttention(load(device, "attention"), device.computeCapability());
             embed = new CudaEmbed(load(device, "embed"));
             matVec = new CudaMatVec(load(device, "matvec"));
             prompt = new CudaPrompt(load(device, "prompt"), load(device, "prompt_attn"));

@@ -52,16 +52,17 @@ final class CudaMatVec {
     /**
      * y (+)= W x. Float weights read {@code x.values()}; quantized weights read the 8-bit form of x their type
      * pairs with (Q8_0 or Q8_K), which {@link CudaQuantize} must have filled, as the CPU engine computes them.
+     * {@code splitFloatRows}: long float rows are shared by 2 or 4 warps (another summation order than the one-warp
+     * rows of the fused Q, K, V and gate / up launches, so only for products that no fused launch also computes).
      */
-    void launch(CudaStream s, CudaTensor w, CudaActivation x, CudaBuffer y, boolean accumulate) {
+    void launch(CudaStream s, CudaTensor w, CudaActivation x, CudaBuffer y, boolean accumulate,
+                boolean splitFloatRows) {
         int grid = (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
         int acc = accumulate ? 1 : 0;
         switch (w.type().activationFormat()) {
             case F32 -> {
-                CudaKernel k = w.cols() % 8 == 0 ? vector.get(w.type()) : scalar.get(w.type());
-                if (k == null) throw new IllegalArgumentException(w.name() + ": no GPU kernel for " + w.type());
-                k.launch(s, grid, 1, 32 * ROWS_PER_BLOCK, 0, w.buffer(), x.values(), y, w.rows(), w.cols(),
-                        w.rowBytes(), acc);
+                int wpr = splitFloatRows ? warpsPerRow(w.cols()) : 1;
+                launchF32(s, w, x.values(), y, acc, wpr);
             }
             case Q8_0 -> q8.get(w.type()).launch(s, grid, 1, 32 * ROWS_PER_BLOCK, 0, w.buffer(), x.q8_0(), x.d8_0(),
                     y, w.rows(), w.cols(), w.rowBytes(), acc);
@@ -70,11 +71,31 @@ final class CudaMatVec {
         }
     }
 
-    /** y (+)= W x with F32 activations for every type (dequantizing weights only): the simple reference path. */
+    /**
+     * Warps per float row: enough that each lane loads at most 4 units of 8 weights (one round of loads in flight,
+     * matvec.cu's unroll), at most ROWS_PER_BLOCK. F16 tg128 on an H100: see docs/perf.md.
+     */
+    static int warpsPerRow(int cols) {
+        int units = cols / 8;
+        return units > 256 ? 4 : units > 128 ? 2 : 1;
+    }
+
+    /** y (+)= W x against an F32 x for any weight type (the reference path of the tests), one warp per row. */
     void launchF32(CudaStream s, CudaTensor w, CudaBuffer x, CudaBuffer y, boolean accumulate) {
-        CudaKernel k = w.cols() % 8 == 0 ? vector.get(w.type()) : scalar.get(w.type());
-        k.launch(s, (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0,
-                w.buffer(), x, y, w.rows(), w.cols(), w.rowBytes(), accumulate ? 1 : 0);
+        launchF32(s, w, x, y, accumulate ? 1 : 0, 1);
+    }
+
+    private void launchF32(CudaStream s, CudaTensor w, CudaBuffer x, CudaBuffer y, int acc, int wpr) {
+        if (w.cols() % 8 != 0) {
+            CudaKernel k = scalar.get(w.type());
+            if (k == null) throw new IllegalArgumentException(w.name() + ": no GPU kernel for " + w.type());
+            k.launch(s, (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 1, 32 * ROWS_PER_BLOCK, 0, w.buffer(), x,
+                    y, w.rows(), w.cols(), w.rowBytes(), acc);
+            return;
+        }
+        int rowsPerBlock = ROWS_PER_BLOCK / wpr;
+        vector.get(w.type()).launch(s, (w.rows() + rowsPerBlock - 1) / rowsPerBlock, 1, 32 * ROWS_PER_BLOCK, 0,
+                w.buffer(), x, y, w.rows(), w.cols(), w.rowBytes(), acc, wpr);
     }
 
     /**

@@ -111,6 +111,15 @@ class CudaMatVecTest {
                 for (int r = 0; r < rows; r++) refAcc[r] = ref[r] + y0[r];
                 assertClose(refAcc, y, 0, type + " accumulate, seed " + seed);
 
+                if (type.activationFormat() == ActivationFormat.F32 && cols % 8 == 0) { // rows shared by warps
+                    yb.upload(MemorySegment.ofArray(y0), 0);
+                    kernels.matVec.launch(stream, t, new CudaActivation(xb, null, null, null, null), yb, true, true);
+                    stream.synchronize();
+                    yb.download(MemorySegment.ofArray(y), 0);
+                    assertClose(refAcc, y, 0, type + " accumulate, " + CudaMatVec.warpsPerRow(cols)
+                            + " warps a row, seed " + seed);
+                }
+
                 if (type.activationFormat() != ActivationFormat.F32) q8Path(t, w, x, rows, cols, xb, yb, seed);
 
                 // the embedding lookup of row 3 (token id from params[0]) against the CPU dequantization
@@ -349,7 +358,7 @@ class CudaMatVecTest {
         try (CudaBuffer q = device.allocate(cols, "test"); CudaBuffer d = device.allocate(scaleBytes, "test")) {
             CudaActivation act = k ? new CudaActivation(xb, null, null, q, d) : new CudaActivation(xb, q, d, null, null);
             kernels.quantize.launch(stream, act, cols, t);
-            kernels.matVec.launch(stream, t, act, yb, false);
+            kernels.matVec.launch(stream, t, act, yb, false, false);
             stream.synchronize();
             byte[] stored = new byte[cols];
             float[] gd = new float[(int) (scaleBytes / 4)];
