@@ -22,6 +22,55 @@ __device__ __forceinline__ float warp_score(const float* qs, const __half* __res
     return warp_sum(s);
 }
 
+/** Whether lane groups score positions (group_score): head_dim / 8 a power of two, at most 32. */
+__device__ __forceinline__ bool grouped_scores(int head_dim) {
+    int l = head_dim / 8;
+    return head_dim % 8 == 0 && l <= 32 && (l & (l - 1)) == 0;
+}
+
+/**
+ * q . k of one position by a group of L = head_dim / 8 lanes (a warp scores 32 / L positions at once, one 16-byte
+ * load a lane): member i sums dimensions 8i .. 8i + 7 in order, then the group adds in an xor tree; every member
+ * gets the sum. Every lane of the warp calls it (valid false: no load, its group's result unused).
+ */
+__device__ __forceinline__ float group_score(const float* qs, const __half* __restrict__ kr, int head_dim,
+                                             bool valid) {
+    int l = head_dim / 8, i = (threadIdx.x & 31) % l;
+    float s = 0.f;
+    if (valid) {
+        uint4 raw = *(const uint4*) (kr + 8 * i);
+        const __half* k8 = (const __half*) &raw;
+#pragma unroll
+        for (int e = 0; e < 8; e++) s = fmaf(qs[8 * i + e], __half2float(k8[e]), s);
+    }
+    for (int o = l / 2; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
+    return s;
+}
+
+/**
+ * Scores of positions [t0, t1) of one query head into out[t] (times scale), by the `warps` warps of the block:
+ * lane groups where grouped_scores holds, else one warp per position.
+ */
+__device__ __forceinline__ void head_scores(const float* qs, const __half* __restrict__ kcache, int kv_off,
+                                            int kv_stride, int head_dim, int t0, int t1, float scale, float* out,
+                                            int warps) {
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    if (grouped_scores(head_dim)) {
+        int l = head_dim / 8, per = 32 / l;
+#pragma unroll 2
+        for (int base = t0 + warp * per; base < t1; base += warps * per) { // uniform per warp
+            int t = base + lane / l;
+            float sc = group_score(qs, kcache + (long long) t * kv_stride + kv_off, head_dim, t < t1);
+            if (t < t1 && lane % l == 0) out[t] = sc * scale;
+        }
+        return;
+    }
+    for (int t = t0 + warp; t < t1; t += warps) {
+        float sc = warp_score(qs, kcache + (long long) t * kv_stride + kv_off, head_dim);
+        if (lane == 0) out[t] = sc * scale;
+    }
+}
+
 /**
  * s[0, n) = f16(exp(s - max) / sum) by one block of 256 threads, the sum in double: the softmax of attn_softmax and
  * attn_decode. Ends without a barrier: the caller syncs before other threads read s.
@@ -92,12 +141,8 @@ attn_scores(const float* __restrict__ q, const __half* __restrict__ kcache, floa
     __shared__ float qs[MAX_HEAD_DIM];
     for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
     __syncthreads();
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    float* out = scores + (long long) h * max_chunks * CHUNK;
-    for (int t = t0 + warp; t < t1; t += 4) { // one warp per position
-        float s = warp_score(qs, kcache + (long long) t * kv_stride + kvh * head_dim, head_dim);
-        if (lane == 0) out[t] = s * scale;
-    }
+    head_scores(qs, kcache, kvh * head_dim, kv_stride, head_dim, t0, t1, scale,
+                scores + (long long) h * max_chunks * CHUNK, 4);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
@@ -148,19 +193,31 @@ extern "C" __global__ void attn_combine(const float* __restrict__ partial, float
 }
 
 // ---- the four steps in one launch, one block per query head, for short sequences ----
-// Same sums as the split kernels: each score by one warp with the same lane order, the softmax with the same 256
+// Same sums as the split kernels: each score by the same lane group (head_scores), the softmax with the same 256
 // threads, each chunk's value sum in position order from 0 and the chunks added in order. The scores stay in
-// shared memory; the values of a tile of VT positions are staged there by the whole block first. The cached keys
-// and values of earlier positions are asked of L2 before the wait (prefetch_kv): Q4_K_M tg128 856 -> 939 t/s.
+// shared memory; the values of a tile of VT positions are staged there by the whole block first (the first tile
+// while the scores are computed). The cached keys and values of earlier positions are asked of L2 before the wait
+// (prefetch_kv): Q4_K_M tg128 856 -> 939 t/s.
 #define VT 64
-// positions per warp whose scores are in flight together in attn_decode (-D for build variants)
-#ifndef ATTN_SCORE_UNROLL
-#define ATTN_SCORE_UNROLL 4
-#endif
-constexpr int SCORE_UNROLL = ATTN_SCORE_UNROLL;
 
 // The longest sequence it serves (CudaAttention.FUSED_MAX_CHUNKS chunks): its scores stay in shared memory.
 #define FUSED_POSITIONS 512
+/** Values of positions [t0, t0 + cnt) of one KV head (vbase) into vt, 16 bytes a thread where rows allow. */
+__device__ __forceinline__ void stage_values(__half* vt, const __half* __restrict__ vbase, int t0, int cnt,
+                                             int kv_stride, int head_dim) {
+    if (head_dim % 8 == 0) {
+        for (int e = 8 * threadIdx.x; e < cnt * head_dim; e += 8 * blockDim.x) {
+            int i = e / head_dim, d = e - i * head_dim;
+            *(uint4*) (vt + e) = *(const uint4*) (vbase + (long long) (t0 + i) * kv_stride + d);
+        }
+        return;
+    }
+    for (int e = threadIdx.x; e < cnt * head_dim; e += blockDim.x) {
+        int i = e / head_dim, d = e - i * head_dim;
+        vt[e] = vbase[(long long) (t0 + i) * kv_stride + d];
+    }
+}
+
 /**
  * The one-launch attention of query head blockIdx.x into out. CL > 1 (Hopper on): the CL blocks of a thread block
  * cluster hold one group of 256 outputs (CL * head_dim == 256), and the cluster's first block also rounds the group
@@ -176,8 +233,7 @@ __device__ __forceinline__ void attn_decode(const float* __restrict__ q, const _
                                             float* __restrict__ d80, int8_t* __restrict__ q8k,
                                             float* __restrict__ d8k) {
     __shared__ float qs[MAX_HEAD_DIM];
-    __shared__ __half vt[VT * MAX_HEAD_DIM];
-    __shared__ float pt[VT];
+    __shared__ __align__(16) __half vt[VT * MAX_HEAD_DIM];
     __shared__ float s[FUSED_POSITIONS];
     int h = blockIdx.x;
     int n = params[1] + 1; // the host's copy of the position precedes the step's first kernel
@@ -186,37 +242,35 @@ __device__ __forceinline__ void attn_decode(const float* __restrict__ q, const _
     grid_overlap();
     prefetch_kv(kcache, vcache, 0, n - 1, kvh, h % q_per_kv, q_per_kv, kv_stride, head_dim);
     grid_wait();
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
-    __syncthreads();
-#pragma unroll (SCORE_UNROLL)
-    for (int t = warp; t < n; t += 8) { // several positions' loads and sums in flight; each summed as before
-        float sc = warp_score(qs, kcache + (long long) t * kv_stride + kvh * head_dim, head_dim);
-        if (lane == 0) s[t] = sc * scale;
-    }
-    __syncthreads();
-    block_softmax(s, n);
-    // values, chunk by chunk
-    float total = 0.f;
     const __half* vbase = vcache + kvh * head_dim;
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = q[h * head_dim + d];
+    stage_values(vt, vbase, 0, min(n, VT), kv_stride, head_dim); // in flight during the scores and the softmax
+    __syncthreads();
+    trace_mark("attn_q");
+    head_scores(qs, kcache, kvh * head_dim, kv_stride, head_dim, 0, n, scale, s, 8);
+    __syncthreads();
+    trace_mark("attn_sco");
+    block_softmax(s, n);
+    trace_mark("attn_smx");
+    // values, chunk by chunk, tile by tile (the first tile staged above)
+    float total = 0.f;
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
         int c1 = min(n, c0 + CHUNK);
         float acc = 0.f;
         for (int t0 = c0; t0 < c1; t0 += VT) {
             int cnt = min(VT, c1 - t0);
-            __syncthreads(); // the previous tile is consumed; the softmax's writes of s are visible
-            for (int e = threadIdx.x; e < cnt * head_dim; e += blockDim.x) {
-                int i = e / head_dim, d = e - i * head_dim;
-                vt[i * head_dim + d] = vbase[(long long) (t0 + i) * kv_stride + d];
+            if (t0 > 0) {
+                __syncthreads(); // the previous tile is consumed
+                stage_values(vt, vbase, t0, cnt, kv_stride, head_dim);
             }
-            for (int i = threadIdx.x; i < cnt; i += blockDim.x) pt[i] = s[t0 + i];
-            __syncthreads();
+            __syncthreads(); // the tile is staged; the softmax's writes of s are visible
             if (threadIdx.x < head_dim) {
-                for (int i = 0; i < cnt; i++) acc = fmaf(pt[i], __half2float(vt[i * head_dim + threadIdx.x]), acc);
+                for (int i = 0; i < cnt; i++) acc = fmaf(s[t0 + i], __half2float(vt[i * head_dim + threadIdx.x]), acc);
             }
         }
         total += acc;
     }
+    trace_mark("attn_val");
     if (threadIdx.x < head_dim) out[h * head_dim + threadIdx.x] = total;
 #if __CUDA_ARCH__ >= 900
     if constexpr (CL > 1) {
@@ -225,6 +279,7 @@ __device__ __forceinline__ void attn_decode(const float* __restrict__ q, const _
         unsigned rank = cluster.block_rank();
         if (threadIdx.x < head_dim) cluster.map_shared_rank(group, 0)[rank * head_dim + threadIdx.x] = total;
         cluster.sync();
+        trace_mark("attn_clu");
         if (rank != 0) return;
         int g = h / CL;
         float v = group[threadIdx.x];

@@ -35,23 +35,29 @@ __device__ __forceinline__ void grid_wait() {
 
 #ifdef HEARTH_TRACE
 // Build variant for trace-decode.sh: the first thread of the first block records the global timer and the first 8
-// characters of its kernel's name as the kernel passes the wait, in a ring per module (CudaTrace reads them). The
-// time from one mark to the next is the time that kernel held the step's critical path.
+// characters of a name as its kernel passes the wait (the kernel's name) and at each trace_mark, in a ring per
+// module (CudaTrace reads them). The time from one mark to the next is that part's share of the step's critical
+// path.
 #define TRACE_RING 8192
 __device__ unsigned long long hearth_trace[2 * TRACE_RING];
 __device__ unsigned hearth_trace_count;
-__device__ __forceinline__ void grid_wait_traced(const char* kernel) {
-    grid_wait();
+__device__ __forceinline__ void trace_mark(const char* name) {
     if (threadIdx.x == 0 && blockIdx.x == 0 && blockIdx.y == 0 && blockIdx.z == 0) {
-        unsigned long long t, name = 0;
+        unsigned long long t, packed = 0;
         asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
-        for (int c = 0; c < 8 && kernel[c]; c++) name |= (unsigned long long) (unsigned char) kernel[c] << (8 * c);
+        for (int c = 0; c < 8 && name[c]; c++) packed |= (unsigned long long) (unsigned char) name[c] << (8 * c);
         unsigned i = atomicAdd(&hearth_trace_count, 1) % TRACE_RING;
         hearth_trace[2 * i] = t;
-        hearth_trace[2 * i + 1] = name;
+        hearth_trace[2 * i + 1] = packed;
     }
 }
+__device__ __forceinline__ void grid_wait_traced(const char* kernel) {
+    grid_wait();
+    trace_mark(kernel);
+}
 #define grid_wait() grid_wait_traced(__func__)
+#else
+#define trace_mark(name)
 #endif
 
 /** Asks L2 for the bytes [p, p + bytes), one 128-byte line per lane step of a warp (weights read next). */

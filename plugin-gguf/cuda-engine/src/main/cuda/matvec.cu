@@ -196,10 +196,10 @@ MATVEC_SCALAR_ENTRY(bf16, TYPE_BF16)
  * (measured 468 against 652 t/s tg128, H100, 2026-11-26); Q8_0 results differ from the CPU engine's by rounding.
  */
 __device__ __forceinline__ float warp_dot_q8_0(const uint8_t* __restrict__ row, int cols, const int8_t* __restrict__ xq,
-                                               const float* __restrict__ xd) {
+                                               const float* __restrict__ xd, int piece = 0, int wpr = 1) {
     float s = 0.f;
 #pragma unroll 4
-    for (int u = threadIdx.x & 31; u < cols / 8; u += 32) {
+    for (int u = (threadIdx.x & 31) + 32 * piece; u < cols / 8; u += 32 * wpr) {
         const uint8_t* q = row + (u / 4) * 34 + 2 + (u % 4) * 8;
         int2 xv = *(const int2*) (xq + 8 * u);
         int isum = __dp4a((int) ld_u32_a2(q), xv.x, __dp4a((int) ld_u32_a2(q + 4), xv.y, 0));
@@ -208,22 +208,38 @@ __device__ __forceinline__ float warp_dot_q8_0(const uint8_t* __restrict__ row, 
     return warp_sum(s);
 }
 
+/**
+ * y[r] (+)= row r . x against an 8-bit x. wpr warps share a Q8_0 row (1, 2 or 4: each every wpr-th unit of 8, the
+ * warps' sums added in order, as matvec's float rows); the other types keep one warp a row (wpr 1), because a
+ * split of their rows, bit-identical through shared memory, measured no faster (H100, 2026-11-26).
+ */
 template <int T>
 __device__ void matvec_q8(const uint8_t* __restrict__ w, const int8_t* __restrict__ xq, const float* __restrict__ xd,
-                          float* __restrict__ y, int rows, int cols, long long row_bytes, int accumulate) {
-    int r = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
+                          float* __restrict__ y, int rows, int cols, long long row_bytes, int accumulate, int wpr) {
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int r = blockIdx.x * (ROWS_PER_BLOCK / wpr) + warp / wpr, piece = warp % wpr;
     const uint8_t* row = w + (long long) r * row_bytes;
-    weights_then_wait(T, row, r < rows ? row_bytes : 0);
-    if (r >= rows) return;
-    float s = T == TYPE_Q8_0 ? warp_dot_q8_0(row, cols, xq, xd) : warp_rowdot<T>(row, cols, xq, xd);
-    if ((threadIdx.x & 31) == 0) y[r] = accumulate ? y[r] + s : s;
+    weights_then_wait(T, row, r < rows && piece == 0 ? row_bytes : 0);
+    if (T != TYPE_Q8_0 || wpr == 1) {
+        if (r >= rows) return;
+        float s = T == TYPE_Q8_0 ? warp_dot_q8_0(row, cols, xq, xd) : warp_rowdot<T>(row, cols, xq, xd);
+        if (lane == 0) y[r] = accumulate ? y[r] + s : s;
+        return;
+    }
+    __shared__ float part[ROWS_PER_BLOCK];
+    float s = r < rows ? warp_dot_q8_0(row, cols, xq, xd, piece, wpr) : 0.f;
+    if (lane == 0) part[warp] = s;
+    __syncthreads();
+    if (r >= rows || piece != 0 || lane != 0) return;
+    for (int i = 1; i < wpr; i++) s += part[warp + i];
+    y[r] = accumulate ? y[r] + s : s;
 }
 
 #define MATVEC_Q8_ENTRY(NAME, T)                                                                               \
     extern "C" __global__ void __launch_bounds__(32 * ROWS_PER_BLOCK, MIN_BLOCKS_128)                          \
     matvec_q8_##NAME(const uint8_t* w, const int8_t* xq, const float* xd, float* y, int rows, int cols,          \
-                     long long row_bytes, int acc) {                                                           \
-        matvec_q8<T>(w, xq, xd, y, rows, cols, row_bytes, acc);                                                \
+                     long long row_bytes, int acc, int wpr) {                                                  \
+        matvec_q8<T>(w, xq, xd, y, rows, cols, row_bytes, acc, wpr);                                           \
     }
 
 MATVEC_Q8_ENTRY(q8_0, TYPE_Q8_0)

@@ -44,6 +44,7 @@ rmsnorm_quant(const float* __restrict__ x, const float* __restrict__ weight, flo
     float w = i < n ? weight[i] : 0.f; // as in rmsnorm
     grid_wait();
     float scale = rms_scale(x, n, eps);
+    trace_mark("rms_scal");
     float v = 0.f;
     if (i < n) {
         v = x[i] * scale * w;

@@ -18,11 +18,10 @@ import jcuda.driver.CUdeviceptr;
 final class CudaForward {
 
     /**
-     * Whether the output projection, the down projection and the head share long float rows among warps
-     * (CudaMatVec); system property {@code hearth.cuda.splitFloatRows}, for comparisons.
+     * Whether the output projection, the down projection and the head share long rows among warps (CudaMatVec);
+     * system property {@code hearth.cuda.splitRows}, for comparisons.
      */
-    private static final boolean SPLIT_FLOAT_ROWS =
-            Boolean.parseBoolean(System.getProperty("hearth.cuda.splitFloatRows", "true"));
+    private static final boolean SPLIT_ROWS = Boolean.parseBoolean(System.getProperty("hearth.cuda.splitRows", "true"));
 
     private final LlamaConfig c;
     private final CudaWeights w;
@@ -85,7 +84,7 @@ final class CudaForward {
 
             // attention output projection added to the residual
             k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
-            k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true, SPLIT_FLOAT_ROWS);
+            k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true, SPLIT_ROWS);
 
             // feed-forward: rmsnorm, swiglu(gate, up), down projection added to the residual
             k.rmsNorm.launch(s, st.x, layer.ffnNorm(), st.xb, c.dim(), c.rmsEps());
@@ -94,7 +93,7 @@ final class CudaForward {
             k.matVec.launch(s, layer.wUp(), st.xbAct, st.hb2, false, false);
             k.swiglu.launch(s, st.hb, st.hb2, c.ffnDim());
             k.quantize.launch(s, st.hbAct, c.ffnDim(), layer.wDown());
-            k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true, SPLIT_FLOAT_ROWS);
+            k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true, SPLIT_ROWS);
         }
 
         if (logits) {
@@ -105,7 +104,7 @@ final class CudaForward {
                 k.rmsNorm.launch(s, st.x, w.outputNorm, st.xb, c.dim(), c.rmsEps());
                 k.quantize.launch(s, st.xbAct, c.dim(), w.output);
             }
-            k.matVec.launch(s, w.output, st.xbAct, st.logits, false, SPLIT_FLOAT_ROWS);
+            k.matVec.launch(s, w.output, st.xbAct, st.logits, false, SPLIT_ROWS);
             k.argmax.launch(s, st.logits, c.vocabSize(), st.params, st.argmaxWork);
         }
     }
@@ -139,11 +138,11 @@ final class CudaForward {
                 st.params, chunks, st.maxChunks, layer.wo())) {
             k.quantize.launch(s, st.xbAct, c.qDim(), layer.wo());
         }
-        k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true, SPLIT_FLOAT_ROWS);
+        k.matVec.launch(s, layer.wo(), st.xbAct, st.x, true, SPLIT_ROWS);
         k.rmsNorm.launchQuant(s, st.x, layer.ffnNorm(), st.xbAct, c.dim(), c.rmsEps(), layer.wGate(), layer.wUp());
         k.matVec.launchGateUp(s, layer.wGate(), layer.wUp(), st.xbAct, st.hb);
         k.quantize.launch(s, st.hbAct, c.ffnDim(), layer.wDown());
-        k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true, SPLIT_FLOAT_ROWS);
+        k.matVec.launch(s, layer.wDown(), st.hbAct, st.x, true, SPLIT_ROWS);
     }
 
     /** Whether {@link #enqueuePrompt} serves this model (else prompts run token by token). */

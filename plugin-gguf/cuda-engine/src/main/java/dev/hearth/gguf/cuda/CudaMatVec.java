@@ -8,6 +8,7 @@ import dev.hearth.cuda.api.CudaBuffer;
 import dev.hearth.cuda.api.CudaKernel;
 import dev.hearth.cuda.api.CudaModule;
 import dev.hearth.cuda.api.CudaStream;
+import dev.hearth.gguf.quant.ActivationFormat;
 import dev.hearth.gguf.quant.QuantType;
 
 /**
@@ -52,32 +53,32 @@ final class CudaMatVec {
     /**
      * y (+)= W x. Float weights read {@code x.values()}; quantized weights read the 8-bit form of x their type
      * pairs with (Q8_0 or Q8_K), which {@link CudaQuantize} must have filled, as the CPU engine computes them.
-     * {@code splitFloatRows}: long float rows are shared by 2 or 4 warps (another summation order than the one-warp
-     * rows of the fused Q, K, V and gate / up launches, so only for products that no fused launch also computes).
+     * {@code splitRows}: long float and Q8_0 rows are shared by 2 or 4 warps ({@link #warpsPerRow}; another
+     * summation order than the one-warp rows of the fused Q, K, V and gate / up launches, so only for products that
+     * no fused launch also computes).
      */
-    void launch(CudaStream s, CudaTensor w, CudaActivation x, CudaBuffer y, boolean accumulate,
-                boolean splitFloatRows) {
-        int grid = (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
+    void launch(CudaStream s, CudaTensor w, CudaActivation x, CudaBuffer y, boolean accumulate, boolean splitRows) {
         int acc = accumulate ? 1 : 0;
+        int wpr = splitRows ? warpsPerRow(w.type(), w.cols()) : 1;
+        int rowsPerBlock = ROWS_PER_BLOCK / wpr, grid = (w.rows() + rowsPerBlock - 1) / rowsPerBlock;
         switch (w.type().activationFormat()) {
-            case F32 -> {
-                int wpr = splitFloatRows ? warpsPerRow(w.cols()) : 1;
-                launchF32(s, w, x.values(), y, acc, wpr);
-            }
+            case F32 -> launchF32(s, w, x.values(), y, acc, wpr);
             case Q8_0 -> q8.get(w.type()).launch(s, grid, 1, 32 * ROWS_PER_BLOCK, 0, w.buffer(), x.q8_0(), x.d8_0(),
-                    y, w.rows(), w.cols(), w.rowBytes(), acc);
+                    y, w.rows(), w.cols(), w.rowBytes(), acc, wpr);
             case Q8_K -> q8.get(w.type()).launch(s, grid, 1, 32 * ROWS_PER_BLOCK, 0, w.buffer(), x.q8_K(), x.d8_K(),
-                    y, w.rows(), w.cols(), w.rowBytes(), acc);
+                    y, w.rows(), w.cols(), w.rowBytes(), acc, wpr);
         }
     }
 
     /**
-     * Warps per float row: enough that each lane loads at most 4 units of 8 weights (one round of loads in flight,
-     * matvec.cu's unroll), at most ROWS_PER_BLOCK. F16 tg128 on an H100: see docs/perf.md.
+     * Warps that share a row of {@code cols} weights of type {@code t} (1, 2 or 4): for float and Q8_0 rows enough
+     * that each lane loads at most 4 units of 8 weights (one round of loads in flight, the unroll of matvec.cu);
+     * the other types keep one warp a row (matvec.cu, matvec_q8).
      */
-    static int warpsPerRow(int cols) {
-        int units = cols / 8;
-        return units > 256 ? 4 : units > 128 ? 2 : 1;
+    static int warpsPerRow(QuantType t, int cols) {
+        if (t.activationFormat() == ActivationFormat.Q8_K || t == QuantType.Q4_0) return 1;
+        int rounds = (cols / 8 + 127) / 128;
+        return rounds > 2 ? 4 : rounds > 1 ? 2 : 1;
     }
 
     /** y (+)= W x against an F32 x for any weight type (the reference path of the tests), one warp per row. */

@@ -116,7 +116,7 @@ class CudaMatVecTest {
                     kernels.matVec.launch(stream, t, new CudaActivation(xb, null, null, null, null), yb, true, true);
                     stream.synchronize();
                     yb.download(MemorySegment.ofArray(y), 0);
-                    assertClose(refAcc, y, 0, type + " accumulate, " + CudaMatVec.warpsPerRow(cols)
+                    assertClose(refAcc, y, 0, type + " accumulate, " + CudaMatVec.warpsPerRow(type, cols)
                             + " warps a row, seed " + seed);
                 }
 
@@ -394,6 +394,14 @@ class CudaMatVecTest {
             for (int r = 0; r < rows && type != QuantType.Q8_0; r++) {
                 float cpuDot = type.dot(w, r * t.rowBytes(), a, cols);
                 assertEquals(cpuDot, y[r], 0f, type + " row " + r + " vs the CPU engine, seed " + seed);
+            }
+
+            // Q8_0 rows shared by warps (another order of the same products)
+            if (type == QuantType.Q8_0) {
+                kernels.matVec.launch(stream, t, act, yb, false, true);
+                stream.synchronize();
+                yb.download(MemorySegment.ofArray(y), 0);
+                assertClose(ref, y, 0, type + " " + CudaMatVec.warpsPerRow(type, cols) + " warps a row, seed " + seed);
             }
         }
     }
