@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import com.google.gson.JsonObject;
@@ -141,7 +143,7 @@ class CudaBackendTest {
         try (LoadedModel m = backend.load(FORMAT.describe(file), LoadOptions.defaults().withContextLength(1024));
              Session s = m.newSession()) {
             // through the shared generation loop (logits copied back, sampled on the host)
-            if (c.get("prompt").getAsString().isEmpty() || java.util.Arrays.equals(prompt,
+            if (c.get("prompt").getAsString().isEmpty() || Arrays.equals(prompt,
                     m.tokenizer().encode(c.get("prompt").getAsString(), true, false))) {
                 GenerationResult r = s.generate(GenerationRequest.of(c.get("prompt").getAsString(),
                         c.get("n_predict").getAsInt()), (id, text) -> { });
@@ -158,6 +160,33 @@ class CudaBackendTest {
             assertArrayEquals(expected, got, "generated tokens (GPU argmax)");
         }
         assertEquals(0, backend.openModels());
+    }
+
+    /**
+     * Token by token past 512 positions, where decode attention leaves its one-launch kernel for the four split
+     * kernels (CudaAttention.FUSED_MAX_CHUNKS): the logits of every position still match the CPU backend's.
+     */
+    @Test
+    void longContextDecodeMatchesTheCpuBackend() throws Exception {
+        ModelDescription d = FORMAT.describe(SharedFiles.file("models/stories260K/stories260K.gguf"));
+        int[] tokens = new SplittableRandom(11).ints(700, 3, 512).toArray();
+        Map<String, String> extra = Map.of(GgufCudaBackend.OPTION_CHAT_TEMPLATE, "zephyr");
+        float[][] cpu;
+        try (LoadedModel m = new GgufCpuBackend().load(d, new LoadOptions(1024, 4, -1, extra))) {
+            cpu = allLogits(m, tokens, true);
+        }
+        float[][] gpu;
+        try (LoadedModel m = new GgufCudaBackend(CudaTestDevice.get()).load(d, new LoadOptions(1024, 0, -1, extra))) {
+            gpu = allLogits(m, tokens, false);
+        }
+        int split = CudaAttention.FUSED_MAX_CHUNKS * CudaAttention.CHUNK;
+        double early = relativeL2(Arrays.copyOf(gpu, split), Arrays.copyOf(cpu, split));
+        double late = relativeL2(Arrays.copyOfRange(gpu, split, tokens.length),
+                Arrays.copyOfRange(cpu, split, tokens.length));
+        System.out.printf("stories260K, 700 positions token by token: GPU vs CPU relative L2 %.3g (first %d), %.3g"
+                + " (after)%n", early, split, late);
+        assertTrue(early < LOGITS_TOLERANCE, "positions before " + split + ": relative L2 " + early);
+        assertTrue(late < LOGITS_TOLERANCE, "positions from " + split + ": relative L2 " + late);
     }
 
     /**
