@@ -24,7 +24,7 @@ import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.QuantType;
 
 /**
- * The engine's weight product {@link WeightMatrix#matMul} on all cores: TinyLlama's ffn_up (5632 x 2048, 6 to
+ * The engine's weight product {@link WeightMatrix#matMul} on the engine's pool: TinyLlama's ffn_up (5632 x 2048, 6 to
  * 44 MiB) times {@code batch} activations, as one token of decoding ({@code batch = 1}) or a chunk of a prompt.
  * One operation is one whole product: bytes = the matrix's bytes (streamed once per batch), flops =
  * 2 rows cols batch. The activations are quantised once in setup, as the engine does once per layer.
@@ -49,6 +49,10 @@ public class MatMulBench {
     @Param({"2048"})
     public int cols;
 
+    /** Pool threads; 0: the engine's default ({@link WorkerPool#defaultThreads}). */
+    @Param({"0"})
+    public int threads;
+
     private Arena arena;
     private WorkerPool pool;
     private WeightMatrix m;
@@ -63,7 +67,8 @@ public class MatMulBench {
         xs = new Activation[batch];
         out = new float[batch][rows];
         for (int b = 0; b < batch; b++) xs[b] = BenchData.activation(t, cols, BenchData.SEED + b);
-        pool = new WorkerPool(Runtime.getRuntime().availableProcessors());
+        pool = new WorkerPool(threads > 0 ? threads
+                : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors()));
     }
 
     @TearDown(Level.Trial)

@@ -43,7 +43,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * a single bit of the result.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
-        for (int b = from; b < to; b++) xs[b].prepare(type.activationFormat());
+        for (int b = from; b < to; b++) prepare(xs[b]);
         if ((long) rows * cols * (to - from) < PARALLEL_MIN_WORK) {
             multiply(xs, from, to, out, 0, rows);
             return;
@@ -61,7 +61,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         int rows = 0;
         long work = 0;
         for (WeightMatrix m : ms) {
-            for (int b = from; b < to; b++) xs[b].prepare(m.type.activationFormat());
+            for (int b = from; b < to; b++) m.prepare(xs[b]);
             rows += m.rows;
             work += (long) m.rows * m.cols * (to - from);
         }
@@ -98,6 +98,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             long offset = r * rowBytes;
             for (int b = from; b < to; b++) out[b][r] = type.dot(data, offset, xs[b], cols);
         }
+    }
+
+    /** Quantises {@code x} to the form this matrix's rows multiply with (once per {@link Activation#set}). */
+    public void prepare(Activation x) {
+        x.prepare(type.activationFormat());
     }
 
     /** Writes row {@code row} as floats to {@code dst[off, off + cols)}. */

@@ -1,7 +1,10 @@
 package dev.hearth.gguf.llama;
 
+import java.util.function.IntConsumer;
+
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
+import dev.hearth.gguf.quant.Activation;
 
 /** The Llama forward pass on the CPU, over a batch of tokens at consecutive positions. */
 public final class LlamaForward {
@@ -131,29 +134,31 @@ public final class LlamaForward {
 
         for (int l = firstLayer; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
+            WeightMatrix[] qkvOfLayer = qkv[l];
+            WeightMatrix[] gateUpOfLayer = gateUp[l];
 
             // attention: rmsnorm, q k v projections
-            for (int b = 0; b < n; b++) {
+            eachRow(0, n, b -> {
                 LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.attnNorm(), dim, c.rmsEps());
-                s.actDim[b].set(s.xb[b], 0, dim);
-            }
-            WeightMatrix.matMul(qkv[l], s.actDim, 0, n, qkvOut, pool);
+                prepare(s.actDim[b].set(s.xb[b], 0, dim), qkvOfLayer);
+            });
+            WeightMatrix.matMul(qkvOfLayer, s.actDim, 0, n, qkvOut, pool);
 
             // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
-            for (int b = 0; b < n; b++) {
+            int layerIndex = l;
+            eachRow(0, n, b -> {
                 int pos = s.rowPosition[b];
                 LlamaState seq = s.rowSequence[b];
                 LlamaOps.rope(s.q[b], 0, c.heads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                        w.ropeFreqs(), s.ropeCos, s.ropeSin);
+                        w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
                 LlamaOps.rope(s.k[b], 0, c.kvHeads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                        w.ropeFreqs(), s.ropeCos, s.ropeSin);
-                seq.kvType.store(s.k[b], seq.keyCache[l], pos * c.kvDim(), c.kvDim());
-                seq.kvType.store(s.v[b], seq.valueCache[l], pos * c.kvDim(), c.kvDim());
+                        w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
+                seq.kvType.store(s.k[b], seq.keyCache[layerIndex], pos * c.kvDim(), c.kvDim());
+                seq.kvType.store(s.v[b], seq.valueCache[layerIndex], pos * c.kvDim(), c.kvDim());
                 seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
-            }
+            });
 
             // grouped-query attention, each token over positions 0..its own; heads split over threads, output into xb
-            int layerIndex = l;
             if (attentionWork < ATTENTION_PARALLEL_MIN) {
                 for (int h = 0; h < c.heads(); h++) attendHeadOfBatch(s, layerIndex, h, n);
             } else {
@@ -163,32 +168,48 @@ public final class LlamaForward {
             }
 
             // attention output projection and residual
-            for (int b = 0; b < n; b++) s.actDim[b].set(s.xb[b], 0, c.qDim());
+            eachRow(0, n, b -> layer.wo().prepare(s.actDim[b].set(s.xb[b], 0, c.qDim())));
             layer.wo().matMul(s.actDim, 0, n, s.xb2, pool);
-            for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], dim);
 
             // feed-forward: rmsnorm, swiglu(gate, up), down projection, residual
-            for (int b = 0; b < n; b++) {
+            eachRow(0, n, b -> {
+                LlamaOps.add(s.x[b], s.xb2[b], dim);
                 LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.ffnNorm(), dim, c.rmsEps());
-                s.actDim[b].set(s.xb[b], 0, dim);
-            }
-            WeightMatrix.matMul(gateUp[l], s.actDim, 0, n, gateUpOut, pool);
-            for (int b = 0; b < n; b++) {
+                prepare(s.actDim[b].set(s.xb[b], 0, dim), gateUpOfLayer);
+            });
+            WeightMatrix.matMul(gateUpOfLayer, s.actDim, 0, n, gateUpOut, pool);
+            eachRow(0, n, b -> {
                 LlamaOps.swiglu(s.hb[b], s.hb2[b], c.ffnDim());
-                s.actFfn[b].set(s.hb[b], 0, c.ffnDim());
-            }
+                layer.wDown().prepare(s.actFfn[b].set(s.hb[b], 0, c.ffnDim()));
+            });
             layer.wDown().matMul(s.actFfn, 0, n, s.xb2, pool);
-            for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], dim);
+            eachRow(0, n, b -> LlamaOps.add(s.x[b], s.xb2[b], dim));
         }
 
         if (logitsFrom < n) {
             // final rmsnorm and output head, for the rows that want logits
-            for (int b = logitsFrom; b < n; b++) {
+            eachRow(logitsFrom, n, b -> {
                 LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
-                s.actDim[b].set(s.xb[b], 0, dim);
-            }
+                w.output().prepare(s.actDim[b].set(s.xb[b], 0, dim));
+            });
             w.output().matMul(s.actDim, logitsFrom, n, s.rowLogits, pool);
         }
+    }
+
+    /**
+     * Runs {@code step} for batch rows {@code from .. to-1}, spread over the pool when there are several: a row's
+     * norms, rotations and activation quantisation touch only its own arrays (and its own KV cache positions), and
+     * done on the calling thread alone they left the other cores waiting for a third of a prompt's time.
+     */
+    private void eachRow(int from, int to, IntConsumer step) {
+        pool.parallelFor(to - from, 1, (b0, b1) -> {
+            for (int b = from + b0; b < from + b1; b++) step.accept(b);
+        });
+    }
+
+    /** Quantises {@code x} for every matrix of a group that multiplies it. */
+    private static void prepare(Activation x, WeightMatrix[] group) {
+        for (WeightMatrix m : group) m.prepare(x);
     }
 
     /** Head {@code h} of every batch row against the cached keys and values of its sequence's KV head. */

@@ -36,9 +36,9 @@ public final class LlamaState {
     /** KV cache per layer: contextLength x kvDim, position-major; null for layers that run elsewhere. */
     final float[][] keyCache;
     final float[][] valueCache;
-    /** RoPE tables for one position: ropeDim / 2. */
-    final float[] ropeCos;
-    final float[] ropeSin;
+    /** RoPE tables of each batch row's position: ropeDim / 2 per row (rows are rotated in parallel). */
+    final float[][] ropeCos;
+    final float[][] ropeSin;
     /** Quantized forms of the rows that feed matrix products: one per token. */
     final Activation[] actDim;
     final Activation[] actFfn;
@@ -90,8 +90,8 @@ public final class LlamaState {
             keyCache[l] = new float[contextLength * c.kvDim()];
             valueCache[l] = new float[contextLength * c.kvDim()];
         }
-        ropeCos = new float[c.ropeDim() / 2];
-        ropeSin = new float[c.ropeDim() / 2];
+        ropeCos = new float[batch][c.ropeDim() / 2];
+        ropeSin = new float[batch][c.ropeDim() / 2];
         actDim = new Activation[batch];
         actFfn = new Activation[batch];
         for (int b = 0; b < batch; b++) {

@@ -68,38 +68,50 @@ final class FloatRowKernels {
     }
 
     /**
-     * Rows {@code r[0..3]} times activations {@code x[t..t+3]}: {@code out[t + j][row + i] = r[i] · x[t + j]}, each
-     * equal to the bit to {@link #dot}.
+     * Rows {@code r[0..3]} times activations {@code x[from .. from + 4 tiles)}: {@code out[t][row + i] = r[i] · x[t]},
+     * each equal to the bit to {@link #dot}. The paired vectors go slice by slice ({@code slice} weights, a multiple
+     * of two vectors) over all tiles, each tile's accumulators kept in memory between slices, so the rows' slice
+     * stays in L1; every accumulator still takes its vectors in order.
      */
-    static void dot4x4(UnpackedRow[] r, Activation[] x, int t, float[][] out, int row) {
+    static void dot4xN(UnpackedRow[] r, Activation[] x, int from, int tiles, float[][] out, int row, int slice) {
         int n = r[0].length();
-        for (int j = 0; j < 4; j++) checkLength(r[0], x[t + j]);
+        for (int t = from; t < from + 4 * tiles; t++) checkLength(r[0], x[t]);
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         int paired = pairedEnd(r[0].type(), upper);
-        float[] acc0 = r[0].tile(0);
-        float[] acc1 = r[0].tile(1);
-        Arrays.fill(acc0, 0f);
-        Arrays.fill(acc1, 0f);
+        int set = 16 * lanes; // one set of a tile's 16 accumulators: acc0 of tile k at 2k set, acc1 at (2k + 1) set
+        if (r[0].runningSums.length < 2 * set * tiles) r[0].runningSums = new float[2 * set * tiles];
+        float[] acc = r[0].runningSums;
+        Arrays.fill(acc, 0, 2 * set * tiles, 0f);
         // acc1: the odd vectors of each pair; acc0: the even ones, then the unpaired rest
-        pass(r, x, t, lanes, 2 * lanes, paired, acc1);
-        pass(r, x, t, 0, 2 * lanes, paired, acc0);
-        pass(r, x, t, paired, lanes, upper, acc0);
-        for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
-                int k = (4 * i + j) * lanes;
-                Activation xj = x[t + j];
-                out[t + j][row + i] = finish(r[i], r[i].weights, xj.values(), xj.offset(),
-                        FloatVector.fromArray(FLOAT, acc0, k), FloatVector.fromArray(FLOAT, acc1, k));
+        for (int s0 = 0; s0 < paired; s0 += slice) {
+            int s1 = Math.min(paired, s0 + slice);
+            for (int k = 0; k < tiles; k++) {
+                pass(r, x, from + 4 * k, s0 + lanes, 2 * lanes, s1, acc, (2 * k + 1) * set);
+                pass(r, x, from + 4 * k, s0, 2 * lanes, s1, acc, 2 * k * set);
+            }
+        }
+        for (int k = 0; k < tiles; k++) {
+            int t = from + 4 * k;
+            pass(r, x, t, paired, lanes, upper, acc, 2 * k * set);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    int at = (4 * i + j) * lanes;
+                    Activation xj = x[t + j];
+                    out[t + j][row + i] = finish(r[i], r[i].weights, xj.values(), xj.offset(),
+                            FloatVector.fromArray(FLOAT, acc, 2 * k * set + at),
+                            FloatVector.fromArray(FLOAT, acc, (2 * k + 1) * set + at));
+                }
             }
         }
     }
 
     /**
-     * Adds the products of the vectors at {@code from, from + step, ... < to} onto the 16 accumulators in
-     * {@code acc} (row {@code i}, token {@code j} at {@code (4i + j) L}), in that order.
+     * Adds the products of the vectors at {@code from, from + step, ... < to} onto the 16 accumulators at
+     * {@code acc[base ..]} (row {@code i}, token {@code j} at {@code base + (4i + j) L}), in that order.
      */
-    private static void pass(UnpackedRow[] r, Activation[] x, int t, int from, int step, int to, float[] acc) {
+    private static void pass(UnpackedRow[] r, Activation[] x, int t, int from, int step, int to, float[] acc,
+                             int base) {
         if (from >= to) {
             return;
         }
@@ -107,10 +119,12 @@ final class FloatRowKernels {
         float[] w0 = r[0].weights, w1 = r[1].weights, w2 = r[2].weights, w3 = r[3].weights;
         float[] a0 = x[t].values(), a1 = x[t + 1].values(), a2 = x[t + 2].values(), a3 = x[t + 3].values();
         int o0 = x[t].offset(), o1 = x[t + 1].offset(), o2 = x[t + 2].offset(), o3 = x[t + 3].offset();
-        FloatVector c00 = load(acc, 0), c01 = load(acc, 1), c02 = load(acc, 2), c03 = load(acc, 3);
-        FloatVector c10 = load(acc, 4), c11 = load(acc, 5), c12 = load(acc, 6), c13 = load(acc, 7);
-        FloatVector c20 = load(acc, 8), c21 = load(acc, 9), c22 = load(acc, 10), c23 = load(acc, 11);
-        FloatVector c30 = load(acc, 12), c31 = load(acc, 13), c32 = load(acc, 14), c33 = load(acc, 15);
+        FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);
+        FloatVector c03 = load(acc, base, 3), c10 = load(acc, base, 4), c11 = load(acc, base, 5);
+        FloatVector c12 = load(acc, base, 6), c13 = load(acc, base, 7), c20 = load(acc, base, 8);
+        FloatVector c21 = load(acc, base, 9), c22 = load(acc, base, 10), c23 = load(acc, base, 11);
+        FloatVector c30 = load(acc, base, 12), c31 = load(acc, base, 13), c32 = load(acc, base, 14);
+        FloatVector c33 = load(acc, base, 15);
         for (int i = from; i < to; i += step) {
             FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
             FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
@@ -138,26 +152,26 @@ final class FloatRowKernels {
             c33 = v3.fma(y3, c33);
         }
         // stored one by one: an array of vectors would box them
-        c00.intoArray(acc, 0);
-        c01.intoArray(acc, lanes);
-        c02.intoArray(acc, 2 * lanes);
-        c03.intoArray(acc, 3 * lanes);
-        c10.intoArray(acc, 4 * lanes);
-        c11.intoArray(acc, 5 * lanes);
-        c12.intoArray(acc, 6 * lanes);
-        c13.intoArray(acc, 7 * lanes);
-        c20.intoArray(acc, 8 * lanes);
-        c21.intoArray(acc, 9 * lanes);
-        c22.intoArray(acc, 10 * lanes);
-        c23.intoArray(acc, 11 * lanes);
-        c30.intoArray(acc, 12 * lanes);
-        c31.intoArray(acc, 13 * lanes);
-        c32.intoArray(acc, 14 * lanes);
-        c33.intoArray(acc, 15 * lanes);
+        c00.intoArray(acc, base);
+        c01.intoArray(acc, base + lanes);
+        c02.intoArray(acc, base + 2 * lanes);
+        c03.intoArray(acc, base + 3 * lanes);
+        c10.intoArray(acc, base + 4 * lanes);
+        c11.intoArray(acc, base + 5 * lanes);
+        c12.intoArray(acc, base + 6 * lanes);
+        c13.intoArray(acc, base + 7 * lanes);
+        c20.intoArray(acc, base + 8 * lanes);
+        c21.intoArray(acc, base + 9 * lanes);
+        c22.intoArray(acc, base + 10 * lanes);
+        c23.intoArray(acc, base + 11 * lanes);
+        c30.intoArray(acc, base + 12 * lanes);
+        c31.intoArray(acc, base + 13 * lanes);
+        c32.intoArray(acc, base + 14 * lanes);
+        c33.intoArray(acc, base + 15 * lanes);
     }
 
-    private static FloatVector load(float[] acc, int k) {
-        return FloatVector.fromArray(FLOAT, acc, k * FLOAT.length());
+    private static FloatVector load(float[] acc, int base, int k) {
+        return FloatVector.fromArray(FLOAT, acc, base + k * FLOAT.length());
     }
 
     /** The lane sum and the scalar tail, in the kernels' order ({@code acc1} is zero for BF16 and not added). */

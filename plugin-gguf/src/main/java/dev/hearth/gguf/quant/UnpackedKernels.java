@@ -79,11 +79,27 @@ final class UnpackedKernels {
 
     /**
      * Rows {@code r[0..3]} (of one type and length) times activations {@code x0..x3}: {@code oT[row + i] = r[i] · xT},
-     * each equal to the bit to {@link #dot}. The 16 block sums stay in registers through a block, the 16 running
-     * sums are touched once per block.
+     * each equal to the bit to {@link #dot}: {@link #accumulate4x4} over all blocks, then {@link #finish4x4}.
      */
     static void dot4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
                        float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        float[] c = r[0].tile();
+        java.util.Arrays.fill(c, 0, RUNNING_SUMS, 0f);
+        accumulate4x4(r, x0, x1, x2, x3, c, 0, 0, r[0].length() / r[0].type().blockSize());
+        finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
+    }
+
+    /** Floats of the running sums of one 4x4 tile: 8 lanes for each of the 16 row and token pairs. */
+    static final int RUNNING_SUMS = 128;
+
+    /**
+     * Adds blocks {@code [b0, b1)} of rows {@code r[0..3]} times {@code x0..x3} onto the tile's running sums at
+     * {@code c[at, at + 128)} (row {@code i} and token {@code j} in lanes {@code (4i + j) 8 ..}). A product goes
+     * through its blocks in order whatever the calls, so a prompt batch can run block by block over all its tokens
+     * while the rows' block stays in L1, rather than row by row with the rows streaming from L2 for every token.
+     */
+    static void accumulate4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
+                              float[] c, int at, int b0, int b1) {
         int n = r[0].length();
         int bs = r[0].type().blockSize();
         ActivationFormat format = r[0].type().activationFormat();
@@ -92,16 +108,33 @@ final class UnpackedKernels {
         x2.require(format, n);
         x3.require(format, n);
         if (WIDE_TILE && bs == WIDE_BLOCK) {
-            dot4x4Wide(r, x0, x1, x2, x3, o0, o1, o2, o3, row);
+            accumulateWide(r, x0, x1, x2, x3, c, at, b0, b1);
         } else {
-            dot4x4Narrow(r, x0, x1, x2, x3, o0, o1, o2, o3, row);
+            accumulateNarrow(r, x0, x1, x2, x3, c, at, b0, b1);
         }
     }
 
-    /** {@link #dot4x4} in 256-bit steps, for every block size. */
+    /** {@link #dot4x4} in 256-bit steps ({@link #accumulateNarrow}), for every block size. */
     static void dot4x4Narrow(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
                              float[] o0, float[] o1, float[] o2, float[] o3, int row) {
-        int n = r[0].length();
+        float[] c = r[0].tile();
+        java.util.Arrays.fill(c, 0, RUNNING_SUMS, 0f);
+        accumulateNarrow(r, x0, x1, x2, x3, c, 0, 0, r[0].length() / r[0].type().blockSize());
+        finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
+    }
+
+    /** {@link #dot4x4} in 512-bit steps ({@link #accumulateWide}), for the K-quants' 256-weight blocks. */
+    static void dot4x4Wide(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
+                           float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        float[] c = r[0].tile();
+        java.util.Arrays.fill(c, 0, RUNNING_SUMS, 0f);
+        accumulateWide(r, x0, x1, x2, x3, c, 0, 0, r[0].length() / r[0].type().blockSize());
+        finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
+    }
+
+    /** {@link #accumulate4x4} in 256-bit steps, for every block size. */
+    private static void accumulateNarrow(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
+                                         Q8Activation x3, float[] c, int at, int b0, int b1) {
         int bs = r[0].type().blockSize();
         float[] w0 = r[0].weights;
         float[] w1 = r[1].weights;
@@ -111,11 +144,15 @@ final class UnpackedKernels {
         float[] a1 = x1.laneFloats();
         float[] a2 = x2.laneFloats();
         float[] a3 = x3.laneFloats();
-        FloatVector c00 = FloatVector.zero(FLOAT), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int b = 0; b < n / bs; b++) {
+        FloatVector c00 = FloatVector.fromArray(FLOAT, c, at), c01 = FloatVector.fromArray(FLOAT, c, at + 8);
+        FloatVector c02 = FloatVector.fromArray(FLOAT, c, at + 16), c03 = FloatVector.fromArray(FLOAT, c, at + 24);
+        FloatVector c10 = FloatVector.fromArray(FLOAT, c, at + 32), c11 = FloatVector.fromArray(FLOAT, c, at + 40);
+        FloatVector c12 = FloatVector.fromArray(FLOAT, c, at + 48), c13 = FloatVector.fromArray(FLOAT, c, at + 56);
+        FloatVector c20 = FloatVector.fromArray(FLOAT, c, at + 64), c21 = FloatVector.fromArray(FLOAT, c, at + 72);
+        FloatVector c22 = FloatVector.fromArray(FLOAT, c, at + 80), c23 = FloatVector.fromArray(FLOAT, c, at + 88);
+        FloatVector c30 = FloatVector.fromArray(FLOAT, c, at + 96), c31 = FloatVector.fromArray(FLOAT, c, at + 104);
+        FloatVector c32 = FloatVector.fromArray(FLOAT, c, at + 112), c33 = FloatVector.fromArray(FLOAT, c, at + 120);
+        for (int b = b0; b < b1; b++) {
             FloatVector z00 = FloatVector.zero(FLOAT), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
             FloatVector z20 = z00, z21 = z00, z22 = z00, z23 = z00;
@@ -171,54 +208,36 @@ final class UnpackedKernels {
             c32 = z32.fma(FloatVector.broadcast(FLOAT, e2 * d3), c32);
             c33 = z33.fma(FloatVector.broadcast(FLOAT, e3 * d3), c33);
         }
-        // the running sums out to memory and reduced there: a helper taking 16 vectors would box them
-        float[] t = r[0].tile(0);
-        c00.intoArray(t, 0);
-        c01.intoArray(t, 8);
-        c02.intoArray(t, 16);
-        c03.intoArray(t, 24);
-        c10.intoArray(t, 32);
-        c11.intoArray(t, 40);
-        c12.intoArray(t, 48);
-        c13.intoArray(t, 56);
-        c20.intoArray(t, 64);
-        c21.intoArray(t, 72);
-        c22.intoArray(t, 80);
-        c23.intoArray(t, 88);
-        c30.intoArray(t, 96);
-        c31.intoArray(t, 104);
-        c32.intoArray(t, 112);
-        c33.intoArray(t, 120);
-        o0[row + 0] = finish(r[0], x0, t, 0);
-        o1[row + 0] = finish(r[0], x1, t, 8);
-        o2[row + 0] = finish(r[0], x2, t, 16);
-        o3[row + 0] = finish(r[0], x3, t, 24);
-        o0[row + 1] = finish(r[1], x0, t, 32);
-        o1[row + 1] = finish(r[1], x1, t, 40);
-        o2[row + 1] = finish(r[1], x2, t, 48);
-        o3[row + 1] = finish(r[1], x3, t, 56);
-        o0[row + 2] = finish(r[2], x0, t, 64);
-        o1[row + 2] = finish(r[2], x1, t, 72);
-        o2[row + 2] = finish(r[2], x2, t, 80);
-        o3[row + 2] = finish(r[2], x3, t, 88);
-        o0[row + 3] = finish(r[3], x0, t, 96);
-        o1[row + 3] = finish(r[3], x1, t, 104);
-        o2[row + 3] = finish(r[3], x2, t, 112);
-        o3[row + 3] = finish(r[3], x3, t, 120);
+        // the running sums back to memory: a helper taking 16 vectors would box them
+        c00.intoArray(c, at);
+        c01.intoArray(c, at + 8);
+        c02.intoArray(c, at + 16);
+        c03.intoArray(c, at + 24);
+        c10.intoArray(c, at + 32);
+        c11.intoArray(c, at + 40);
+        c12.intoArray(c, at + 48);
+        c13.intoArray(c, at + 56);
+        c20.intoArray(c, at + 64);
+        c21.intoArray(c, at + 72);
+        c22.intoArray(c, at + 80);
+        c23.intoArray(c, at + 88);
+        c30.intoArray(c, at + 96);
+        c31.intoArray(c, at + 104);
+        c32.intoArray(c, at + 112);
+        c33.intoArray(c, at + 120);
     }
 
     /**
-     * {@link #dot4x4} in 512-bit steps, for the K-quants' 256-weight blocks: a 16-float vector holds two consecutive
-     * 8-float groups, whose lanes {@code k} and {@code k + 8} both belong to ggml lane {@code k}. At the end of a
+     * {@link #accumulate4x4} in 512-bit steps, for the K-quants' 256-weight blocks: a 16-float vector holds two
+     * consecutive 8-float groups, whose lanes {@code k} and {@code k + 8} both belong to ggml lane {@code k}. At the end of a
      * block the two halves of each block sum are added (exact integers, like every partial sum here), two tokens'
      * sums side by side in one vector ({@code [row . x0 | row . x1]}), so the float step per block is the kernels'
      * own on each half: running sum {@code pq} holds row {@code p} times tokens {@code 2q} (lanes 0-7) and
      * {@code 2q + 1} (lanes 8-15). Half the multiply-add instructions of the 256-bit tile; a core with two 512-bit
      * FMA units does twice the work per cycle.
      */
-    static void dot4x4Wide(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
-                           float[] o0, float[] o1, float[] o2, float[] o3, int row) {
-        int n = r[0].length();
+    private static void accumulateWide(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
+                                       Q8Activation x3, float[] c, int at, int b0, int b1) {
         int bs = r[0].type().blockSize();
         float[] w0 = r[0].weights;
         float[] w1 = r[1].weights;
@@ -228,9 +247,11 @@ final class UnpackedKernels {
         float[] a1 = x1.laneFloats();
         float[] a2 = x2.laneFloats();
         float[] a3 = x3.laneFloats();
-        FloatVector c00 = FloatVector.zero(WIDE), c01 = c00, c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int b = 0; b < n / bs; b++) {
+        FloatVector c00 = FloatVector.fromArray(WIDE, c, at), c01 = FloatVector.fromArray(WIDE, c, at + 16);
+        FloatVector c10 = FloatVector.fromArray(WIDE, c, at + 32), c11 = FloatVector.fromArray(WIDE, c, at + 48);
+        FloatVector c20 = FloatVector.fromArray(WIDE, c, at + 64), c21 = FloatVector.fromArray(WIDE, c, at + 80);
+        FloatVector c30 = FloatVector.fromArray(WIDE, c, at + 96), c31 = FloatVector.fromArray(WIDE, c, at + 112);
+        for (int b = b0; b < b1; b++) {
             FloatVector z00 = FloatVector.zero(WIDE), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
             FloatVector z20 = z00, z21 = z00, z22 = z00, z23 = z00;
@@ -285,31 +306,29 @@ final class UnpackedKernels {
             c31 = LOWER_HALVES.selectFrom(z32, z33).add(UPPER_HALVES.selectFrom(z32, z33))
                     .fma(e23.mul(d3), c31);
         }
-        float[] t = r[0].tile(0);
-        c00.intoArray(t, 0);
-        c01.intoArray(t, 16);
-        c10.intoArray(t, 32);
-        c11.intoArray(t, 48);
-        c20.intoArray(t, 64);
-        c21.intoArray(t, 80);
-        c30.intoArray(t, 96);
-        c31.intoArray(t, 112);
-        o0[row + 0] = finish(r[0], x0, t, 0);
-        o1[row + 0] = finish(r[0], x1, t, 8);
-        o2[row + 0] = finish(r[0], x2, t, 16);
-        o3[row + 0] = finish(r[0], x3, t, 24);
-        o0[row + 1] = finish(r[1], x0, t, 32);
-        o1[row + 1] = finish(r[1], x1, t, 40);
-        o2[row + 1] = finish(r[1], x2, t, 48);
-        o3[row + 1] = finish(r[1], x3, t, 56);
-        o0[row + 2] = finish(r[2], x0, t, 64);
-        o1[row + 2] = finish(r[2], x1, t, 72);
-        o2[row + 2] = finish(r[2], x2, t, 80);
-        o3[row + 2] = finish(r[2], x3, t, 88);
-        o0[row + 3] = finish(r[3], x0, t, 96);
-        o1[row + 3] = finish(r[3], x1, t, 104);
-        o2[row + 3] = finish(r[3], x2, t, 112);
-        o3[row + 3] = finish(r[3], x3, t, 120);
+        c00.intoArray(c, at);
+        c01.intoArray(c, at + 16);
+        c10.intoArray(c, at + 32);
+        c11.intoArray(c, at + 48);
+        c20.intoArray(c, at + 64);
+        c21.intoArray(c, at + 80);
+        c30.intoArray(c, at + 96);
+        c31.intoArray(c, at + 112);
+    }
+
+    /**
+     * {@code oT[row + i] = r[i] · xT} from the tile's running sums at {@code c[at, at + 128)}: the lane reduction and
+     * Q4_K's min term.
+     */
+    static void finish4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
+                          float[] c, int at, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        for (int i = 0; i < 4; i++) {
+            int k = at + 32 * i;
+            o0[row + i] = finish(r[i], x0, c, k);
+            o1[row + i] = finish(r[i], x1, c, k + 8);
+            o2[row + i] = finish(r[i], x2, c, k + 16);
+            o3[row + i] = finish(r[i], x3, c, k + 24);
+        }
     }
 
     /** The reduction of the 8 lane accumulators, plus Q4_K's min term. */

@@ -26,8 +26,10 @@ public final class UnpackedRow {
     /** Per block {@code d} (and for Q4_K {@code dmin}) as floats. */
     float[] d = new float[0];
     float[] dmin = new float[0];
-    /** F16 / BF16: the 4x4 tile's two sets of 16 accumulators between passes. */
-    private final float[][] tiles = new float[2][];
+    /** {@link UnpackedKernels#dot4x4}'s 16 running sums on their way to the reduction. */
+    private float[] tile;
+    /** {@link #dotFour}: the running sums of every tile of a batch between slices of the rows. */
+    float[] runningSums = new float[0];
 
     /** Whether {@link #unpack} handles rows of {@code type} on this machine. */
     public static boolean supports(QuantType type) {
@@ -67,11 +69,10 @@ public final class UnpackedRow {
         return type == QuantType.Q8_0 ? x.q8_0() : x.q8_K();
     }
 
-    /** Accumulator set {@code k} (0 or 1) of {@link FloatRowKernels#dot4x4}: 16 vectors; set 0 also takes the
-     * running sums of {@link UnpackedKernels#dot4x4} on their way to the reduction. */
-    float[] tile(int k) {
-        if (tiles[k] == null) tiles[k] = new float[16 * Simd.FLOAT.length()];
-        return tiles[k];
+    /** {@link UnpackedKernels#dot4x4}'s running sums: {@link UnpackedKernels#RUNNING_SUMS} floats. */
+    float[] tile() {
+        if (tile == null) tile = new float[UnpackedKernels.RUNNING_SUMS];
+        return tile;
     }
 
     QuantType type() {
@@ -93,7 +94,9 @@ public final class UnpackedRow {
 
     /**
      * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
-     * the bit to {@link #dot}; four activations at a time share every load of the four rows.
+     * the bit to {@link #dot}; four activations at a time share every load of the four rows. The tiles go through
+     * the rows a slice of {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in L1 while the
+     * tokens stream past it; each product still sums its blocks in order.
      */
     public static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
         UnpackedRow a = rows[0];
@@ -103,18 +106,42 @@ public final class UnpackedRow {
                         + " x " + rows[i].n);
             }
         }
-        int t = from;
-        boolean floats = FloatRowKernels.supports(a.type);
-        for (; t + 4 <= to; t += 4) {
-            if (floats) {
-                FloatRowKernels.dot4x4(rows, xs, t, out, row);
-            } else {
-                UnpackedKernels.dot4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
-                        a.activation(xs[t + 3]), out[t], out[t + 1], out[t + 2], out[t + 3], row);
+        int tiles = (to - from) / 4;
+        if (FloatRowKernels.supports(a.type)) {
+            FloatRowKernels.dot4xN(rows, xs, from, tiles, out, row, SLICE);
+        } else {
+            quantTiles(rows, xs, from, tiles, out, row);
+        }
+        for (int t = from + 4 * tiles; t < to; t++) {
+            for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
+        }
+    }
+
+    /** Weights of each row per slice of {@link #dotFour}: 4 rows of floats take 4 KiB. */
+    static final int SLICE = 256;
+
+    /** {@link #dotFour}'s tiles of K-quant and Q8_0 rows: running sums per tile between slices. */
+    private static void quantTiles(UnpackedRow[] rows, Activation[] xs, int from, int tiles, float[][] out, int row) {
+        UnpackedRow a = rows[0];
+        int sums = tiles * UnpackedKernels.RUNNING_SUMS;
+        if (a.runningSums.length < sums) a.runningSums = new float[sums];
+        float[] c = a.runningSums;
+        java.util.Arrays.fill(c, 0, sums, 0f);
+        int blocks = a.n / a.type.blockSize();
+        int step = Math.max(1, SLICE / a.type.blockSize());
+        for (int b0 = 0; b0 < blocks; b0 += step) {
+            int b1 = Math.min(blocks, b0 + step);
+            for (int k = 0; k < tiles; k++) {
+                int t = from + 4 * k;
+                UnpackedKernels.accumulate4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]),
+                        a.activation(xs[t + 2]), a.activation(xs[t + 3]), c, k * UnpackedKernels.RUNNING_SUMS, b0, b1);
             }
         }
-        for (; t < to; t++) {
-            for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
+        for (int k = 0; k < tiles; k++) {
+            int t = from + 4 * k;
+            UnpackedKernels.finish4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
+                    a.activation(xs[t + 3]), c, k * UnpackedKernels.RUNNING_SUMS, out[t], out[t + 1], out[t + 2],
+                    out[t + 3], row);
         }
     }
 }

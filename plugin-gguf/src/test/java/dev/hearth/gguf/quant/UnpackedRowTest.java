@@ -48,7 +48,7 @@ class UnpackedRowTest {
         }
     }
 
-    /** Four rows by 7 activations: one four-activation tile and three single products, all equal to the bit. */
+    /** Four rows by 11 activations: two four-activation tiles and three single products, all equal to the bit. */
     @ParameterizedTest
     @ValueSource(strings = {"Q8_0", "Q4_K", "Q6_K"})
     void dotFourMatchesDotBitForBit(String typeName) {
@@ -59,7 +59,7 @@ class UnpackedRowTest {
         long prefix = 1;
         MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
         long rowBytes = type.rowBytes(n);
-        int tokens = 7;
+        int tokens = 11;
         Activation[] xs = new Activation[tokens + 1];
         for (int t = 1; t <= tokens; t++) {
             xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.5 + t), 0, n)
@@ -127,7 +127,7 @@ class UnpackedRowTest {
     }
 
     /**
-     * F16 / BF16: four rows by 7 activations (one tile, three single products), at lengths with and without a
+     * F16 / BF16: four rows by 11 activations (two tiles, three single products), at lengths with and without a
      * scalar tail and an odd pair of vectors, each product equal to the bit to the single-token dot.
      */
     @ParameterizedTest
@@ -139,7 +139,7 @@ class UnpackedRowTest {
             long prefix = 2;
             MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
             long rowBytes = type.rowBytes(n);
-            int tokens = 7;
+            int tokens = 11;
             Activation[] xs = new Activation[tokens];
             for (int t = 0; t < tokens; t++) {
                 // activations at an offset into a larger array, as the engine's batch rows are
