@@ -1,5 +1,13 @@
 package dev.hearth.gguf.quant;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * An activation vector quantized to 8 bits in Q8_0 or Q8_K form, in reusable heap buffers.
  *
@@ -84,72 +92,100 @@ public final class Q8Activation {
      * {@code d = max|x| / 127}, {@code q = round(x * (127 / max|x|))} rounded half to even. The multiplier is
      * {@code 127 / max|x|} rather than {@code 1 / d}, as ggml's x86 code computes it: the two differ in the last
      * bit now and then, which flips a quant exactly at a rounding tie or near one. The quants lie in [-127, 127].
+     * Takes the vector path where {@link GgmlLanes#VECTOR}, with the same result to the bit.
      */
     public static void quantizeQ8_0(float[] x, int off, int n, Q8Activation out) {
+        if (GgmlLanes.VECTOR) {
+            quantizeQ8_0Vector(x, off, n, out);
+        } else {
+            quantizeQ8_0Scalar(x, off, n, out);
+        }
+    }
+
+    /** The scalar twin of {@link #quantizeQ8_0}: the reference the vector path matches. */
+    static void quantizeQ8_0Scalar(float[] x, int off, int n, Q8Activation out) {
         out.prepare(ActivationFormat.Q8_0, n);
         java.util.Objects.checkFromIndexSize(off, n, x.length);
         for (int b = 0; b < n / 32; b++) {
-            int base = off + 32 * b;
-            float amax = 0f;
-            for (int j = 0; j < 32; j++) {
-                amax = Math.max(amax, Math.abs(x[base + j]));
-            }
-            float d = amax / 127f;
-            float id = amax != 0f ? 127f / amax : 0f;
-            int sum = 0;
-            for (int j = 0; j < 32; j++) {
-                int q = (int) Math.rint(x[base + j] * id);
-                out.quants[32 * b + j] = (byte) q;
-                sum += q;
-            }
-            out.scales[b] = Bytes.roundToF16(d);
-            out.sums[b] = sum;
+            quantizeQ8_0Block(x, off + 32 * b, b, out);
         }
         out.split(n);
         out.fillLaneFloats(n);
     }
 
+    /** Block {@code b} of {@link #quantizeQ8_0Scalar}, its elements starting at {@code x[base]}. */
+    private static void quantizeQ8_0Block(float[] x, int base, int b, Q8Activation out) {
+        float amax = 0f;
+        for (int j = 0; j < 32; j++) {
+            amax = Math.max(amax, Math.abs(x[base + j]));
+        }
+        float d = amax / 127f;
+        float id = amax != 0f ? 127f / amax : 0f;
+        int sum = 0;
+        for (int j = 0; j < 32; j++) {
+            int q = (int) Math.rint(x[base + j] * id);
+            out.quants[32 * b + j] = (byte) q;
+            sum += q;
+        }
+        out.scales[b] = Bytes.roundToF16(d);
+        out.sums[b] = sum;
+    }
+
     /**
      * Quantizes {@code x[off, off + n)} to Q8_K ({@code quantize_row_q8_K_ref}): per block of 256, the element
      * of largest magnitude {@code max} maps to -127, {@code q = min(127, rint(-127 x / max))},
-     * {@code d = -max / 127}, and the sums of every 16 quants.
+     * {@code d = -max / 127}, and the sums of every 16 quants. Takes the vector path where
+     * {@link GgmlLanes#VECTOR}, with the same result to the bit.
      */
     public static void quantizeQ8_K(float[] x, int off, int n, Q8Activation out) {
+        if (GgmlLanes.VECTOR) {
+            quantizeQ8_KVector(x, off, n, out);
+        } else {
+            quantizeQ8_KScalar(x, off, n, out);
+        }
+    }
+
+    /** The scalar twin of {@link #quantizeQ8_K}: the reference the vector path matches. */
+    static void quantizeQ8_KScalar(float[] x, int off, int n, Q8Activation out) {
         out.prepare(ActivationFormat.Q8_K, n);
         java.util.Objects.checkFromIndexSize(off, n, x.length);
         for (int b = 0; b < n / 256; b++) {
-            int base = off + 256 * b;
-            float max = 0f;
-            float amax = 0f;
-            for (int j = 0; j < 256; j++) {
-                float ax = Math.abs(x[base + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[base + j];
-                }
-            }
-            if (amax == 0f) {
-                java.util.Arrays.fill(out.quants, 256 * b, 256 * b + 256, (byte) 0);
-                java.util.Arrays.fill(out.sums, 16 * b, 16 * b + 16, 0);
-                out.scales[b] = 0f;
-                continue;
-            }
-            float iscale = -127f / max;
-            for (int j = 0; j < 256; j++) {
-                out.quants[256 * b + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[base + j]));
-            }
-            for (int g = 0; g < 16; g++) {
-                int sum = 0;
-                for (int j = 0; j < 16; j++) {
-                    sum += out.quants[256 * b + 16 * g + j];
-                }
-                out.sums[16 * b + g] = sum;
-            }
-            out.scales[b] = 1f / iscale;
+            quantizeQ8_KBlock(x, off + 256 * b, b, out);
         }
         out.split(n);
         out.fillLaneFloats(n);
         out.fillKForms(n);
+    }
+
+    /** Block {@code b} of {@link #quantizeQ8_KScalar}, its elements starting at {@code x[base]}. */
+    private static void quantizeQ8_KBlock(float[] x, int base, int b, Q8Activation out) {
+        float max = 0f;
+        float amax = 0f;
+        for (int j = 0; j < 256; j++) {
+            float ax = Math.abs(x[base + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[base + j];
+            }
+        }
+        if (amax == 0f) {
+            java.util.Arrays.fill(out.quants, 256 * b, 256 * b + 256, (byte) 0);
+            java.util.Arrays.fill(out.sums, 16 * b, 16 * b + 16, 0);
+            out.scales[b] = 0f;
+            return;
+        }
+        float iscale = -127f / max;
+        for (int j = 0; j < 256; j++) {
+            out.quants[256 * b + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[base + j]));
+        }
+        for (int g = 0; g < 16; g++) {
+            int sum = 0;
+            for (int j = 0; j < 16; j++) {
+                sum += out.quants[256 * b + 16 * g + j];
+            }
+            out.sums[16 * b + g] = sum;
+        }
+        out.scales[b] = 1f / iscale;
     }
 
     /**
@@ -222,9 +258,163 @@ public final class Q8Activation {
             wideEvens[j] = evens[from];
             wideOdds[j] = odds[from];
         }
+        fillPairSums(n);
+    }
+
+    /** Fills {@link #pairSums} for the first {@code n} Q8_K quants from their {@link #sums}. */
+    private void fillPairSums(int n) {
         for (int b = 0; b < n / 256; b++) {
             for (int g = 0; g < 8; g++) {
                 pairSums[8 * b + (g >> 1) + 4 * (g & 1)] = sums[16 * b + 2 * g] + sums[16 * b + 2 * g + 1];
+            }
+        }
+    }
+
+    // ---- the vector path -------------------------------------------------------------------------------------
+
+    /** Floats per quantizing step: 16 where {@link GgmlLanes#WIDE}, else 8 (the vector path needs 256 bits). */
+    private static final VectorSpecies<Float> STEP_FLOATS =
+            GgmlLanes.WIDE ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> STEP_INTS =
+            GgmlLanes.WIDE ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+    /** The quants of one step, a byte each. */
+    private static final VectorSpecies<Byte> STEP_BYTES =
+            GgmlLanes.WIDE ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    /**
+     * {@code (v + ROUNDER) - ROUNDER} is {@code Math.rint(v)} for {@code |v| < 2^22}: the sum lands where floats are
+     * whole numbers and rounds half to even there (ROUNDER is even). Here {@code |v| <= 127}, and 0 comes out +0.
+     */
+    private static final float ROUNDER = 0x1.8p23f;
+    /**
+     * The bits of {@code |x|}, which order as the magnitudes do (infinity is 0x7F800000, NaN above it): their integer
+     * maximum is {@code max|x|} without the NaN fix-ups a float maximum compiles to.
+     */
+    private static final int MAGNITUDE = 0x7FFFFFFF;
+    private static final int INFINITY_BITS = 0x7F800000;
+
+    /**
+     * The vector path of {@link #quantizeQ8_0}, equal to the scalar twin to the bit: the same float products, rounded
+     * by {@link #ROUNDER}, and {@code max|x|} as the integer maximum of the bits of {@code |x|}. Blocks whose
+     * {@code max|x|} is infinite or NaN, or so small that {@code 127 / max} overflows, take the scalar block: their
+     * products are not all below 2^22, where the rounding trick holds, and which NaN the maximum keeps would show in
+     * the scale. Real activations have no such blocks.
+     */
+    static void quantizeQ8_0Vector(float[] x, int off, int n, Q8Activation out) {
+        out.prepare(ActivationFormat.Q8_0, n);
+        java.util.Objects.checkFromIndexSize(off, n, x.length);
+        int step = STEP_FLOATS.length();
+        for (int b = 0; b < n / 32; b++) {
+            int base = off + 32 * b;
+            IntVector most = IntVector.zero(STEP_INTS);
+            for (int j = 0; j < 32; j += step) {
+                most = most.max(FloatVector.fromArray(STEP_FLOATS, x, base + j).reinterpretAsInts().and(MAGNITUDE));
+            }
+            int amaxBits = most.reduceLanes(VectorOperators.MAX);
+            float amax = Float.intBitsToFloat(amaxBits);
+            float id = amax != 0f ? 127f / amax : 0f;
+            if (amaxBits >= INFINITY_BITS || Float.isInfinite(id)) {
+                quantizeQ8_0Block(x, base, b, out);
+                continue;
+            }
+            FloatVector scale = FloatVector.broadcast(STEP_FLOATS, id);
+            IntVector sum = IntVector.zero(STEP_INTS);
+            for (int j = 0; j < 32; j += step) {
+                IntVector q = (IntVector) FloatVector.fromArray(STEP_FLOATS, x, base + j).mul(scale)
+                        .add(ROUNDER).sub(ROUNDER).convert(VectorOperators.F2I, 0);
+                ((ByteVector) q.convertShape(VectorOperators.I2B, STEP_BYTES, 0)).intoArray(out.quants, 32 * b + j);
+                sum = sum.add(q);
+            }
+            out.scales[b] = Bytes.roundToF16(amax / 127f);
+            out.sums[b] = sum.reduceLanes(VectorOperators.ADD);
+        }
+        out.fillFormsVector(n, false);
+    }
+
+    /**
+     * The vector path of {@link #quantizeQ8_K}, equal to the scalar twin to the bit. After the maximum of the bits of
+     * {@code |x|}, a second pass finds the first element of that magnitude, whose sign sets the scale's: of two with
+     * opposite signs the first wins, as in the scalar scan. Blocks holding an infinite or NaN element (NaN the scalar
+     * scan skips) or whose {@code -127 / max} overflows take the scalar block, as in {@link #quantizeQ8_0Vector}.
+     */
+    static void quantizeQ8_KVector(float[] x, int off, int n, Q8Activation out) {
+        out.prepare(ActivationFormat.Q8_K, n);
+        java.util.Objects.checkFromIndexSize(off, n, x.length);
+        int step = STEP_FLOATS.length();
+        for (int b = 0; b < n / 256; b++) {
+            int base = off + 256 * b;
+            IntVector most = IntVector.zero(STEP_INTS);
+            for (int j = 0; j < 256; j += step) {
+                most = most.max(FloatVector.fromArray(STEP_FLOATS, x, base + j).reinterpretAsInts().and(MAGNITUDE));
+            }
+            int amaxBits = most.reduceLanes(VectorOperators.MAX);
+            if (amaxBits == 0) {
+                java.util.Arrays.fill(out.quants, 256 * b, 256 * b + 256, (byte) 0);
+                java.util.Arrays.fill(out.sums, 16 * b, 16 * b + 16, 0);
+                out.scales[b] = 0f;
+                continue;
+            }
+            if (amaxBits >= INFINITY_BITS) {
+                quantizeQ8_KBlock(x, base, b, out);
+                continue;
+            }
+            int first = 0;
+            for (int j = 0; j < 256; j += step) {
+                VectorMask<Integer> hit = FloatVector.fromArray(STEP_FLOATS, x, base + j).reinterpretAsInts()
+                        .and(MAGNITUDE).compare(VectorOperators.EQ, amaxBits);
+                if (hit.anyTrue()) {
+                    first = j + hit.firstTrue();
+                    break;
+                }
+            }
+            float iscale = -127f / x[base + first];
+            if (Float.isInfinite(iscale)) {
+                quantizeQ8_KBlock(x, base, b, out);
+                continue;
+            }
+            FloatVector scale = FloatVector.broadcast(STEP_FLOATS, iscale);
+            IntVector sum = IntVector.zero(STEP_INTS);
+            for (int j = 0; j < 256; j += step) {
+                // min(127) is the reference's clamp, though here |q| <= 127 already
+                IntVector q = ((IntVector) scale.mul(FloatVector.fromArray(STEP_FLOATS, x, base + j))
+                        .add(ROUNDER).sub(ROUNDER).convert(VectorOperators.F2I, 0)).min(127);
+                ((ByteVector) q.convertShape(VectorOperators.I2B, STEP_BYTES, 0)).intoArray(out.quants, 256 * b + j);
+                sum = sum.add(q);
+                if (((j + step) & 15) == 0) { // 16 quants done: their sum
+                    out.sums[16 * b + (j >> 4)] = sum.reduceLanes(VectorOperators.ADD);
+                    sum = IntVector.zero(STEP_INTS);
+                }
+            }
+            out.scales[b] = 1f / iscale;
+        }
+        out.fillFormsVector(n, true);
+        out.fillPairSums(n);
+    }
+
+    /**
+     * The vector form of {@link #split}, {@link #fillLaneFloats} and, where {@code wide} (Q8_K), the wide halves of
+     * {@link #fillKForms}: one pass over the quants, 32 a step.
+     */
+    private void fillFormsVector(int n, boolean wide) {
+        for (int at = 0; at < n; at += 32) {
+            ByteVector q = ByteVector.fromArray(GgmlLanes.BYTE, quants, at);
+            // evens and odds: the sign-extended low and high byte of each 16-bit lane
+            ShortVector pairs = q.reinterpretAsShorts();
+            ShortVector even = pairs.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
+            ShortVector odd = pairs.lanewise(VectorOperators.ASHR, 8);
+            int j = at / 2;
+            even.intoArray(evens, j);
+            odd.intoArray(odds, j);
+            if (wide) {
+                // WIDE_ORDER swaps two quarters, so it is its own inverse: it also says where a quarter goes
+                int to = (j & ~63) | (WIDE_ORDER[(j >> 4) & 3] << 4);
+                even.intoArray(wideEvens, to);
+                odd.intoArray(wideOdds, to);
+            }
+            // lane floats: int lane k holds quants 4k..4k+3, whose byte t becomes float 8t + k
+            IntVector words = q.reinterpretAsInts();
+            for (int t = 0; t < 4; t++) {
+                ((FloatVector) words.lanewise(VectorOperators.LSHL, 24 - 8 * t).lanewise(VectorOperators.ASHR, 24)
+                        .convert(VectorOperators.I2F, 0)).intoArray(laneFloats, at + 8 * t);
             }
         }
     }
