@@ -1,6 +1,6 @@
 package dev.hearth.gguf.engine;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,19 +33,12 @@ public final class WorkerPool implements AutoCloseable {
     static final int LEAVE_ONE_FROM = 8;
 
     private final Thread[] workers;
-    /**
-     * Per worker: whether it is parked or about to park. {@link #parallelFor} unparks only those; waking a thread
-     * that still spins costs a lock and a signal each, 14 of them per step on 15 threads.
-     */
-    private final AtomicIntegerArray parked;
     private final int threads;
-    /** Workers still running the current step. */
-    private final PaddedCell pending = new PaddedCell();
+    private final AtomicInteger pending = new AtomicInteger();
     /** The next unclaimed unit (of {@code grain} rows) of the current step. */
-    private final PaddedCell nextUnit = new PaddedCell();
-    /** Steps started: a new value tells the workers that a step is ready (the write publishes its fields). */
-    private final PaddedCell epoch = new PaddedCell();
+    private final AtomicInteger nextUnit = new AtomicInteger();
     private final Object callLock = new Object();
+    private volatile long epoch;
     private volatile boolean closed;
     private volatile Thread caller;
     private volatile Throwable failure;
@@ -59,11 +52,8 @@ public final class WorkerPool implements AutoCloseable {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         this.threads = threads;
         this.workers = new Thread[threads - 1];
-        this.parked = new AtomicIntegerArray(workers.length);
         for (int i = 0; i < workers.length; i++) {
-            int index = i;
-            workers[i] = Thread.ofPlatform().daemon().name("hearth-cpu-" + (i + 1))
-                    .unstarted(() -> workerLoop(index));
+            workers[i] = Thread.ofPlatform().daemon().name("hearth-cpu-" + (i + 1)).unstarted(this::workerLoop);
             workers[i].start();
         }
     }
@@ -106,10 +96,8 @@ public final class WorkerPool implements AutoCloseable {
             this.failure = null;
             this.caller = Thread.currentThread();
             pending.set(workers.length);
-            epoch.set(epoch.get() + 1); // volatile write publishes task, rows and grain
-            for (int i = 0; i < workers.length; i++) {
-                if (parked.get(i) != 0) LockSupport.unpark(workers[i]);
-            }
+            epoch = epoch + 1; // volatile write publishes task, rows and grain
+            for (Thread w : workers) LockSupport.unpark(w);
             Throwable own = null;
             try {
                 runPieces();
@@ -125,7 +113,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void runPieces() {
-        for (int unit; (unit = (int) nextUnit.getAndAdd(unitsPerPiece)) < units; ) {
+        for (int unit; (unit = nextUnit.getAndAdd(unitsPerPiece)) < units; ) {
             task.run(unit * grain, Math.min(rows, (unit + unitsPerPiece) * grain));
         }
     }
@@ -138,22 +126,15 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void workerLoop(int index) {
+    private void workerLoop() {
         long seen = 0;
         while (true) {
             long e;
             int spins = 0;
-            while ((e = epoch.get()) == seen) {
+            while ((e = epoch) == seen) {
                 if (closed) return;
-                if (spins++ < SPINS) {
-                    Thread.onSpinWait();
-                } else {
-                    // flag first, then look at the epoch once more: a caller that bumps it either sees the flag
-                    // (and unparks) or is seen here (no park)
-                    parked.set(index, 1);
-                    if (epoch.get() == seen && !closed) LockSupport.park(this);
-                    parked.set(index, 0);
-                }
+                if (spins++ < SPINS) Thread.onSpinWait();
+                else LockSupport.park(this);
             }
             seen = e;
             try {

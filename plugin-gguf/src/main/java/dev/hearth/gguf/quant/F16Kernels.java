@@ -40,7 +40,13 @@ public final class F16Kernels {
         return sum;
     }
 
+    /** The product with vector multiply-adds; the halves become floats as {@link HalfConversion} chose. */
     public static float dotVector(MemorySegment w, long wOffset, float[] x, int xOffset, int n) {
+        return HalfConversion.LOOP ? dotConverted(w, wOffset, x, xOffset, n) : dotBits(w, wOffset, x, xOffset, n);
+    }
+
+    /** {@link #dotVector} converting the halves with the vector steps of {@link #toFloat}. */
+    static float dotBits(MemorySegment w, long wOffset, float[] x, int xOffset, int n) {
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         FloatVector acc0 = FloatVector.zero(FLOAT);
@@ -55,6 +61,26 @@ public final class F16Kernels {
         for (; i < upper; i += lanes) {
             acc0 = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * i, LE))
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
+        }
+        float sum = Simd.sumLanes(acc0.add(acc1));
+        return sum + dotScalar(w, wOffset + 2L * i, x, xOffset + i, n - i);
+    }
+
+    /** {@link #dotBits} over the row converted by {@link HalfConversion#toFloats}: the same sums in the same order. */
+    static float dotConverted(MemorySegment w, long wOffset, float[] x, int xOffset, int n) {
+        int lanes = FLOAT.length();
+        int upper = FLOAT.loopBound(n);
+        float[] f = HalfConversion.toFloats(w, wOffset, upper);
+        FloatVector acc0 = FloatVector.zero(FLOAT);
+        FloatVector acc1 = FloatVector.zero(FLOAT);
+        int i = 0;
+        for (; i + 2 * lanes <= upper; i += 2 * lanes) {
+            acc0 = FloatVector.fromArray(FLOAT, f, i).fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
+            acc1 = FloatVector.fromArray(FLOAT, f, i + lanes)
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + i + lanes), acc1);
+        }
+        for (; i < upper; i += lanes) {
+            acc0 = FloatVector.fromArray(FLOAT, f, i).fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
         }
         float sum = Simd.sumLanes(acc0.add(acc1));
         return sum + dotScalar(w, wOffset + 2L * i, x, xOffset + i, n - i);

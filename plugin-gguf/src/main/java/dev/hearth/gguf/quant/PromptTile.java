@@ -1,10 +1,5 @@
 package dev.hearth.gguf.quant;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 /**
  * Which prompt tile {@link UnpackedKernels#dot4x4} takes for K-quant rows: 256-bit steps, or 512-bit steps
  * ({@link UnpackedKernels#dot4x4Wide}). Both give the same floats to the bit; only the speed differs, and by core:
@@ -32,13 +27,11 @@ final class PromptTile {
     }
 
     private static boolean choose() {
-        String vendor = cpuinfo("vendor_id");
-        String flags = cpuinfo("flags");
         String property = System.getProperty(BITS_PROPERTY);
-        boolean wide = wide(property, GgmlLanes.WIDE, vendor, flags);
+        boolean wide = wide(property, GgmlLanes.WIDE, CpuInfo.VENDOR, CpuInfo.FLAGS);
         System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu prompt tile: " + (wide ? 512 : 256)
-                + " bits (" + (property == null || property.isBlank() ? "vendor " + vendor + ", avx512f "
-                + hasFlag(flags, "avx512f") : BITS_PROPERTY + "=" + property) + ")");
+                + " bits (" + (property == null || property.isBlank() ? "vendor " + CpuInfo.VENDOR + ", avx512f "
+                + CpuInfo.hasFlag(CpuInfo.FLAGS, "avx512f") : BITS_PROPERTY + "=" + property) + ")");
         return wide;
     }
 
@@ -54,25 +47,6 @@ final class PromptTile {
                 default -> throw new IllegalArgumentException(BITS_PROPERTY + "=" + property + ": expected 256 or 512");
             };
         }
-        return wideVectors && "GenuineIntel".equals(vendor) && hasFlag(flags, "avx512f");
-    }
-
-    private static boolean hasFlag(String flags, String flag) {
-        return (" " + flags + " ").contains(" " + flag + " ");
-    }
-
-    /** The first value of a /proc/cpuinfo field, or "" (not Linux, not readable). */
-    private static String cpuinfo(String field) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-        } catch (IOException | SecurityException e) {
-            return "";
-        }
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equals(field)) return line.substring(colon + 1).trim();
-        }
-        return "";
+        return wideVectors && CpuInfo.intelAvx512(vendor, flags);
     }
 }

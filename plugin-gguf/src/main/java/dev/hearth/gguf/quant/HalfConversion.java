@@ -1,0 +1,76 @@
+package dev.hearth.gguf.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How the single-token F16 product ({@link F16Kernels#dotVector}) turns a row's halves into floats; both ways give
+ * the same floats, so only the speed differs, and by core:
+ *
+ * <ul>
+ *   <li>Intel cores with AVX-512: the halves copied into an array and converted by a plain loop of
+ *       {@link Float#float16ToFloat}, which C2 compiles to {@code vcvtph2ps} (16 halves an instruction). On the
+ *       16-core Xeon (Emerald Rapids class, 2026-11-26) F16 tg128 27.7 against 23.3 t/s.</li>
+ *   <li>Elsewhere: the Vector API's integer steps of {@link F16Kernels#toFloat}, fed straight from the mapped row.
+ *       On AMD Zen 4 (2-core EPYC) the loop was 0.65x as fast (tg32 7.2 against 10.7 t/s): its stores and reloads
+ *       cost more there than the eight vector steps they replace.</li>
+ * </ul>
+ *
+ * The system property {@value #PROPERTY} ({@code loop} or {@code vector}) overrides the choice, logged once.
+ */
+final class HalfConversion {
+
+    static final String PROPERTY = "hearth.f16.convert";
+
+    /** Whether F16 rows take the conversion loop in this process. */
+    static final boolean LOOP = choose();
+
+    /** Per thread: a row's halves and their floats. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private HalfConversion() {
+    }
+
+    private static final class Scratch {
+        short[] halves = new short[0];
+        float[] floats = new float[0];
+    }
+
+    private static boolean choose() {
+        String property = System.getProperty(PROPERTY);
+        boolean loop = loop(property, CpuInfo.VENDOR, CpuInfo.FLAGS);
+        System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu F16 rows: "
+                + (loop ? "conversion loop" : "vector steps") + " (" + (property == null || property.isBlank()
+                ? "vendor " + CpuInfo.VENDOR + ", avx512f " + CpuInfo.hasFlag(CpuInfo.FLAGS, "avx512f")
+                : PROPERTY + "=" + property) + ")");
+        return loop;
+    }
+
+    /** The choice for a property value (null or blank: none) and the CPU's {@code vendor_id} and {@code flags}. */
+    static boolean loop(String property, String vendor, String flags) {
+        if (property != null && !property.isBlank()) {
+            return switch (property.trim()) {
+                case "loop" -> true;
+                case "vector" -> false;
+                default -> throw new IllegalArgumentException(PROPERTY + "=" + property + ": expected loop or vector");
+            };
+        }
+        return CpuInfo.intelAvx512(vendor, flags);
+    }
+
+    /**
+     * The {@code n} halves at {@code w + offset} as floats, in this thread's scratch array (valid until its next
+     * call on this thread).
+     */
+    static float[] toFloats(MemorySegment w, long offset, int n) {
+        Scratch s = SCRATCH.get();
+        if (s.floats.length < n) {
+            s.halves = new short[n];
+            s.floats = new float[n];
+        }
+        short[] h = s.halves;
+        float[] f = s.floats;
+        MemorySegment.copy(w, Bytes.SHORT_LE, offset, h, 0, n);
+        for (int i = 0; i < n; i++) f[i] = Float.float16ToFloat(h[i]);
+        return f;
+    }
+}
