@@ -31,6 +31,10 @@ final class FloatRowKernels {
 
     /** Converts the row to {@code dst[0, n)} with the conversions the dot kernel uses. */
     static void unpack(QuantType type, MemorySegment w, long wOffset, int n, float[] dst) {
+        if (type == QuantType.F16 && HalfConversion.LOOP) {
+            HalfConversion.convert(w, wOffset, n, dst);
+            return;
+        }
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         for (int i = 0; i < upper; i += lanes) {

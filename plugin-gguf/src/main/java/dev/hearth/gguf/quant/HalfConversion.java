@@ -3,8 +3,9 @@ package dev.hearth.gguf.quant;
 import java.lang.foreign.MemorySegment;
 
 /**
- * How the single-token F16 product ({@link F16Kernels#dotVector}) turns a row's halves into floats; both ways give
- * the same floats, so only the speed differs, and by core:
+ * How F16 rows become floats, in the single-token product ({@link F16Kernels#dotVector}) and when a prompt batch
+ * unpacks them ({@link FloatRowKernels#unpack}); both ways give the same floats, so only the speed differs, and by
+ * core:
  *
  * <ul>
  *   <li>Intel cores with AVX-512: the halves copied into an array and converted by a plain loop of
@@ -63,14 +64,17 @@ final class HalfConversion {
      */
     static float[] toFloats(MemorySegment w, long offset, int n) {
         Scratch s = SCRATCH.get();
-        if (s.floats.length < n) {
-            s.halves = new short[n];
-            s.floats = new float[n];
-        }
+        if (s.floats.length < n) s.floats = new float[n];
+        convert(w, offset, n, s.floats);
+        return s.floats;
+    }
+
+    /** Writes the {@code n} halves at {@code w + offset} as floats to {@code dst[0, n)}, by the loop. */
+    static void convert(MemorySegment w, long offset, int n, float[] dst) {
+        Scratch s = SCRATCH.get();
+        if (s.halves.length < n) s.halves = new short[n];
         short[] h = s.halves;
-        float[] f = s.floats;
         MemorySegment.copy(w, Bytes.SHORT_LE, offset, h, 0, n);
-        for (int i = 0; i < n; i++) f[i] = Float.float16ToFloat(h[i]);
-        return f;
+        for (int i = 0; i < n; i++) dst[i] = Float.float16ToFloat(h[i]);
     }
 }
