@@ -17,7 +17,7 @@ import jdk.incubator.vector.ShortVector;
  * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
  * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, F16 with two accumulators over
  * alternating vectors (the odd one out onto the first), BF16 with one, then {@link Simd#sumLanes} and the scalar
- * tail. The accumulators are independent, so {@link #dot4x4} sums them in separate passes: 16 per pass fit in
+ * tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
  * registers where 32 would spill.
  */
 final class FloatRowKernels {

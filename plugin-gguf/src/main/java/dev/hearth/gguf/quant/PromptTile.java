@@ -1,8 +1,8 @@
 package dev.hearth.gguf.quant;
 
 /**
- * Which prompt tile {@link UnpackedKernels#dot4x4} takes for K-quant rows: 256-bit steps, or 512-bit steps
- * ({@link UnpackedKernels#dot4x4Wide}). Both give the same floats to the bit; only the speed differs, and by core:
+ * Which prompt tile {@link UnpackedKernels#accumulate4x4} takes for K-quant rows: 256-bit steps, or 512-bit
+ * steps. Both give the same floats to the bit; only the speed differs, and by core:
  *
  * <ul>
  *   <li>Intel cores with AVX-512 (two 512-bit FMA ports on the Xeons): 512 bits. Measured on a 16-core Xeon

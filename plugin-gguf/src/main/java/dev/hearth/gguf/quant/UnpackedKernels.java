@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the kernels' own float code in their order: one multiply-add with {@code d_x * d} per block (a product of two
  * floats, the same in either order), {@link GgmlLanes#hsum8}, and for Q4_K the min term.
  *
- * <p>{@link #dot4x4} multiplies four rows by four activations per pass: each loaded vector feeds four multiply-adds,
- * and the sixteen independent sums keep both multiply-add units busy (two rows by four ran about 30% slower).
+ * <p>{@link #accumulate4x4} multiplies four rows by four activations per pass: each loaded vector feeds four
+ * multiply-adds, and the sixteen independent sums keep both multiply-add units busy (two rows by four ran about 30%
+ * slower).
  */
 final class UnpackedKernels {
 
@@ -41,7 +42,7 @@ final class UnpackedKernels {
     /** The 512-bit tile takes blocks of this size (Q4_K, Q6_K); Q8_0's 32-weight blocks stay on 256 bits. */
     private static final int WIDE_BLOCK = 256;
 
-    /** Whether {@link #dot4x4} takes the 512-bit tile for K-quant rows: chosen by {@link PromptTile}. */
+    /** Whether {@link #accumulate4x4} takes the 512-bit tile for K-quant rows: chosen by {@link PromptTile}. */
     static final boolean WIDE_TILE = PromptTile.WIDE;
 
     private UnpackedKernels() {
@@ -77,18 +78,6 @@ final class UnpackedKernels {
         return finish(row, x, acc);
     }
 
-    /**
-     * Rows {@code r[0..3]} (of one type and length) times activations {@code x0..x3}: {@code oT[row + i] = r[i] · xT},
-     * each equal to the bit to {@link #dot}: {@link #accumulate4x4} over all blocks, then {@link #finish4x4}.
-     */
-    static void dot4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
-                       float[] o0, float[] o1, float[] o2, float[] o3, int row) {
-        float[] c = r[0].tile();
-        java.util.Arrays.fill(c, 0, RUNNING_SUMS, 0f);
-        accumulate4x4(r, x0, x1, x2, x3, c, 0, 0, r[0].length() / r[0].type().blockSize());
-        finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
-    }
-
     /** Floats of the running sums of one 4x4 tile: 8 lanes for each of the 16 row and token pairs. */
     static final int RUNNING_SUMS = 128;
 
@@ -114,21 +103,19 @@ final class UnpackedKernels {
         }
     }
 
-    /** {@link #dot4x4} in 256-bit steps ({@link #accumulateNarrow}), for every block size. */
-    static void dot4x4Narrow(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
-                             float[] o0, float[] o1, float[] o2, float[] o3, int row) {
-        float[] c = r[0].tile();
-        java.util.Arrays.fill(c, 0, RUNNING_SUMS, 0f);
-        accumulateNarrow(r, x0, x1, x2, x3, c, 0, 0, r[0].length() / r[0].type().blockSize());
-        finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
-    }
-
-    /** {@link #dot4x4} in 512-bit steps ({@link #accumulateWide}), for the K-quants' 256-weight blocks. */
-    static void dot4x4Wide(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
-                           float[] o0, float[] o1, float[] o2, float[] o3, int row) {
-        float[] c = r[0].tile();
-        java.util.Arrays.fill(c, 0, RUNNING_SUMS, 0f);
-        accumulateWide(r, x0, x1, x2, x3, c, 0, 0, r[0].length() / r[0].type().blockSize());
+    /**
+     * Rows {@code r[0..3]} times {@code x0..x3} over all blocks, in 512-bit ({@code wide}) or 256-bit steps, then
+     * {@link #finish4x4}: how the tests hold both tiles against the single-row kernels.
+     */
+    static void dot4x4(boolean wide, UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
+                       Q8Activation x3, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        float[] c = new float[RUNNING_SUMS];
+        int blocks = r[0].length() / r[0].type().blockSize();
+        if (wide) {
+            accumulateWide(r, x0, x1, x2, x3, c, 0, 0, blocks);
+        } else {
+            accumulateNarrow(r, x0, x1, x2, x3, c, 0, 0, blocks);
+        }
         finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
     }
 
@@ -229,10 +216,10 @@ final class UnpackedKernels {
 
     /**
      * {@link #accumulate4x4} in 512-bit steps, for the K-quants' 256-weight blocks: a 16-float vector holds two
-     * consecutive 8-float groups, whose lanes {@code k} and {@code k + 8} both belong to ggml lane {@code k}. At the end of a
-     * block the two halves of each block sum are added (exact integers, like every partial sum here), two tokens'
-     * sums side by side in one vector ({@code [row . x0 | row . x1]}), so the float step per block is the kernels'
-     * own on each half: running sum {@code pq} holds row {@code p} times tokens {@code 2q} (lanes 0-7) and
+     * consecutive 8-float groups, whose lanes {@code k} and {@code k + 8} both belong to ggml lane {@code k}. At the
+     * end of a block the two halves of each block sum are added (exact integers, like every partial sum here), two
+     * tokens' sums side by side in one vector ({@code [row . x0 | row . x1]}), so the float step per block is the
+     * kernels' own on each half: running sum {@code pq} holds row {@code p} times tokens {@code 2q} (lanes 0-7) and
      * {@code 2q + 1} (lanes 8-15). Half the multiply-add instructions of the 256-bit tile; a core with two 512-bit
      * FMA units does twice the work per cycle.
      */

@@ -26,8 +26,6 @@ public final class UnpackedRow {
     /** Per block {@code d} (and for Q4_K {@code dmin}) as floats. */
     float[] d = new float[0];
     float[] dmin = new float[0];
-    /** {@link UnpackedKernels#dot4x4}'s 16 running sums on their way to the reduction. */
-    private float[] tile;
     /** {@link #dotFour}: the running sums of every tile of a batch between slices of the rows. */
     float[] runningSums = new float[0];
 
@@ -67,12 +65,6 @@ public final class UnpackedRow {
     /** The quantized form of {@code x} that rows of this type multiply with. */
     private Q8Activation activation(Activation x) {
         return type == QuantType.Q8_0 ? x.q8_0() : x.q8_K();
-    }
-
-    /** {@link UnpackedKernels#dot4x4}'s running sums: {@link UnpackedKernels#RUNNING_SUMS} floats. */
-    float[] tile() {
-        if (tile == null) tile = new float[UnpackedKernels.RUNNING_SUMS];
-        return tile;
     }
 
     QuantType type() {

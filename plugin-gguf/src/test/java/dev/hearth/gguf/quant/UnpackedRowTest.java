@@ -110,8 +110,8 @@ class UnpackedRowTest {
         }
         float[][] out = new float[4][6];
         float[][] narrow = new float[4][6];
-        UnpackedKernels.dot4x4Wide(rows, xs[0], xs[1], xs[2], xs[3], out[0], out[1], out[2], out[3], 2);
-        UnpackedKernels.dot4x4Narrow(rows, xs[0], xs[1], xs[2], xs[3], narrow[0], narrow[1], narrow[2], narrow[3], 2);
+        UnpackedKernels.dot4x4(true, rows, xs[0], xs[1], xs[2], xs[3], out[0], out[1], out[2], out[3], 2);
+        UnpackedKernels.dot4x4(false, rows, xs[0], xs[1], xs[2], xs[3], narrow[0], narrow[1], narrow[2], narrow[3], 2);
         for (int t = 0; t < 4; t++) {
             for (int r = 0; r < 4; r++) {
                 float expected = type.dot(w, prefix + r * rowBytes, as[t], n);
