@@ -6,7 +6,10 @@
 # llama-ref-bench and membw from /opt/llamacpp-ref, lib/ (libllama, libggml*, libgomp), ggml-vocab-llama-spm.gguf.
 #   OUT=results BATCH=1 RUNS=3 ./cpu-compare-device.sh
 # Optional: TILE512=1 adds Q4_K_M pp512 with the 512-bit prompt tile (-Dhearth.tile.bits=512) right after the
-# default run; THREADS="4 8" adds Q4_K_M tg128 at those thread counts (scaling of generation).
+# default run; THREADS="4 8" adds Q4_K_M tg128 at those thread counts (scaling of generation);
+# JARS="old=x/gguf-old.jar new=x/gguf-new.jar" runs, for every type right after the distribution's own run, the same
+# benchmark on copies of the distribution with that plugin-gguf jar swapped in (paths relative to this folder), so
+# engine variants are compared in one call on one machine.
 set -uo pipefail
 D=$(cd "$(dirname "$0")" && pwd)
 RUNS=${RUNS:-3}
@@ -16,6 +19,11 @@ python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2]
 python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$D/hearth.tar.xz" /tmp/h
 export JAVA_HOME=/tmp/j PATH=/tmp/j/bin:$PATH LD_LIBRARY_PATH=$D/lib
 H=$(ls -d /tmp/h/*/bin/hearth | head -1)
+for v in ${JARS:-}; do
+  name=${v%%=*}
+  rm -rf "/tmp/h-$name"; cp -r "$(dirname "$(dirname "$H")")" "/tmp/h-$name"
+  cp "$D/${v#*=}" /tmp/h-$name/bundle/hearth-plugin-gguf-*.jar
+done
 { date -u; lscpu | grep -E "Model name|^CPU\(s\)|Thread|L3"; free -g | head -2; java -version 2>&1 | head -1; } | tee "$OUT/machine.txt"
 for t in $TYPES; do
   /usr/bin/time -f "synth $t %e s" "$H" synth --preset tinyllama-1.1b --type "$t" --vocab "$D/ggml-vocab-llama-spm.gguf" \
@@ -27,6 +35,12 @@ for t in $TYPES; do
   echo "== $t"
   "$H" bench --model "$m" --backend gguf-cpu --scenario pp512,tg128 --runs "$RUNS" --no-progress --out "$OUT/hearth-$t" \
     > "$OUT/hearth-$t.log" 2>&1; grep '^| gguf-cpu' "$OUT/hearth-$t/bench.md" | cut -d'|' -f4,10,11,12,13
+  for v in ${JARS:-}; do
+    name=${v%%=*}
+    /tmp/h-$name/bin/hearth bench --model "$m" --backend gguf-cpu --scenario pp512,tg128 --runs "$RUNS" --no-progress \
+      --out "$OUT/hearth-$t-$name" > "$OUT/hearth-$t-$name.log" 2>&1
+    echo "$name:"; grep '^| gguf-cpu' "$OUT/hearth-$t-$name/bench.md" | cut -d'|' -f4,10,11,12,13
+  done
   if [ -n "${TILE512:-}" ] && [ "$t" = Q4_K_M ]; then
     HEARTH_OPTS="-Dhearth.tile.bits=512" "$H" bench --model "$m" --backend gguf-cpu --scenario pp512 --runs "$RUNS" \
       --no-progress --out "$OUT/hearth-$t-tile512" > "$OUT/hearth-$t-tile512.log" 2>&1
