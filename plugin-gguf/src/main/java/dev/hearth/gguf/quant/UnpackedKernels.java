@@ -31,6 +31,9 @@ final class UnpackedKernels {
     private static final VectorSpecies<Integer> INT = GgmlLanes.INT;
     /** Int lanes 4..7 moved to 0..3 (and back): adds a Q4_K min pair in one step. */
     private static final VectorShuffle<Integer> SWAP_HALVES = VectorShuffle.fromOp(INT, i -> (i + 4) & 7);
+    /** Int lanes 0..3 into both halves, and lanes 4..7: a token's pair sums beside two rows' mins. */
+    private static final VectorShuffle<Integer> LOWER_TWICE = VectorShuffle.fromOp(INT, i -> i & 3);
+    private static final VectorShuffle<Integer> UPPER_TWICE = VectorShuffle.fromOp(INT, i -> 4 + (i & 3));
 
     private static final VectorSpecies<Float> WIDE = GgmlLanes.FLOAT_WIDE;
     /** Indexes into two 512-bit vectors {@code a, b}: {@code [a lanes 0-7 | b lanes 0-7]} ({@code selectFrom}). */
@@ -116,6 +119,7 @@ final class UnpackedKernels {
         } else {
             accumulateNarrow(r, x0, x1, x2, x3, c, 0, 0, blocks);
         }
+        if (r[0].type() == QuantType.Q4_K) prepareMins(r);
         finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
     }
 
@@ -305,28 +309,122 @@ final class UnpackedKernels {
 
     /**
      * {@code oT[row + i] = r[i] · xT} from the tile's running sums at {@code c[at, at + 128)}: the lane reduction and
-     * Q4_K's min term.
+     * Q4_K's min term ({@link #minTerms4x4}; Q4_K rows need {@link #prepareMins} once per four rows first).
      */
     static void finish4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
                           float[] c, int at, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
+        boolean q4k = r[0].type() == QuantType.Q4_K;
+        float[] m = r[0].minLanes;
+        if (q4k) minTerms4x4(r, x0, x1, x2, x3, m);
         for (int i = 0; i < 4; i++) {
             int k = at + 32 * i;
-            o0[row + i] = finish(r[i], x0, c, k);
-            o1[row + i] = finish(r[i], x1, c, k + 8);
-            o2[row + i] = finish(r[i], x2, c, k + 16);
-            o3[row + i] = finish(r[i], x3, c, k + 24);
+            // the min term of row i and token j: lanes 4 (i % 2) .. + 3 of accumulator 8 (i / 2) + j (minTerms4x4)
+            int lane = 32 * (i / 2) + 4 * (i % 2);
+            o0[row + i] = hsum8(c, k) + (q4k ? hsum4(m, lane) : 0f);
+            o1[row + i] = hsum8(c, k + 8) + (q4k ? hsum4(m, lane + 8) : 0f);
+            o2[row + i] = hsum8(c, k + 16) + (q4k ? hsum4(m, lane + 16) : 0f);
+            o3[row + i] = hsum8(c, k + 24) + (q4k ? hsum4(m, lane + 24) : 0f);
         }
+    }
+
+    private static float hsum8(float[] t, int at) {
+        return GgmlLanes.hsum8(t[at], t[at + 1], t[at + 2], t[at + 3], t[at + 4], t[at + 5], t[at + 6], t[at + 7]);
+    }
+
+    private static float hsum4(float[] t, int at) {
+        return GgmlLanes.hsum4(t[at], t[at + 1], t[at + 2], t[at + 3]);
+    }
+
+    /**
+     * Lays out the mins of Q4_K rows {@code r[0..3]} for {@link #minTerms4x4}, in {@code r[0]}'s scratch: per
+     * super-block, for the row pairs (0, 1) and (2, 3), the mins in pair order as {@code [A 0-3 | B 0-3]} and
+     * {@code [A 4-7 | B 4-7]}, and {@code [dmin A x 4 | dmin B x 4]}.
+     */
+    static void prepareMins(UnpackedRow[] r) {
+        int blocks = r[0].length() / 256;
+        UnpackedRow a = r[0];
+        if (a.quadMins.length < 32 * blocks) {
+            a.quadMins = new int[32 * blocks];
+            a.quadDmins = new float[16 * blocks];
+        }
+        for (int b = 0; b < blocks; b++) {
+            for (int pair = 0; pair < 2; pair++) {
+                for (int half = 0; half < 2; half++) {
+                    UnpackedRow row = r[2 * pair + half];
+                    for (int i = 0; i < 4; i++) {
+                        a.quadMins[32 * b + 16 * pair + 4 * half + i] = row.mins[8 * b + i];
+                        a.quadMins[32 * b + 16 * pair + 8 + 4 * half + i] = row.mins[8 * b + 4 + i];
+                        a.quadDmins[16 * b + 8 * pair + 4 * half + i] = row.dmin[b];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q4_K's min terms of the 16 pairs of rows {@code r[0..3]} and tokens {@code x0..x3}, as {@link #minSum}
+     * computes each, two rows a vector: lanes 0-3 of accumulator {@code 8p + j} hold rows {@code 2p}, lanes 4-7 row
+     * {@code 2p + 1}, with token {@code j}. Lane {@code i} takes {@code min(i) pair(i) + min(i + 4) pair(i + 4)} (pair
+     * order, the same integers) times {@code dmin * -d_x} (the same float product) per super-block, in block order;
+     * written to {@code m[0, 64)}. A quarter of the vector steps of 16 {@link #minSum} calls, whose lanes 4-7 were
+     * copies: those took a quarter of the Q4_K tile's time (JMH {@code MatMulBench} batch 32, one Zen 4 core).
+     */
+    private static void minTerms4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
+                                    Q8Activation x3, float[] m) {
+        int[] qm = r[0].quadMins;
+        float[] qd = r[0].quadDmins;
+        int[] p0 = x0.pairSums(), p1 = x1.pairSums(), p2 = x2.pairSums(), p3 = x3.pairSums();
+        float[] e0 = x0.scales(), e1 = x1.scales(), e2 = x2.scales(), e3 = x3.scales();
+        FloatVector a0 = FloatVector.zero(FLOAT), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int b = 0; b < r[0].length() / 256; b++) {
+            IntVector lo01 = IntVector.fromArray(INT, qm, 32 * b);
+            IntVector lo23 = IntVector.fromArray(INT, qm, 32 * b + 16);
+            IntVector hi01 = IntVector.fromArray(INT, qm, 32 * b + 8);
+            IntVector hi23 = IntVector.fromArray(INT, qm, 32 * b + 24);
+            FloatVector d01 = FloatVector.fromArray(FLOAT, qd, 16 * b);
+            FloatVector d23 = FloatVector.fromArray(FLOAT, qd, 16 * b + 8);
+            IntVector q = IntVector.fromArray(INT, p0, 8 * b);
+            IntVector ql = q.rearrange(LOWER_TWICE), qh = q.rearrange(UPPER_TWICE);
+            a0 = ((FloatVector) lo01.mul(ql).add(hi01.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d01.mul(-e0[b]), a0);
+            b0 = ((FloatVector) lo23.mul(ql).add(hi23.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d23.mul(-e0[b]), b0);
+            q = IntVector.fromArray(INT, p1, 8 * b);
+            ql = q.rearrange(LOWER_TWICE);
+            qh = q.rearrange(UPPER_TWICE);
+            a1 = ((FloatVector) lo01.mul(ql).add(hi01.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d01.mul(-e1[b]), a1);
+            b1 = ((FloatVector) lo23.mul(ql).add(hi23.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d23.mul(-e1[b]), b1);
+            q = IntVector.fromArray(INT, p2, 8 * b);
+            ql = q.rearrange(LOWER_TWICE);
+            qh = q.rearrange(UPPER_TWICE);
+            a2 = ((FloatVector) lo01.mul(ql).add(hi01.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d01.mul(-e2[b]), a2);
+            b2 = ((FloatVector) lo23.mul(ql).add(hi23.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d23.mul(-e2[b]), b2);
+            q = IntVector.fromArray(INT, p3, 8 * b);
+            ql = q.rearrange(LOWER_TWICE);
+            qh = q.rearrange(UPPER_TWICE);
+            a3 = ((FloatVector) lo01.mul(ql).add(hi01.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d01.mul(-e3[b]), a3);
+            b3 = ((FloatVector) lo23.mul(ql).add(hi23.mul(qh)).convert(VectorOperators.I2F, 0))
+                    .fma(d23.mul(-e3[b]), b3);
+        }
+        a0.intoArray(m, 0);
+        a1.intoArray(m, 8);
+        a2.intoArray(m, 16);
+        a3.intoArray(m, 24);
+        b0.intoArray(m, 32);
+        b1.intoArray(m, 40);
+        b2.intoArray(m, 48);
+        b3.intoArray(m, 56);
     }
 
     /** The reduction of the 8 lane accumulators, plus Q4_K's min term. */
     private static float finish(UnpackedRow row, Q8Activation x, FloatVector acc) {
         float sum = GgmlLanes.hsum8(acc);
-        return row.type() == QuantType.Q4_K ? sum + minSum(row, x) : sum;
-    }
-
-    /** {@link #finish} of the 8 lane sums stored at {@code t[at, at + 8)}. */
-    private static float finish(UnpackedRow row, Q8Activation x, float[] t, int at) {
-        float sum = GgmlLanes.hsum8(t[at], t[at + 1], t[at + 2], t[at + 3], t[at + 4], t[at + 5], t[at + 6], t[at + 7]);
         return row.type() == QuantType.Q4_K ? sum + minSum(row, x) : sum;
     }
 

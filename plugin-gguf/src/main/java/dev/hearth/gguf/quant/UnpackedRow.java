@@ -28,6 +28,10 @@ public final class UnpackedRow {
     float[] dmin = new float[0];
     /** {@link #dotFour}: the running sums of every tile of a batch between slices of the rows. */
     float[] runningSums = new float[0];
+    /** Q4_K, as the first of four rows: their mins as {@link UnpackedKernels#prepareMins} lays them out, min lanes. */
+    int[] quadMins = new int[0];
+    float[] quadDmins = new float[0];
+    final float[] minLanes = new float[64];
 
     /** Whether {@link #unpack} handles rows of {@code type} on this machine. */
     public static boolean supports(QuantType type) {
@@ -129,6 +133,7 @@ public final class UnpackedRow {
                         a.activation(xs[t + 2]), a.activation(xs[t + 3]), c, k * UnpackedKernels.RUNNING_SUMS, b0, b1);
             }
         }
+        if (a.type == QuantType.Q4_K) UnpackedKernels.prepareMins(rows);
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
             UnpackedKernels.finish4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
