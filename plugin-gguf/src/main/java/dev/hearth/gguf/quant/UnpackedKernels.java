@@ -318,7 +318,7 @@ final class UnpackedKernels {
         if (q4k) minTerms4x4(r, x0, x1, x2, x3, m);
         for (int i = 0; i < 4; i++) {
             int k = at + 32 * i;
-            // the min term of row i and token j: lanes 4 (i % 2) .. + 3 of accumulator 8 (i / 2) + j (minTerms4x4)
+            // the min term of row i and token j: lanes 4 (i % 2) .. + 3 of accumulator 4 (i / 2) + j (minTerms4x4)
             int lane = 32 * (i / 2) + 4 * (i % 2);
             o0[row + i] = hsum8(c, k) + (q4k ? hsum4(m, lane) : 0f);
             o1[row + i] = hsum8(c, k + 8) + (q4k ? hsum4(m, lane + 8) : 0f);
@@ -363,11 +363,11 @@ final class UnpackedKernels {
 
     /**
      * Q4_K's min terms of the 16 pairs of rows {@code r[0..3]} and tokens {@code x0..x3}, as {@link #minSum}
-     * computes each, two rows a vector: lanes 0-3 of accumulator {@code 8p + j} hold rows {@code 2p}, lanes 4-7 row
+     * computes each, two rows a vector: lanes 0-3 of accumulator {@code 4p + j} hold row {@code 2p}, lanes 4-7 row
      * {@code 2p + 1}, with token {@code j}. Lane {@code i} takes {@code min(i) pair(i) + min(i + 4) pair(i + 4)} (pair
      * order, the same integers) times {@code dmin * -d_x} (the same float product) per super-block, in block order;
-     * written to {@code m[0, 64)}. A quarter of the vector steps of 16 {@link #minSum} calls, whose lanes 4-7 were
-     * copies: those took a quarter of the Q4_K tile's time (JMH {@code MatMulBench} batch 32, one Zen 4 core).
+     * written to {@code m[0, 64)}, 8 floats an accumulator. About half the vector steps of 16 {@link #minSum} calls,
+     * whose lanes 4-7 were copies (JMH {@code MatMulBench} Q4_K batch 32, one Zen 4 core: +3-6 %).
      */
     private static void minTerms4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
                                     Q8Activation x3, float[] m) {
