@@ -68,22 +68,7 @@ public final class F16Kernels {
 
     /** {@link #dotBits} over the row converted by {@link HalfConversion#toFloats}: the same sums in the same order. */
     static float dotConverted(MemorySegment w, long wOffset, float[] x, int xOffset, int n) {
-        int lanes = FLOAT.length();
-        int upper = FLOAT.loopBound(n);
-        float[] f = HalfConversion.toFloats(w, wOffset, upper);
-        FloatVector acc0 = FloatVector.zero(FLOAT);
-        FloatVector acc1 = FloatVector.zero(FLOAT);
-        int i = 0;
-        for (; i + 2 * lanes <= upper; i += 2 * lanes) {
-            acc0 = FloatVector.fromArray(FLOAT, f, i).fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
-            acc1 = FloatVector.fromArray(FLOAT, f, i + lanes)
-                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + i + lanes), acc1);
-        }
-        for (; i < upper; i += lanes) {
-            acc0 = FloatVector.fromArray(FLOAT, f, i).fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
-        }
-        float sum = Simd.sumLanes(acc0.add(acc1));
-        return sum + dotScalar(w, wOffset + 2L * i, x, xOffset + i, n - i);
+        return FloatRowKernels.dot(QuantType.F16, HalfConversion.toFloats(w, wOffset, n), x, xOffset, n);
     }
 
     /**

@@ -50,13 +50,18 @@ final class FloatRowKernels {
     }
 
     static float dot(UnpackedRow row, Activation x) {
-        int n = checkLength(row, x);
-        float[] w = row.weights;
-        float[] a = x.values();
-        int off = x.offset();
+        return dot(row.type(), row.weights, x.values(), x.offset(), checkLength(row, x));
+    }
+
+    /**
+     * {@code n} weights of {@code type} already converted to {@code w[0, n)} times {@code a[off, off + n)}, in the
+     * order of the type's vector kernel: also how {@link F16Kernels} multiplies a row that {@link HalfConversion}
+     * converted.
+     */
+    static float dot(QuantType type, float[] w, float[] a, int off, int n) {
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
-        int paired = pairedEnd(row.type(), upper);
+        int paired = pairedEnd(type, upper);
         FloatVector acc0 = FloatVector.zero(FLOAT);
         FloatVector acc1 = FloatVector.zero(FLOAT);
         int i = 0;
@@ -68,7 +73,7 @@ final class FloatRowKernels {
         for (; i < upper; i += lanes) {
             acc0 = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, a, off + i), acc0);
         }
-        return finish(row, w, a, off, acc0, acc1);
+        return finish(type, n, w, a, off, acc0, acc1);
     }
 
     /**
@@ -102,7 +107,7 @@ final class FloatRowKernels {
                 for (int j = 0; j < 4; j++) {
                     int at = (4 * i + j) * lanes;
                     Activation xj = x[t + j];
-                    out[t + j][row + i] = finish(r[i], r[i].weights, xj.values(), xj.offset(),
+                    out[t + j][row + i] = finish(r[i].type(), n, r[i].weights, xj.values(), xj.offset(),
                             FloatVector.fromArray(FLOAT, acc, 2 * k * set + at),
                             FloatVector.fromArray(FLOAT, acc, (2 * k + 1) * set + at));
                 }
@@ -179,10 +184,10 @@ final class FloatRowKernels {
     }
 
     /** The lane sum and the scalar tail, in the kernels' order ({@code acc1} is zero for BF16 and not added). */
-    private static float finish(UnpackedRow row, float[] w, float[] a, int off, FloatVector acc0, FloatVector acc1) {
-        int n = row.length();
+    private static float finish(QuantType type, int n, float[] w, float[] a, int off, FloatVector acc0,
+                                FloatVector acc1) {
         int upper = FLOAT.loopBound(n);
-        float sum = Simd.sumLanes(row.type() == QuantType.F16 ? acc0.add(acc1) : acc0);
+        float sum = Simd.sumLanes(type == QuantType.F16 ? acc0.add(acc1) : acc0);
         float tail = 0f;
         for (int i = upper; i < n; i++) {
             tail += w[i] * a[off + i];
