@@ -23,6 +23,12 @@ final class CpuInfo {
         return "GenuineIntel".equals(vendor) && hasFlag(flags, "avx512f");
     }
 
+    /** Why a choice was made, for its log line: {@code property=value} where one was set, else this CPU's facts. */
+    static String reason(String property, String value) {
+        return value == null || value.isBlank() ? "vendor " + VENDOR + ", avx512f " + hasFlag(FLAGS, "avx512f")
+                : property + "=" + value;
+    }
+
     static boolean hasFlag(String flags, String flag) {
         return (" " + flags + " ").contains(" " + flag + " ");
     }

@@ -40,9 +40,7 @@ final class HalfConversion {
         String property = System.getProperty(PROPERTY);
         boolean loop = loop(property, CpuInfo.VENDOR, CpuInfo.FLAGS);
         System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu F16 rows: "
-                + (loop ? "conversion loop" : "vector steps") + " (" + (property == null || property.isBlank()
-                ? "vendor " + CpuInfo.VENDOR + ", avx512f " + CpuInfo.hasFlag(CpuInfo.FLAGS, "avx512f")
-                : PROPERTY + "=" + property) + ")");
+                + (loop ? "conversion loop" : "vector steps") + " (" + CpuInfo.reason(PROPERTY, property) + ")");
         return loop;
     }
 

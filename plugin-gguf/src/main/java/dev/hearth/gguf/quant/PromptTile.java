@@ -30,8 +30,7 @@ final class PromptTile {
         String property = System.getProperty(BITS_PROPERTY);
         boolean wide = wide(property, GgmlLanes.WIDE, CpuInfo.VENDOR, CpuInfo.FLAGS);
         System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu prompt tile: " + (wide ? 512 : 256)
-                + " bits (" + (property == null || property.isBlank() ? "vendor " + CpuInfo.VENDOR + ", avx512f "
-                + CpuInfo.hasFlag(CpuInfo.FLAGS, "avx512f") : BITS_PROPERTY + "=" + property) + ")");
+                + " bits (" + CpuInfo.reason(BITS_PROPERTY, property) + ")");
         return wide;
     }
 
