@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
+import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgmlType;
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.GgmlQuantizer;
@@ -17,6 +18,12 @@ final class BenchData {
     static final long SEED = 1234;
 
     private BenchData() {
+    }
+
+    /** A pool of {@code threads} threads; 0: the engine's default count ({@link WorkerPool#defaultThreads}). */
+    static WorkerPool pool(int threads) {
+        return new WorkerPool(threads > 0 ? threads
+                : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors()));
     }
 
     /** Gaussian floats with standard deviation {@code sigma}. */

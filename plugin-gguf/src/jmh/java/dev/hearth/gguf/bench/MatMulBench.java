@@ -67,8 +67,7 @@ public class MatMulBench {
         xs = new Activation[batch];
         out = new float[batch][rows];
         for (int b = 0; b < batch; b++) xs[b] = BenchData.activation(t, cols, BenchData.SEED + b);
-        pool = new WorkerPool(threads > 0 ? threads
-                : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors()));
+        pool = BenchData.pool(threads);
     }
 
     @TearDown(Level.Trial)

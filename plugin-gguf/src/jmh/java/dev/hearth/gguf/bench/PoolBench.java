@@ -44,8 +44,7 @@ public class PoolBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        pool = new WorkerPool(threads > 0 ? threads
-                : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors()));
+        pool = BenchData.pool(threads);
         marks = new int[rows];
     }
 
