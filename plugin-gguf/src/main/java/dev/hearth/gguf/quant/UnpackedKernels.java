@@ -135,14 +135,9 @@ final class UnpackedKernels {
         float[] a1 = x1.laneFloats();
         float[] a2 = x2.laneFloats();
         float[] a3 = x3.laneFloats();
-        FloatVector c00 = FloatVector.fromArray(FLOAT, c, at), c01 = FloatVector.fromArray(FLOAT, c, at + 8);
-        FloatVector c02 = FloatVector.fromArray(FLOAT, c, at + 16), c03 = FloatVector.fromArray(FLOAT, c, at + 24);
-        FloatVector c10 = FloatVector.fromArray(FLOAT, c, at + 32), c11 = FloatVector.fromArray(FLOAT, c, at + 40);
-        FloatVector c12 = FloatVector.fromArray(FLOAT, c, at + 48), c13 = FloatVector.fromArray(FLOAT, c, at + 56);
-        FloatVector c20 = FloatVector.fromArray(FLOAT, c, at + 64), c21 = FloatVector.fromArray(FLOAT, c, at + 72);
-        FloatVector c22 = FloatVector.fromArray(FLOAT, c, at + 80), c23 = FloatVector.fromArray(FLOAT, c, at + 88);
-        FloatVector c30 = FloatVector.fromArray(FLOAT, c, at + 96), c31 = FloatVector.fromArray(FLOAT, c, at + 104);
-        FloatVector c32 = FloatVector.fromArray(FLOAT, c, at + 112), c33 = FloatVector.fromArray(FLOAT, c, at + 120);
+        // the running sums stay in memory, read and written once per block: 16 of them beside 16 block sums, four
+        // rows and a token are more than the 32 registers, and a sum spilled inside the inner loop is a
+        // store-to-load chain per step
         for (int b = b0; b < b1; b++) {
             FloatVector z00 = FloatVector.zero(FLOAT), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
@@ -179,43 +174,42 @@ final class UnpackedKernels {
             float e2 = x2.scales()[b];
             float e3 = x3.scales()[b];
             float d0 = r[0].d[b];
-            c00 = z00.fma(FloatVector.broadcast(FLOAT, e0 * d0), c00);
-            c01 = z01.fma(FloatVector.broadcast(FLOAT, e1 * d0), c01);
-            c02 = z02.fma(FloatVector.broadcast(FLOAT, e2 * d0), c02);
-            c03 = z03.fma(FloatVector.broadcast(FLOAT, e3 * d0), c03);
+            z00.fma(FloatVector.broadcast(FLOAT, e0 * d0), FloatVector.fromArray(FLOAT, c, at))
+                    .intoArray(c, at);
+            z01.fma(FloatVector.broadcast(FLOAT, e1 * d0), FloatVector.fromArray(FLOAT, c, at + 8))
+                    .intoArray(c, at + 8);
+            z02.fma(FloatVector.broadcast(FLOAT, e2 * d0), FloatVector.fromArray(FLOAT, c, at + 16))
+                    .intoArray(c, at + 16);
+            z03.fma(FloatVector.broadcast(FLOAT, e3 * d0), FloatVector.fromArray(FLOAT, c, at + 24))
+                    .intoArray(c, at + 24);
             float d1 = r[1].d[b];
-            c10 = z10.fma(FloatVector.broadcast(FLOAT, e0 * d1), c10);
-            c11 = z11.fma(FloatVector.broadcast(FLOAT, e1 * d1), c11);
-            c12 = z12.fma(FloatVector.broadcast(FLOAT, e2 * d1), c12);
-            c13 = z13.fma(FloatVector.broadcast(FLOAT, e3 * d1), c13);
+            z10.fma(FloatVector.broadcast(FLOAT, e0 * d1), FloatVector.fromArray(FLOAT, c, at + 32))
+                    .intoArray(c, at + 32);
+            z11.fma(FloatVector.broadcast(FLOAT, e1 * d1), FloatVector.fromArray(FLOAT, c, at + 40))
+                    .intoArray(c, at + 40);
+            z12.fma(FloatVector.broadcast(FLOAT, e2 * d1), FloatVector.fromArray(FLOAT, c, at + 48))
+                    .intoArray(c, at + 48);
+            z13.fma(FloatVector.broadcast(FLOAT, e3 * d1), FloatVector.fromArray(FLOAT, c, at + 56))
+                    .intoArray(c, at + 56);
             float d2 = r[2].d[b];
-            c20 = z20.fma(FloatVector.broadcast(FLOAT, e0 * d2), c20);
-            c21 = z21.fma(FloatVector.broadcast(FLOAT, e1 * d2), c21);
-            c22 = z22.fma(FloatVector.broadcast(FLOAT, e2 * d2), c22);
-            c23 = z23.fma(FloatVector.broadcast(FLOAT, e3 * d2), c23);
+            z20.fma(FloatVector.broadcast(FLOAT, e0 * d2), FloatVector.fromArray(FLOAT, c, at + 64))
+                    .intoArray(c, at + 64);
+            z21.fma(FloatVector.broadcast(FLOAT, e1 * d2), FloatVector.fromArray(FLOAT, c, at + 72))
+                    .intoArray(c, at + 72);
+            z22.fma(FloatVector.broadcast(FLOAT, e2 * d2), FloatVector.fromArray(FLOAT, c, at + 80))
+                    .intoArray(c, at + 80);
+            z23.fma(FloatVector.broadcast(FLOAT, e3 * d2), FloatVector.fromArray(FLOAT, c, at + 88))
+                    .intoArray(c, at + 88);
             float d3 = r[3].d[b];
-            c30 = z30.fma(FloatVector.broadcast(FLOAT, e0 * d3), c30);
-            c31 = z31.fma(FloatVector.broadcast(FLOAT, e1 * d3), c31);
-            c32 = z32.fma(FloatVector.broadcast(FLOAT, e2 * d3), c32);
-            c33 = z33.fma(FloatVector.broadcast(FLOAT, e3 * d3), c33);
+            z30.fma(FloatVector.broadcast(FLOAT, e0 * d3), FloatVector.fromArray(FLOAT, c, at + 96))
+                    .intoArray(c, at + 96);
+            z31.fma(FloatVector.broadcast(FLOAT, e1 * d3), FloatVector.fromArray(FLOAT, c, at + 104))
+                    .intoArray(c, at + 104);
+            z32.fma(FloatVector.broadcast(FLOAT, e2 * d3), FloatVector.fromArray(FLOAT, c, at + 112))
+                    .intoArray(c, at + 112);
+            z33.fma(FloatVector.broadcast(FLOAT, e3 * d3), FloatVector.fromArray(FLOAT, c, at + 120))
+                    .intoArray(c, at + 120);
         }
-        // the running sums back to memory: a helper taking 16 vectors would box them
-        c00.intoArray(c, at);
-        c01.intoArray(c, at + 8);
-        c02.intoArray(c, at + 16);
-        c03.intoArray(c, at + 24);
-        c10.intoArray(c, at + 32);
-        c11.intoArray(c, at + 40);
-        c12.intoArray(c, at + 48);
-        c13.intoArray(c, at + 56);
-        c20.intoArray(c, at + 64);
-        c21.intoArray(c, at + 72);
-        c22.intoArray(c, at + 80);
-        c23.intoArray(c, at + 88);
-        c30.intoArray(c, at + 96);
-        c31.intoArray(c, at + 104);
-        c32.intoArray(c, at + 112);
-        c33.intoArray(c, at + 120);
     }
 
     /**
@@ -238,10 +232,9 @@ final class UnpackedKernels {
         float[] a1 = x1.laneFloats();
         float[] a2 = x2.laneFloats();
         float[] a3 = x3.laneFloats();
-        FloatVector c00 = FloatVector.fromArray(WIDE, c, at), c01 = FloatVector.fromArray(WIDE, c, at + 16);
-        FloatVector c10 = FloatVector.fromArray(WIDE, c, at + 32), c11 = FloatVector.fromArray(WIDE, c, at + 48);
-        FloatVector c20 = FloatVector.fromArray(WIDE, c, at + 64), c21 = FloatVector.fromArray(WIDE, c, at + 80);
-        FloatVector c30 = FloatVector.fromArray(WIDE, c, at + 96), c31 = FloatVector.fromArray(WIDE, c, at + 112);
+        // the running sums stay in memory, read and written once per block: held in registers, 8 of them beside
+        // 16 block sums, four rows, a token and the two index vectors were more than the 32, and C2 spilled a block
+        // sum, a store-to-load chain per step longer than its 16 multiply-adds on a core with two 512-bit units
         for (int b = b0; b < b1; b++) {
             FloatVector z00 = FloatVector.zero(WIDE), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
@@ -277,34 +270,34 @@ final class UnpackedKernels {
             FloatVector e01 = FloatVector.broadcast(WIDE, x0.scales()[b]).blend(x1.scales()[b], UPPER_STEP);
             FloatVector e23 = FloatVector.broadcast(WIDE, x2.scales()[b]).blend(x3.scales()[b], UPPER_STEP);
             float d0 = r[0].d[b];
-            c00 = LOWER_HALVES.selectFrom(z00, z01).add(UPPER_HALVES.selectFrom(z00, z01))
-                    .fma(e01.mul(d0), c00);
-            c01 = LOWER_HALVES.selectFrom(z02, z03).add(UPPER_HALVES.selectFrom(z02, z03))
-                    .fma(e23.mul(d0), c01);
+            LOWER_HALVES.selectFrom(z00, z01).add(UPPER_HALVES.selectFrom(z00, z01))
+                    .fma(e01.mul(d0), FloatVector.fromArray(WIDE, c, at))
+                    .intoArray(c, at);
+            LOWER_HALVES.selectFrom(z02, z03).add(UPPER_HALVES.selectFrom(z02, z03))
+                    .fma(e23.mul(d0), FloatVector.fromArray(WIDE, c, at + 16))
+                    .intoArray(c, at + 16);
             float d1 = r[1].d[b];
-            c10 = LOWER_HALVES.selectFrom(z10, z11).add(UPPER_HALVES.selectFrom(z10, z11))
-                    .fma(e01.mul(d1), c10);
-            c11 = LOWER_HALVES.selectFrom(z12, z13).add(UPPER_HALVES.selectFrom(z12, z13))
-                    .fma(e23.mul(d1), c11);
+            LOWER_HALVES.selectFrom(z10, z11).add(UPPER_HALVES.selectFrom(z10, z11))
+                    .fma(e01.mul(d1), FloatVector.fromArray(WIDE, c, at + 32))
+                    .intoArray(c, at + 32);
+            LOWER_HALVES.selectFrom(z12, z13).add(UPPER_HALVES.selectFrom(z12, z13))
+                    .fma(e23.mul(d1), FloatVector.fromArray(WIDE, c, at + 48))
+                    .intoArray(c, at + 48);
             float d2 = r[2].d[b];
-            c20 = LOWER_HALVES.selectFrom(z20, z21).add(UPPER_HALVES.selectFrom(z20, z21))
-                    .fma(e01.mul(d2), c20);
-            c21 = LOWER_HALVES.selectFrom(z22, z23).add(UPPER_HALVES.selectFrom(z22, z23))
-                    .fma(e23.mul(d2), c21);
+            LOWER_HALVES.selectFrom(z20, z21).add(UPPER_HALVES.selectFrom(z20, z21))
+                    .fma(e01.mul(d2), FloatVector.fromArray(WIDE, c, at + 64))
+                    .intoArray(c, at + 64);
+            LOWER_HALVES.selectFrom(z22, z23).add(UPPER_HALVES.selectFrom(z22, z23))
+                    .fma(e23.mul(d2), FloatVector.fromArray(WIDE, c, at + 80))
+                    .intoArray(c, at + 80);
             float d3 = r[3].d[b];
-            c30 = LOWER_HALVES.selectFrom(z30, z31).add(UPPER_HALVES.selectFrom(z30, z31))
-                    .fma(e01.mul(d3), c30);
-            c31 = LOWER_HALVES.selectFrom(z32, z33).add(UPPER_HALVES.selectFrom(z32, z33))
-                    .fma(e23.mul(d3), c31);
+            LOWER_HALVES.selectFrom(z30, z31).add(UPPER_HALVES.selectFrom(z30, z31))
+                    .fma(e01.mul(d3), FloatVector.fromArray(WIDE, c, at + 96))
+                    .intoArray(c, at + 96);
+            LOWER_HALVES.selectFrom(z32, z33).add(UPPER_HALVES.selectFrom(z32, z33))
+                    .fma(e23.mul(d3), FloatVector.fromArray(WIDE, c, at + 112))
+                    .intoArray(c, at + 112);
         }
-        c00.intoArray(c, at);
-        c01.intoArray(c, at + 16);
-        c10.intoArray(c, at + 32);
-        c11.intoArray(c, at + 48);
-        c20.intoArray(c, at + 64);
-        c21.intoArray(c, at + 80);
-        c30.intoArray(c, at + 96);
-        c31.intoArray(c, at + 112);
     }
 
     /**
