@@ -39,16 +39,27 @@ public final class BF16Kernels {
         return sum;
     }
 
+    /**
+     * Two accumulators over alternating vectors (the odd one out onto the first), as {@link F16Kernels}: two
+     * multiply-add chains instead of one, and the same order as F16 for {@link FloatRowKernels}' prompt tiles.
+     */
     public static float dotVector(MemorySegment w, long wOffset, float[] x, int xOffset, int n) {
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
-        FloatVector acc = FloatVector.zero(FLOAT);
+        FloatVector acc0 = FloatVector.zero(FLOAT);
+        FloatVector acc1 = FloatVector.zero(FLOAT);
         int i = 0;
-        for (; i < upper; i += lanes) {
-            acc = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * i, LE))
-                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc);
+        for (; i + 2 * lanes <= upper; i += 2 * lanes) {
+            acc0 = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * i, LE))
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
+            acc1 = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * (i + lanes), LE))
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + i + lanes), acc1);
         }
-        float sum = Simd.sumLanes(acc);
+        for (; i < upper; i += lanes) {
+            acc0 = toFloat(ShortVector.fromMemorySegment(SHORT_HALF, w, wOffset + 2L * i, LE))
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + i), acc0);
+        }
+        float sum = Simd.sumLanes(acc0.add(acc1));
         return sum + dotScalar(w, wOffset + 2L * i, x, xOffset + i, n - i);
     }
 

@@ -68,7 +68,7 @@ public final class F16Kernels {
 
     /** {@link #dotBits} over the row converted by {@link HalfConversion#toFloats}: the same sums in the same order. */
     static float dotConverted(MemorySegment w, long wOffset, float[] x, int xOffset, int n) {
-        return FloatRowKernels.dot(QuantType.F16, HalfConversion.toFloats(w, wOffset, n), x, xOffset, n);
+        return FloatRowKernels.dot(HalfConversion.toFloats(w, wOffset, n), x, xOffset, n);
     }
 
     /**

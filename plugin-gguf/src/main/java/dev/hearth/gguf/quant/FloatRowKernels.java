@@ -15,8 +15,8 @@ import jdk.incubator.vector.ShortVector;
  *
  * <p><b>Why the result is the same.</b> Both conversions to float are exact, and the unpacked row holds the very
  * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
- * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, F16 with two accumulators over
- * alternating vectors (the odd one out onto the first), BF16 with one, then {@link Simd#sumLanes} and the scalar
+ * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, two accumulators over
+ * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum and the scalar
  * tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
  * registers where 32 would spill.
  */
@@ -44,24 +44,23 @@ final class FloatRowKernels {
         type.dequantizeRow(w, wOffset + 2L * upper, dst, upper, n - upper);
     }
 
-    /** The end of the two-accumulator loop: F16 alternates over vector pairs, BF16 has none. */
-    private static int pairedEnd(QuantType type, int upper) {
-        return type == QuantType.F16 ? upper - upper % (2 * FLOAT.length()) : 0;
+    /** The end of the two-accumulator loop over vector pairs. */
+    private static int pairedEnd(int upper) {
+        return upper - upper % (2 * FLOAT.length());
     }
 
     static float dot(UnpackedRow row, Activation x) {
-        return dot(row.type(), row.weights, x.values(), x.offset(), checkLength(row, x));
+        return dot(row.weights, x.values(), x.offset(), checkLength(row, x));
     }
 
     /**
-     * {@code n} weights of {@code type} already converted to {@code w[0, n)} times {@code a[off, off + n)}, in the
-     * order of the type's vector kernel: also how {@link F16Kernels} multiplies a row that {@link HalfConversion}
-     * converted.
+     * {@code n} weights already converted to {@code w[0, n)} times {@code a[off, off + n)}, in the order of the F16
+     * and BF16 vector kernels: also how {@link F16Kernels} multiplies a row that {@link HalfConversion} converted.
      */
-    static float dot(QuantType type, float[] w, float[] a, int off, int n) {
+    static float dot(float[] w, float[] a, int off, int n) {
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
-        int paired = pairedEnd(type, upper);
+        int paired = pairedEnd(upper);
         FloatVector acc0 = FloatVector.zero(FLOAT);
         FloatVector acc1 = FloatVector.zero(FLOAT);
         int i = 0;
@@ -73,7 +72,7 @@ final class FloatRowKernels {
         for (; i < upper; i += lanes) {
             acc0 = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, a, off + i), acc0);
         }
-        return finish(type, n, w, a, off, acc0, acc1);
+        return finish(n, w, a, off, acc0, acc1);
     }
 
     /**
@@ -87,7 +86,7 @@ final class FloatRowKernels {
         for (int t = from; t < from + 4 * tiles; t++) checkLength(r[0], x[t]);
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
-        int paired = pairedEnd(r[0].type(), upper);
+        int paired = pairedEnd(upper);
         int set = 16 * lanes; // one set of a tile's 16 accumulators: acc0 of tile k at 2k set, acc1 at (2k + 1) set
         if (r[0].runningSums.length < 2 * set * tiles) r[0].runningSums = new float[2 * set * tiles];
         float[] acc = r[0].runningSums;
@@ -96,18 +95,18 @@ final class FloatRowKernels {
         for (int s0 = 0; s0 < paired; s0 += slice) {
             int s1 = Math.min(paired, s0 + slice);
             for (int k = 0; k < tiles; k++) {
-                pass(r, x, from + 4 * k, s0 + lanes, 2 * lanes, s1, acc, (2 * k + 1) * set);
-                pass(r, x, from + 4 * k, s0, 2 * lanes, s1, acc, 2 * k * set);
+                pass(r, x, from + 4 * k, s0 + lanes, s1, acc, (2 * k + 1) * set);
+                pass(r, x, from + 4 * k, s0, s1, acc, 2 * k * set);
             }
         }
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
-            pass(r, x, t, paired, lanes, upper, acc, 2 * k * set);
+            pass(r, x, t, paired, upper, acc, 2 * k * set); // the unpaired vector, if any
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) {
                     int at = (4 * i + j) * lanes;
                     Activation xj = x[t + j];
-                    out[t + j][row + i] = finish(r[i].type(), n, r[i].weights, xj.values(), xj.offset(),
+                    out[t + j][row + i] = finish(n, r[i].weights, xj.values(), xj.offset(),
                             FloatVector.fromArray(FLOAT, acc, 2 * k * set + at),
                             FloatVector.fromArray(FLOAT, acc, (2 * k + 1) * set + at));
                 }
@@ -116,11 +115,12 @@ final class FloatRowKernels {
     }
 
     /**
-     * Adds the products of the vectors at {@code from, from + step, ... < to} onto the 16 accumulators at
-     * {@code acc[base ..]} (row {@code i}, token {@code j} at {@code base + (4i + j) L}), in that order.
+     * Adds the products of every other vector, at {@code from, from + 2L, ... < to}, onto the 16 accumulators at
+     * {@code acc[base ..]} (row {@code i}, token {@code j} at {@code base + (4i + j) L}), in that order. The stride
+     * is a constant so that C2 hoists the bounds checks of the loads out of the loop (with a stride passed in, each
+     * token's load kept a check of its own).
      */
-    private static void pass(UnpackedRow[] r, Activation[] x, int t, int from, int step, int to, float[] acc,
-                             int base) {
+    private static void pass(UnpackedRow[] r, Activation[] x, int t, int from, int to, float[] acc, int base) {
         if (from >= to) {
             return;
         }
@@ -134,7 +134,7 @@ final class FloatRowKernels {
         FloatVector c21 = load(acc, base, 9), c22 = load(acc, base, 10), c23 = load(acc, base, 11);
         FloatVector c30 = load(acc, base, 12), c31 = load(acc, base, 13), c32 = load(acc, base, 14);
         FloatVector c33 = load(acc, base, 15);
-        for (int i = from; i < to; i += step) {
+        for (int i = from; i < to; i += 2 * lanes) {
             FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
             FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
             FloatVector v2 = FloatVector.fromArray(FLOAT, w2, i);
@@ -183,11 +183,11 @@ final class FloatRowKernels {
         return FloatVector.fromArray(FLOAT, acc, base + k * FLOAT.length());
     }
 
-    /** The lane sum and the scalar tail, in the kernels' order ({@code acc1} is zero for BF16 and not added). */
-    private static float finish(QuantType type, int n, float[] w, float[] a, int off, FloatVector acc0,
+    /** The lane sum and the scalar tail, in the kernels' order. */
+    private static float finish(int n, float[] w, float[] a, int off, FloatVector acc0,
                                 FloatVector acc1) {
         int upper = FLOAT.loopBound(n);
-        float sum = Simd.sumLanes(type == QuantType.F16 ? acc0.add(acc1) : acc0);
+        float sum = Simd.sumLanes(acc0.add(acc1));
         float tail = 0f;
         for (int i = upper; i < n; i++) {
             tail += w[i] * a[off + i];
