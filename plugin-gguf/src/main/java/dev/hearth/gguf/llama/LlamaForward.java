@@ -158,12 +158,14 @@ public final class LlamaForward {
                 seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
             });
 
-            // grouped-query attention, each token over positions 0..its own; heads split over threads, output into xb
+            // grouped-query attention, each token over positions 0..its own, output into xb; a unit of the pool is
+            // one head over a part of the batch rows
             if (attentionWork < ATTENTION_PARALLEL_MIN) {
-                for (int h = 0; h < c.heads(); h++) attendHeadOfBatch(s, layerIndex, h, n);
+                for (int h = 0; h < c.heads(); h++) attendRows(s, layerIndex, h, 0, 1, n);
             } else {
-                pool.parallelFor(c.heads(), 1, (h0, h1) -> {
-                    for (int h = h0; h < h1; h++) attendHeadOfBatch(s, layerIndex, h, n);
+                int parts = Math.min(LlamaState.ATTENTION_PARTS, n);
+                pool.parallelFor(c.heads() * parts, 1, (u0, u1) -> {
+                    for (int u = u0; u < u1; u++) attendRows(s, layerIndex, u / parts, u % parts, parts, n);
                 });
             }
 
@@ -213,23 +215,31 @@ public final class LlamaForward {
         for (WeightMatrix m : group) m.prepare(x);
     }
 
-    /** Head {@code h} of every batch row against the cached keys and values of its sequence's KV head. */
-    private void attendHeadOfBatch(LlamaState s, int layer, int h, int n) {
-        for (int b = 0; b < n; b++) attendHead(s, s.rowSequence[b], layer, h, b, s.rowPosition[b]);
+    /**
+     * Head {@code h} of part {@code part} of {@code parts} of the batch rows against the cached keys and values of
+     * each row's sequence. Parts rather than whole heads, so that 32 heads spread evenly over 15 threads (as whole
+     * heads, some threads took 3 and the others 2); each (head, part) has a scratch slot of its own in a sequence.
+     */
+    private void attendRows(LlamaState s, int layer, int h, int part, int parts, int n) {
+        int slot = h * LlamaState.ATTENTION_PARTS + part;
+        for (int b = part * n / parts; b < (part + 1) * n / parts; b++) {
+            attendHead(s, s.rowSequence[b], layer, h, slot, b, s.rowPosition[b]);
+        }
     }
 
     /**
      * One query head of batch row {@code b} of {@code s}, at position {@code pos}, against the keys and values
-     * {@code seq} cached; scores and lane sums use {@code seq}'s scratch, whose head rows no other thread touches.
+     * {@code seq} cached; scores and lane sums use {@code seq}'s scratch slot {@code slot}, which no other thread
+     * touches meanwhile.
      */
-    private void attendHead(LlamaState s, LlamaState seq, int layer, int h, int b, int pos) {
+    private void attendHead(LlamaState s, LlamaState seq, int layer, int h, int slot, int b, int pos) {
         float[] keys = seq.keyCache[layer];
         float[] values = seq.valueCache[layer];
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         int qOff = h * headDim;
         int kvOff = (h / c.groupSize()) * headDim;
-        int attOff = h * seq.contextLength;
+        int attOff = slot * seq.contextLength;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         // ggml's 16-lane order where the head dimension allows it (llama.cpp's F16 path), plain vectors otherwise
         boolean lanes16 = headDim % 16 == 0;
@@ -244,7 +254,7 @@ public final class LlamaForward {
         seq.kvType.round(seq.att, attOff, pos + 1); // and with F16 attention weights
         if (lanes16) {
             LlamaOps.weightedSum16(out, qOff, seq.att, attOff, pos + 1, values, kvOff, kvDim, headDim, seq.attLanes,
-                    h * 16 * headDim);
+                    slot * 16 * headDim);
             return;
         }
         java.util.Arrays.fill(out, qOff, qOff + headDim, 0f);
