@@ -40,9 +40,9 @@ class LlamaForwardReferenceTest {
         assertTrue(error < MAX_RELATIVE_L2, model + ": relative L2 error " + error + " >= " + MAX_RELATIVE_L2);
     }
 
-    /** Q4_K_M and F16: both have unpacked-row paths for batches of four and more. */
+    /** Q4_K_M, Q8_0 and F16: all have unpacked-row paths for batches of four and more. */
     @ParameterizedTest
-    @CsvSource({"llama-mini-Q4_K_M", "llama-mini-F16"})
+    @CsvSource({"llama-mini-Q4_K_M", "llama-mini-Q8_0", "llama-mini-F16"})
     void batchesGiveTheSameLogitsAsOneTokenAtATime(String name) throws Exception {
         ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/" + name + ".logits"));
         Path model = SharedData.file("models/llama-mini/" + name + ".gguf");
