@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link WorkerPool#parallelFor} covers every row exactly once, in pieces aligned to the grain, and reports failures. */
 class WorkerPoolTest {
@@ -45,6 +52,71 @@ class WorkerPoolTest {
                 for (int r = start; r < end; r++) seen.incrementAndGet(r);
             });
             for (int r = 0; r < 1000; r++) assertEquals(1, seen.get(r), "row " + r);
+        }
+    }
+
+    /**
+     * One worker stops inside its first piece until every other row is done, so the rest of its share must be taken
+     * over by the others: a pool that left a thread's share to that thread alone would never return (the timeout
+     * says so).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theOthersTakeOverTheRowsOfAStalledWorker() {
+        int rows = 4096;
+        try (WorkerPool pool = new WorkerPool(4)) {
+            for (int step = 0; step < 20; step++) {
+                int[] marks = new int[rows];
+                AtomicInteger doneByOthers = new AtomicInteger();
+                AtomicInteger stalledPiece = new AtomicInteger(); // rows of the stalled worker's piece, 0 until it has one
+                Map<Thread, Boolean> started = new ConcurrentHashMap<>();
+                pool.parallelFor(rows, 16, (start, end) -> {
+                    boolean first = started.putIfAbsent(Thread.currentThread(), true) == null;
+                    if (Thread.currentThread().getName().equals("hearth-cpu-1")) {
+                        stalledPiece.set(end - start);
+                        while (doneByOthers.get() < rows - (end - start)) LockSupport.parkNanos(100_000);
+                    } else if (first) {
+                        // the others hold back until the stalled worker has a piece, so that it surely gets one
+                        while (stalledPiece.get() == 0) LockSupport.parkNanos(100_000);
+                    }
+                    for (int r = start; r < end; r++) marks[r]++;
+                    if (!Thread.currentThread().getName().equals("hearth-cpu-1")) doneByOthers.addAndGet(end - start);
+                });
+                for (int r = 0; r < rows; r++) assertEquals(1, marks[r], "row " + r + ", step " + step);
+            }
+        }
+    }
+
+    /**
+     * Many short steps on more threads than processors, with pauses between steps and inside some: on the 2-core EPYC
+     * nearly every worker parks in nearly every step (some 6.6 parks a step, 130,000 in all), so each step is a
+     * chance to lose a wake-up, which would hang the step until the timeout. Every row is covered once in every step.
+     * 20,000 steps take about 70 s there when other processes load it (200,000 would take some 12 minutes); the
+     * timeout only detects a hang.
+     */
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void manyStepsWithParkedWorkersLoseNoWakeUp() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] marks = new int[300];
+        try (WorkerPool pool = new WorkerPool(8)) {
+            for (int step = 0; step < 20_000; step++) {
+                int rows = 1 + random.nextInt(marks.length);
+                int grain = new int[] {1, 4, 16}[random.nextInt(3)];
+                int pauseRow = random.nextInt(1000) == 0 ? random.nextInt(rows) : -1;
+                pool.parallelFor(rows, grain, (start, end) -> {
+                    for (int r = start; r < end; r++) {
+                        if (r == pauseRow) LockSupport.parkNanos(2_000_000);
+                        marks[r]++;
+                    }
+                });
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(1, marks[r], "row " + r + " of " + rows + ", step " + step + ", seed " + seed);
+                    marks[r] = 0;
+                }
+                if (random.nextInt(8) == 0) LockSupport.parkNanos(random.nextInt(2_000_000));
+            }
         }
     }
 
