@@ -1,14 +1,16 @@
 package dev.hearth.gguf.engine;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A persistent pool of threads for one loaded model. {@link #parallelFor} splits a range of rows into contiguous
- * pieces that the threads claim one after another (about 16 per thread), so each core
- * streams its own parts of a weight matrix, and returns once all pieces are done: one barrier per step. Claiming
- * rather than a fixed split keeps both cores busy when one of them is slowed down (another process, a slower
- * kernel): the other takes the remaining pieces instead of waiting at the barrier. The calling thread works too.
+ * pieces (about 16 per thread) and returns once all pieces are done: one barrier per step. Each thread has a home
+ * share of the range, a contiguous part of it, and claims its pieces first, so each core streams its own part of a
+ * weight matrix and claims on its own counter; then it takes pieces from the others' shares, its neighbour's first.
+ * Claiming rather than a fixed split keeps all cores busy when one of them is slowed down (another process, a slower
+ * kernel): the others take its remaining pieces instead of waiting at the barrier. The calling thread works too.
  * Workers spin briefly before parking, since steps follow each other within microseconds during generation.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -32,11 +34,22 @@ public final class WorkerPool implements AutoCloseable {
     /** With at least this many processors, {@link #defaultThreads} leaves one to the JVM and the system. */
     static final int LEAVE_ONE_FROM = 8;
 
+    /**
+     * Ints from one counter to the next in a padded array: 128 bytes, since Intel cores fetch cache lines in pairs
+     * (the JDK's {@code @Contended} pads as much). Counters that different threads write at once then never share
+     * a line, and a write to one does not take the others' lines away from the cores that use them.
+     */
+    private static final int STRIDE = 32;
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+
     private final Thread[] workers;
     private final int threads;
-    private final AtomicInteger pending = new AtomicInteger();
-    /** The next unclaimed unit (of {@code grain} rows) of the current step. */
-    private final AtomicInteger nextUnit = new AtomicInteger();
+    /** Per thread, the next unclaimed unit (of {@code grain} rows) of its home share in the current step. */
+    private final int[] claims;
+    /** Workers still working on the current step, at {@code slot(0)}. */
+    private final int[] pending = padded(1);
+    /** Per worker, 1 while it is parked or about to park ({@link #park}). */
+    private final int[] parked;
     private final Object callLock = new Object();
     private volatile long epoch;
     private volatile boolean closed;
@@ -51,9 +64,12 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         this.threads = threads;
+        this.claims = padded(threads);
+        this.parked = padded(threads);
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = Thread.ofPlatform().daemon().name("hearth-cpu-" + (i + 1)).unstarted(this::workerLoop);
+            int self = i + 1; // thread 0 is the caller
+            workers[i] = Thread.ofPlatform().daemon().name("hearth-cpu-" + self).unstarted(() -> workerLoop(self));
             workers[i].start();
         }
     }
@@ -77,7 +93,7 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Runs {@code task} over {@code [0, rows)} split into pieces of a multiple of {@code grain} rows (except the
-     * last), claimed by the threads in order, and waits for all of them.
+     * last of each thread's share), claimed by the threads, and waits for all of them.
      */
     public void parallelFor(int rows, int grain, RangeTask task) {
         if (rows <= 0) return;
@@ -92,15 +108,17 @@ public final class WorkerPool implements AutoCloseable {
             this.grain = Math.max(1, grain);
             this.units = (rows + this.grain - 1) / this.grain;
             this.unitsPerPiece = Math.max(1, units / (threads * PIECES_PER_THREAD));
-            nextUnit.set(0);
+            for (int i = 0; i < threads; i++) claims[slot(i)] = shareStart(i);
             this.failure = null;
             this.caller = Thread.currentThread();
-            pending.set(workers.length);
-            epoch = epoch + 1; // volatile write publishes task, rows and grain
-            for (Thread w : workers) LockSupport.unpark(w);
+            pending[slot(0)] = workers.length;
+            epoch = epoch + 1; // volatile write publishes the step and the counters above
+            for (int i = 0; i < workers.length; i++) {
+                if ((int) INTS.getVolatile(parked, slot(i + 1)) != 0) LockSupport.unpark(workers[i]);
+            }
             Throwable own = null;
             try {
-                runPieces();
+                runPieces(0);
             } catch (Throwable t) {
                 own = t;
             }
@@ -112,21 +130,35 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void runPieces() {
-        for (int unit; (unit = nextUnit.getAndAdd(unitsPerPiece)) < units; ) {
-            task.run(unit * grain, Math.min(rows, (unit + unitsPerPiece) * grain));
+    /** Claims pieces of thread {@code self}'s home share, then of the others' shares going round, until none is left. */
+    private void runPieces(int self) {
+        for (int k = 0; k < threads; k++) {
+            int share = (self + k) % threads;
+            int end = shareStart(share + 1);
+            int slot = slot(share);
+            // reading before adding leaves a used-up share's line unwritten, so late readers of it need not take it over
+            while ((int) INTS.getVolatile(claims, slot) < end) {
+                int unit = (int) INTS.getAndAdd(claims, slot, unitsPerPiece);
+                if (unit >= end) break;
+                task.run(unit * grain, Math.min(rows, Math.min(unit + unitsPerPiece, end) * grain));
+            }
         }
+    }
+
+    /** The first unit of thread {@code i}'s home share; {@code shareStart(threads)} is the number of units. */
+    private int shareStart(int i) {
+        return (int) ((long) i * units / threads);
     }
 
     private void awaitWorkers() {
         int spins = 0;
-        while (pending.get() != 0) {
+        while ((int) INTS.getVolatile(pending, slot(0)) != 0) {
             if (spins++ < SPINS) Thread.onSpinWait();
             else LockSupport.parkNanos(this, 20_000);
         }
     }
 
-    private void workerLoop() {
+    private void workerLoop(int self) {
         long seen = 0;
         while (true) {
             long e;
@@ -134,16 +166,39 @@ public final class WorkerPool implements AutoCloseable {
             while ((e = epoch) == seen) {
                 if (closed) return;
                 if (spins++ < SPINS) Thread.onSpinWait();
-                else LockSupport.park(this);
+                else park(self, seen);
             }
             seen = e;
             try {
-                runPieces();
+                runPieces(self);
             } catch (Throwable t) {
                 failure = t;
             }
-            if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+            if ((int) INTS.getAndAdd(pending, slot(0), -1) == 1) LockSupport.unpark(caller);
         }
+    }
+
+    /**
+     * Parks worker {@code self} until a step after {@code seen} begins or the pool closes (or spuriously; the caller
+     * loops). No wake-up can be lost: this thread writes its flag and then reads the epoch, {@link #parallelFor}
+     * writes the epoch and then reads the flag, and volatile accesses happen in one total order, so at least one of
+     * the two reads sees the other's write: either this thread sees the new epoch and does not park, or the caller
+     * sees the flag and unparks it. An unpark before the park is kept as the thread's permit, so the park then
+     * returns at once; {@link #close} unparks every worker.
+     */
+    private void park(int self, long seen) {
+        INTS.setVolatile(parked, slot(self), 1);
+        if (epoch == seen && !closed) LockSupport.park(this);
+        INTS.setVolatile(parked, slot(self), 0);
+    }
+
+    /** An array of {@code n} ints each on its own lines, at {@link #slot}. */
+    private static int[] padded(int n) {
+        return new int[(n + 1) * STRIDE];
+    }
+
+    private static int slot(int i) {
+        return (i + 1) * STRIDE;
     }
 
     @Override
