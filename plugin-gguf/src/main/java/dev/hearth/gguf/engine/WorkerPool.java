@@ -51,6 +51,10 @@ public final class WorkerPool implements AutoCloseable {
     /** Per worker, 1 while it is parked or about to park ({@link #park}). */
     private final int[] parked;
     private final Object callLock = new Object();
+    /**
+     * The current step's number. Not padded: the caller writes it once a step just after the fields of the step
+     * below, which every worker reads right after it, so sharing their line costs nothing.
+     */
     private volatile long epoch;
     private volatile boolean closed;
     private volatile Thread caller;
