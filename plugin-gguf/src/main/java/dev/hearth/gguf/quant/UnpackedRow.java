@@ -91,8 +91,8 @@ public final class UnpackedRow {
     /**
      * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
      * the bit to {@link #dot}; four activations at a time share every load of the four rows. The tiles go through
-     * the rows a slice of weights at a time for all tokens ({@value #SLICE}, F16 / BF16 {@value #FLOAT_SLICE}), so the
-     * rows' slice stays in L1 while the tokens stream past it; each product still sums its blocks in order.
+     * the rows a slice of {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in L1 while the
+     * tokens stream past it; each product still sums its blocks in order.
      */
     public static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
         UnpackedRow a = rows[0];
@@ -104,7 +104,7 @@ public final class UnpackedRow {
         }
         int tiles = (to - from) / 4;
         if (FloatRowKernels.supports(a.type)) {
-            FloatRowKernels.dot4xN(rows, xs, from, tiles, out, row, FLOAT_SLICE);
+            FloatRowKernels.dot4xN(rows, xs, from, tiles, out, row, SLICE);
         } else {
             quantTiles(rows, xs, from, tiles, out, row);
         }
@@ -113,15 +113,13 @@ public final class UnpackedRow {
         }
     }
 
-    /** Weights of each row per slice of {@link #dotFour}: 4 rows of floats take 4 KiB. */
-    static final int SLICE = 256;
-
     /**
-     * Weights of each float row per slice: 4 rows take 16 KiB. A float tile's pass stores and reloads its 16 sums
-     * at the end of each slice, so longer slices pay that less often: on the 16-core Xeon, F16 pp512 took 243-256
-     * tokens/s with 1024, 210 with 512, 192-199 with 256 and 199 with 2048 (2026-11-26, one call).
+     * Weights of each row per slice of {@link #dotFour}: 4 rows of floats take 16 KiB. Each slice costs every tile a
+     * call (and a float tile a store and reload of its sums), so longer slices pay that less often: on the 16-core
+     * Xeon (2026-11-26, in one call each) F16 pp512 took 243-256 tokens/s with 1024, 210 with 512, 192-199 with 256
+     * and 199 with 2048, and Q4_K_M pp512 203 with 1024, 186 with 512 and 173 with 256.
      */
-    static final int FLOAT_SLICE = 1024;
+    static final int SLICE = 1024;
 
     /** {@link #dotFour}'s tiles of K-quant and Q8_0 rows: running sums per tile between slices. */
     private static void quantTiles(UnpackedRow[] rows, Activation[] xs, int from, int tiles, float[][] out, int row) {
