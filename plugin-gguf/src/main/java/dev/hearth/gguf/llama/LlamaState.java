@@ -26,7 +26,7 @@ public final class LlamaState {
     final float[][] v;
     /**
      * Parts of a batch's rows whose attention runs in parallel per head ({@link LlamaForward}): 4 parts of 32
-     * heads are 128 pieces of work, which 15 threads share within 5 % of evenly.
+     * heads are 128 pieces of work, which 15 threads share within 6 % of evenly.
      */
     static final int ATTENTION_PARTS = 4;
     /** Attention scores, one row of contextLength per head and part of the batch rows (one slot each). */
