@@ -305,11 +305,7 @@ public final class Q8Activation {
         int step = STEP_FLOATS.length();
         for (int b = 0; b < n / 32; b++) {
             int base = off + 32 * b;
-            IntVector most = IntVector.zero(STEP_INTS);
-            for (int j = 0; j < 32; j += step) {
-                most = most.max(FloatVector.fromArray(STEP_FLOATS, x, base + j).reinterpretAsInts().and(MAGNITUDE));
-            }
-            int amaxBits = most.reduceLanes(VectorOperators.MAX);
+            int amaxBits = maxMagnitudeBits(x, base, 32);
             float amax = Float.intBitsToFloat(amaxBits);
             float id = amax != 0f ? 127f / amax : 0f;
             if (amaxBits >= INFINITY_BITS || Float.isInfinite(id)) {
@@ -334,7 +330,8 @@ public final class Q8Activation {
      * The vector path of {@link #quantizeQ8_K}, equal to the scalar twin to the bit. After the maximum of the bits of
      * {@code |x|}, a second pass finds the first element of that magnitude, whose sign sets the scale's: of two with
      * opposite signs the first wins, as in the scalar scan. Blocks holding an infinite or NaN element (NaN the scalar
-     * scan skips) or whose {@code -127 / max} overflows take the scalar block, as in {@link #quantizeQ8_0Vector}.
+     * scan skips) or whose {@code -127 / max} overflows take the scalar block, as in {@link #quantizeQ8_0Vector}, and
+     * so do all-zero blocks.
      */
     static void quantizeQ8_KVector(float[] x, int off, int n, Q8Activation out) {
         out.prepare(ActivationFormat.Q8_K, n);
@@ -342,18 +339,8 @@ public final class Q8Activation {
         int step = STEP_FLOATS.length();
         for (int b = 0; b < n / 256; b++) {
             int base = off + 256 * b;
-            IntVector most = IntVector.zero(STEP_INTS);
-            for (int j = 0; j < 256; j += step) {
-                most = most.max(FloatVector.fromArray(STEP_FLOATS, x, base + j).reinterpretAsInts().and(MAGNITUDE));
-            }
-            int amaxBits = most.reduceLanes(VectorOperators.MAX);
-            if (amaxBits == 0) {
-                java.util.Arrays.fill(out.quants, 256 * b, 256 * b + 256, (byte) 0);
-                java.util.Arrays.fill(out.sums, 16 * b, 16 * b + 16, 0);
-                out.scales[b] = 0f;
-                continue;
-            }
-            if (amaxBits >= INFINITY_BITS) {
+            int amaxBits = maxMagnitudeBits(x, base, 256);
+            if (amaxBits == 0 || amaxBits >= INFINITY_BITS) { // all zero (rare), or not finite
                 quantizeQ8_KBlock(x, base, b, out);
                 continue;
             }
@@ -388,6 +375,15 @@ public final class Q8Activation {
         }
         out.fillFormsVector(n, true);
         out.fillPairSums(n);
+    }
+
+    /** The largest bits of {@code |x|} in {@code x[base, base + len)}, {@code len} a multiple of the step. */
+    private static int maxMagnitudeBits(float[] x, int base, int len) {
+        IntVector most = IntVector.zero(STEP_INTS);
+        for (int j = 0; j < len; j += STEP_FLOATS.length()) {
+            most = most.max(FloatVector.fromArray(STEP_FLOATS, x, base + j).reinterpretAsInts().and(MAGNITUDE));
+        }
+        return most.reduceLanes(VectorOperators.MAX);
     }
 
     /**
