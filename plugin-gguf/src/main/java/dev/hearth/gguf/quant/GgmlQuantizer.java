@@ -19,6 +19,23 @@ public final class GgmlQuantizer {
     private GgmlQuantizer() {
     }
 
+    /**
+     * The first element of largest magnitude in {@code x[from, from + n)}, with its sign (ggml's {@code max} of the
+     * symmetric quantisers): 0 where all are zero; NaN elements are passed over.
+     */
+    public static float largestMagnitude(float[] x, int from, int n) {
+        float amax = 0f;
+        float max = 0f;
+        for (int j = from; j < from + n; j++) {
+            float ax = Math.abs(x[j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[j];
+            }
+        }
+        return max;
+    }
+
     /** Whether {@link #quantizeRow} handles {@code type}. */
     public static boolean supports(QuantType type) {
         return switch (type) {
@@ -85,15 +102,7 @@ public final class GgmlQuantizer {
         for (int b = 0; b < n / 32; b++) {
             int base = off + 32 * b;
             long block = dstOffset + 18L * b;
-            float amax = 0f;
-            float max = 0f;
-            for (int j = 0; j < 32; j++) {
-                if (Math.abs(x[base + j]) > amax) {
-                    amax = Math.abs(x[base + j]);
-                    max = x[base + j];
-                }
-            }
-            float d = max / -8f;
+            float d = largestMagnitude(x, base, 32) / -8f;
             float id = d != 0f ? 1f / d : 0f;
             putF16(dst, block, d);
             for (int j = 0; j < 16; j++) {

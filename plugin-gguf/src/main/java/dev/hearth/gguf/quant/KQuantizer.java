@@ -258,16 +258,8 @@ public final class KQuantizer {
      * rmse_type 1): returns the scale, 0 for an all-zero group.
      */
     static float fitSymmetric(float[] x, int s, int nmax, int[] l) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < 16; i++) {
-            float a = Math.abs(x[s + i]);
-            if (a > amax) {
-                amax = a;
-                max = x[s + i];
-            }
-        }
-        if (amax < 1e-30f) {
+        float max = GgmlQuantizer.largestMagnitude(x, s, 16);
+        if (Math.abs(max) < 1e-30f) {
             return 0f;
         }
         float iscale = -nmax / max;

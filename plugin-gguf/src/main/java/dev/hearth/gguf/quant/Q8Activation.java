@@ -159,16 +159,8 @@ public final class Q8Activation {
 
     /** Block {@code b} of {@link #quantizeQ8_KScalar}, its elements starting at {@code x[base]}. */
     private static void quantizeQ8_KBlock(float[] x, int base, int b, Q8Activation out) {
-        float max = 0f;
-        float amax = 0f;
-        for (int j = 0; j < 256; j++) {
-            float ax = Math.abs(x[base + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[base + j];
-            }
-        }
-        if (amax == 0f) {
+        float max = GgmlQuantizer.largestMagnitude(x, base, 256);
+        if (max == 0f) {
             java.util.Arrays.fill(out.quants, 256 * b, 256 * b + 256, (byte) 0);
             java.util.Arrays.fill(out.sums, 16 * b, 16 * b + 16, 0);
             out.scales[b] = 0f;

@@ -113,14 +113,7 @@ public final class RowQuantizer implements AutoCloseable {
         for (int b = 0; b < n / 32; b++) {
             int base = off + 32 * b;
             long block = at + 22L * b;
-            float amax = 0, max = 0;
-            for (int j = 0; j < 32; j++) {
-                if (Math.abs(x[base + j]) > amax) {
-                    amax = Math.abs(x[base + j]);
-                    max = x[base + j];
-                }
-            }
-            float d = max / -16f;
+            float d = GgmlQuantizer.largestMagnitude(x, base, 32) / -16f;
             float id = d != 0 ? 1 / d : 0;
             dst.set(SHORT_LE, block, Float.floatToFloat16(d));
             int qh = 0;
