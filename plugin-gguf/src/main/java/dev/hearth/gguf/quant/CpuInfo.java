@@ -7,13 +7,19 @@ import java.util.List;
 
 /**
  * The CPU's {@code vendor_id} and {@code flags} from /proc/cpuinfo ("" where unknown), for the kernel choices that
- * differ by core ({@link PromptTile}, {@link HalfConversion}): the same Java code is faster one way on Intel's cores,
- * whose 512-bit vector work has two ports, and the other way on AMD Zen 4, which splits it over four 256-bit pipes.
+ * differ by core ({@link PromptTile}, {@link HalfConversion}): the same Java code is faster one way on Intel's cores
+ * with AVX-512 and the other way on AMD Zen 4, which splits 512-bit work over its 256-bit pipes.
  */
 final class CpuInfo {
 
-    static final String VENDOR = field("vendor_id");
-    static final String FLAGS = field("flags");
+    static final String VENDOR;
+    static final String FLAGS;
+
+    static { // one read of the file for both fields
+        List<String> lines = lines();
+        VENDOR = field(lines, "vendor_id");
+        FLAGS = field(lines, "flags");
+    }
 
     private CpuInfo() {
     }
@@ -33,14 +39,17 @@ final class CpuInfo {
         return (" " + flags + " ").contains(" " + flag + " ");
     }
 
-    /** The first value of a /proc/cpuinfo field, or "" (not Linux, not readable). */
-    private static String field(String name) {
-        List<String> lines;
+    /** The lines of /proc/cpuinfo, none where it cannot be read (not Linux, not readable). */
+    private static List<String> lines() {
         try {
-            lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            return Files.readAllLines(Path.of("/proc/cpuinfo"));
         } catch (IOException | SecurityException e) {
-            return "";
+            return List.of();
         }
+    }
+
+    /** The first value of a /proc/cpuinfo field among {@code lines}, or "". */
+    private static String field(List<String> lines, String name) {
         for (String line : lines) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equals(name)) return line.substring(colon + 1).trim();

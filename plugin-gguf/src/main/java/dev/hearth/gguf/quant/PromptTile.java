@@ -5,8 +5,8 @@ package dev.hearth.gguf.quant;
  * steps. Both give the same floats to the bit; only the speed differs, and by core:
  *
  * <ul>
- *   <li>Intel cores with AVX-512 (two 512-bit FMA ports on the Xeons): 512 bits. Measured on a 16-core Xeon
- *       (Emerald Rapids class, 2026-11-26): pp512 Q4_K_M +11%.</li>
+ *   <li>Intel cores with AVX-512: 512 bits. Measured on a 16-core Xeon (Emerald Rapids class, 2026-11-26): pp512
+ *       Q4_K_M +11%.</li>
  *   <li>AMD Zen 4 (its 512-bit multiply-adds take both 256-bit units, so only the extra per-block reduction of the
  *       halves shows): 256 bits. Measured on a 2-core EPYC: the 512-bit tile 10-15% slower in JMH
  *       {@code MatMulBench}, batch 32. Any other vendor likewise, until measured.</li>
