@@ -49,10 +49,6 @@ final class FloatRowKernels {
         return upper - upper % (2 * FLOAT.length());
     }
 
-    static float dot(UnpackedRow row, Activation x) {
-        return dot(row.weights, x.values(), x.offset(), checkLength(row, x));
-    }
-
     /**
      * {@code n} weights already converted to {@code w[0, n)} times {@code a[off, off + n)}, in the order of the F16
      * and BF16 vector kernels: also how {@link F16Kernels} multiplies a row that {@link HalfConversion} converted.
@@ -76,14 +72,14 @@ final class FloatRowKernels {
     }
 
     /**
-     * Rows {@code r[0..3]} times activations {@code x[from .. from + 4 tiles)}: {@code out[t][row + i] = r[i] · x[t]},
-     * each equal to the bit to {@link #dot}. The paired vectors go slice by slice ({@code slice} weights, a multiple
+     * Rows {@code r[0..3]} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, from + 4
+     * tiles)}: {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. The paired vectors go slice by slice ({@code slice} weights, a multiple
      * of two vectors) over all tiles, each tile's accumulators kept in memory between slices, so the rows' slice
      * stays in L1; every accumulator still takes its vectors in order.
      */
-    static void dot4xN(UnpackedRow[] r, Activation[] x, int from, int tiles, float[][] out, int row, int slice) {
+    static void dot4xN(UnpackedRow[] r, float[][] a, int[] off, int from, int tiles, float[][] out, int row,
+                       int slice) {
         int n = r[0].length();
-        for (int t = from; t < from + 4 * tiles; t++) checkLength(r[0], x[t]);
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         int paired = pairedEnd(upper);
@@ -95,18 +91,17 @@ final class FloatRowKernels {
         for (int s0 = 0; s0 < paired; s0 += slice) {
             int s1 = Math.min(paired, s0 + slice);
             for (int k = 0; k < tiles; k++) {
-                pass(r, x, from + 4 * k, s0 + lanes, s1, acc, (2 * k + 1) * set);
-                pass(r, x, from + 4 * k, s0, s1, acc, 2 * k * set);
+                pass(r, a, off, from + 4 * k, s0 + lanes, s1, acc, (2 * k + 1) * set);
+                pass(r, a, off, from + 4 * k, s0, s1, acc, 2 * k * set);
             }
         }
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
-            pass(r, x, t, paired, upper, acc, 2 * k * set); // the unpaired vector, if any
+            pass(r, a, off, t, paired, upper, acc, 2 * k * set); // the unpaired vector, if any
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) {
                     int at = (4 * i + j) * lanes;
-                    Activation xj = x[t + j];
-                    out[t + j][row + i] = finish(n, r[i].weights, xj.values(), xj.offset(),
+                    out[t + j][row + i] = finish(n, r[i].weights, a[t + j], off[t + j],
                             FloatVector.fromArray(FLOAT, acc, 2 * k * set + at),
                             FloatVector.fromArray(FLOAT, acc, (2 * k + 1) * set + at));
                 }
@@ -120,14 +115,15 @@ final class FloatRowKernels {
      * is a constant so that C2 hoists the bounds checks of the loads out of the loop (with a stride passed in, each
      * token's load kept a check of its own).
      */
-    private static void pass(UnpackedRow[] r, Activation[] x, int t, int from, int to, float[] acc, int base) {
+    private static void pass(UnpackedRow[] r, float[][] a, int[] off, int t, int from, int to, float[] acc,
+                             int base) {
         if (from >= to) {
             return;
         }
         int lanes = FLOAT.length();
         float[] w0 = r[0].weights, w1 = r[1].weights, w2 = r[2].weights, w3 = r[3].weights;
-        float[] a0 = x[t].values(), a1 = x[t + 1].values(), a2 = x[t + 2].values(), a3 = x[t + 3].values();
-        int o0 = x[t].offset(), o1 = x[t + 1].offset(), o2 = x[t + 2].offset(), o3 = x[t + 3].offset();
+        float[] a0 = a[t], a1 = a[t + 1], a2 = a[t + 2], a3 = a[t + 3];
+        int o0 = off[t], o1 = off[t + 1], o2 = off[t + 2], o3 = off[t + 3];
         FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);
         FloatVector c03 = load(acc, base, 3), c10 = load(acc, base, 4), c11 = load(acc, base, 5);
         FloatVector c12 = load(acc, base, 6), c13 = load(acc, base, 7), c20 = load(acc, base, 8);
@@ -193,12 +189,5 @@ final class FloatRowKernels {
             tail += w[i] * a[off + i];
         }
         return sum + tail;
-    }
-
-    private static int checkLength(UnpackedRow row, Activation x) {
-        if (x.length() != row.length()) {
-            throw new IllegalArgumentException("activation length " + x.length() + " != row length " + row.length());
-        }
-        return row.length();
     }
 }

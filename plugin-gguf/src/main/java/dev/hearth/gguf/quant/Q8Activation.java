@@ -31,7 +31,7 @@ public final class Q8Activation {
     /** Which 16-short quarter of a 64-short group each quarter of {@link #wideEvens} takes. */
     private static final int[] WIDE_ORDER = {0, 2, 1, 3};
     private final short[] wideOdds;
-    /** The quants as floats in lane order ({@link #laneFloats}). */
+    /** The quants (Q8_K) or the elements (Q8_0) as floats in lane order ({@link #laneFloats}). */
     private final float[] laneFloats;
     /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
     private final int[] pairSums;
@@ -202,9 +202,14 @@ public final class Q8Activation {
     }
 
     /**
-     * The quants as floats, permuted within each run of 32 into lane order: float {@code 8t + k} of a run is quant
-     * {@code 4k + t}, so that lane {@code k} of every 8-float vector belongs to ggml lane {@code k}
-     * ({@link GgmlLanes}); the unpacked-row kernels ({@link UnpackedRow}) multiply in this order.
+     * Floats permuted within each run of 32 into lane order, float {@code 8t + k} of a run standing for element
+     * {@code 4k + t}: the order in which {@link UnpackedRow} decodes a quantized row (lane {@code k} of the int view of
+     * 32 bytes holds bytes {@code 4k .. 4k+3}), so that lane {@code k} of every 8-float vector belongs to ggml lane
+     * {@code k} ({@link GgmlLanes}).
+     * <ul>
+     *   <li>Q8_K: the quants, for the K-quant tiles that sum them exactly ({@link UnpackedKernels});</li>
+     *   <li>Q8_0: the elements dequantized ({@code scale * quant}), for the float tiles ({@link FloatRowKernels}).</li>
+     * </ul>
      */
     float[] laneFloats() {
         return laneFloats;
@@ -232,15 +237,21 @@ public final class Q8Activation {
         return wideOdds;
     }
 
-    /** Fills {@link #laneFloats} for the first {@code n} quants (a multiple of 32). */
+    /** Fills {@link #laneFloats} for the first {@code n} elements (a multiple of 32). */
     private void fillLaneFloats(int n) {
         for (int at = 0; at < n; at += 32) {
+            float scale = laneScale(at);
             for (int t = 0; t < 4; t++) {
                 for (int k = 0; k < 8; k++) {
-                    laneFloats[at + 8 * t + k] = quants[at + 4 * k + t];
+                    laneFloats[at + 8 * t + k] = scale * quants[at + 4 * k + t];
                 }
             }
         }
+    }
+
+    /** What {@link #laneFloats} multiplies the quants from {@code at} with: Q8_0 their block's scale, Q8_K 1. */
+    private float laneScale(int at) {
+        return format == ActivationFormat.Q8_0 ? scales[at / 32] : 1f;
     }
 
     /** Fills {@link #pairSums} and the wide halves for the first {@code n} Q8_K quants. */
@@ -400,9 +411,10 @@ public final class Q8Activation {
             }
             // lane floats: int lane k holds quants 4k..4k+3, whose byte t becomes float 8t + k
             IntVector words = q.reinterpretAsInts();
+            float scale = laneScale(at);
             for (int t = 0; t < 4; t++) {
                 ((FloatVector) words.lanewise(VectorOperators.LSHL, 24 - 8 * t).lanewise(VectorOperators.ASHR, 24)
-                        .convert(VectorOperators.I2F, 0)).intoArray(laneFloats, at + 8 * t);
+                        .convert(VectorOperators.I2F, 0)).mul(scale).intoArray(laneFloats, at + 8 * t);
             }
         }
     }

@@ -101,21 +101,20 @@ public final class Q8_0Kernels {
     }
 
     /**
-     * Decodes a row for {@link UnpackedRow}: per block the 32 quants as floats in lane order (float {@code 8t + k} is
-     * quant {@code 4k + t}: in the int view of the block's bytes, lane {@code k} holds quants {@code 4k .. 4k+3}, one
-     * per byte) and {@code d}.
+     * Decodes a row for {@link UnpackedRow}: the weights {@code d * q} as floats, each block's 32 in lane order (float
+     * {@code 8t + k} is weight {@code 4k + t}: in the int view of the block's bytes, lane {@code k} holds quants
+     * {@code 4k .. 4k+3}, one per byte), the order of {@link Q8Activation#laneFloats}.
      */
-    static void unpack(MemorySegment w, long wOffset, int n, UnpackedRow row) {
-        float[] out = row.weights;
+    static void unpack(MemorySegment w, long wOffset, int n, float[] out) {
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
             long block = wOffset + (long) b * TYPE_SIZE;
+            float d = f16(w, block);
             IntVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 2, LE).reinterpretAsInts();
             for (int t = 0; t < 4; t++) {
                 // byte t of each int lane, sign-extended
                 IntVector quant = q.lanewise(VectorOperators.LSHL, 24 - 8 * t).lanewise(VectorOperators.ASHR, 24);
-                ((FloatVector) quant.convert(VectorOperators.I2F, 0)).intoArray(out, BLOCK_SIZE * b + 8 * t);
+                ((FloatVector) quant.convert(VectorOperators.I2F, 0)).mul(d).intoArray(out, BLOCK_SIZE * b + 8 * t);
             }
-            row.d[b] = f16(w, block);
         }
     }
 }

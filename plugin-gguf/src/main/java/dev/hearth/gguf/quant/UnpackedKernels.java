@@ -8,16 +8,15 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Products of rows decoded by {@link UnpackedRow} with Q8_0 / Q8_K activations, equal to the bit to the Q8_0, Q4_K
- * and Q6_K dot kernels, as float multiply-adds.
+ * Products of K-quant rows decoded by {@link UnpackedRow} with Q8_K activations, equal to the bit to the Q4_K and
+ * Q6_K dot kernels, as float multiply-adds.
  *
  * <p><b>Why floats give the same result.</b> The dot kernels sum, per block, 8 integer lanes ({@link GgmlLanes}) and
  * fold each into a float accumulator with one fused multiply-add per block. Here a row holds each weight as the float
  * of its quant times its scale, and the activation its quants as floats, both permuted so that lane {@code k} of
  * every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a block's lanes are summed
- * with float multiply-adds. Every product and every partial sum is an integer of magnitude below 2^24 (Q8_0: 4
- * products of at most 127 * 127 per lane; Q4_K: 32 of at most 15 * 63 * 127; Q6_K: 32 of at most 32 * 128 * 127,
- * at most 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is
+ * with float multiply-adds. Every product and every partial sum is an integer of magnitude below 2^24 (Q4_K: 32
+ * products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is
  * the kernels' own float code in their order: one multiply-add with {@code d_x * d} per block (a product of two
  * floats, the same in either order), {@link GgmlLanes#hsum8}, and for Q4_K the min term.
  *
@@ -42,7 +41,7 @@ final class UnpackedKernels {
     private static final FloatVector UPPER_HALVES = FloatVector.fromArray(WIDE, halves(8), 0);
     /** Float lanes 8..15 of a 512-bit vector. */
     private static final VectorMask<Float> UPPER_STEP = VectorMask.fromLong(WIDE, 0xFF00);
-    /** The 512-bit tile takes blocks of this size (Q4_K, Q6_K); Q8_0's 32-weight blocks stay on 256 bits. */
+    /** The 512-bit tile takes blocks of this size (Q4_K, Q6_K). */
     private static final int WIDE_BLOCK = 256;
 
     /** Whether {@link #accumulate4x4} takes the 512-bit tile for K-quant rows: chosen by {@link PromptTile}. */

@@ -5,11 +5,24 @@ import java.lang.foreign.MemorySegment;
 /**
  * One weight row decoded once into floats, so that a batch of activations can be multiplied with it without
  * decoding the row again for every token: the engine's prompt path unpacks rows and then multiplies each with every
- * token ({@link #dot}, or four rows by four tokens at once with {@link #dotFour}). Every product is equal to the bit
- * to the type's {@link RowKernel#dot}: see {@link UnpackedKernels} for why float multiply-adds give the same sums.
+ * token ({@link #dot}, or four rows by four tokens at once with {@link #dotFour}).
  *
- * <p>Supports Q8_0, Q4_K and Q6_K on 256-bit vector paths, and F16 and BF16 ({@link FloatRowKernels}) wherever
- * the vector paths are on ({@link #supports}); for anything else use {@link RowKernel#dot}.
+ * <ul>
+ *   <li>Q4_K and Q6_K: each product is equal to the bit to the type's {@link RowKernel#dot}; see
+ *       {@link UnpackedKernels} for why float multiply-adds give the same sums.</li>
+ *   <li>F16 and BF16: the weights converted exactly, times the float activations, equal to the bit to the type's
+ *       vector kernel ({@link FloatRowKernels}).</li>
+ *   <li>Q8_0: the weights dequantized ({@code d * q}), times the activation dequantized from its Q8_0 form
+ *       ({@link Q8Activation#laneFloats}), through the same float tiles as F16. The terms are the integer kernel's
+ *       times its scales, the sum a float sum, so a product differs from {@link RowKernel#dot} by rounding only,
+ *       as llama.cpp's prompt kernels differ from its token ones (about 1e-7 of TinyLlama-shaped logits). The
+ *       integer kernel's multiply per block of 32 weights would cost the tile more than a third of its time.
+ *       Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in floats, moved 1.5e-2 where one rounding
+ *       flipped a quant of the next activation, past the shared data's bound of 1e-2.</li>
+ * </ul>
+ *
+ * <p>Supports Q8_0, Q4_K and Q6_K on 256-bit vector paths, and F16 and BF16 wherever the vector paths are on
+ * ({@link #supports}); for anything else use {@link RowKernel#dot}.
  * One instance belongs to one thread at a time; it grows as needed and is reused across rows without allocating.
  */
 public final class UnpackedRow {
@@ -17,8 +30,8 @@ public final class UnpackedRow {
     private QuantType type;
     private int n;
     /**
-     * The weights as floats, each one's integer quant times its sub-block's integer scale (K-quants), in the lane
-     * order of {@link Q8Activation#laneFloats}; F16 / BF16: the weights converted, in row order.
+     * The weights as floats: K-quants each one's integer quant times its sub-block's integer scale, Q8_0 dequantized,
+     * both in the lane order of {@link Q8Activation#laneFloats}; F16 / BF16 converted, in row order.
      */
     float[] weights = new float[0];
     /** Q4_K: per super-block the 8 six-bit mins in the order of {@link Q8Activation#pairSums}. */
@@ -32,6 +45,9 @@ public final class UnpackedRow {
     int[] quadMins = new int[0];
     float[] quadDmins = new float[0];
     final float[] minLanes = new float[64];
+    /** {@link #dotFour} of float rows: each token's activation floats and their offset, in the weights' order. */
+    private float[][] tokenFloats = new float[0][];
+    private int[] tokenOffsets = new int[0];
 
     /** Whether {@link #unpack} handles rows of {@code type} on this machine. */
     public static boolean supports(QuantType type) {
@@ -47,9 +63,13 @@ public final class UnpackedRow {
         Bytes.checkBlocks(n, type.blockSize(), type.typeName());
         this.type = type;
         this.n = n;
-        if (FloatRowKernels.supports(type)) {
+        if (floatRows()) {
             if (weights.length < n) weights = new float[n];
-            FloatRowKernels.unpack(type, w, wOffset, n, weights);
+            if (type == QuantType.Q8_0) {
+                Q8_0Kernels.unpack(w, wOffset, n, weights);
+            } else {
+                FloatRowKernels.unpack(type, w, wOffset, n, weights);
+            }
             return;
         }
         int blocks = n / type.blockSize();
@@ -59,16 +79,30 @@ public final class UnpackedRow {
             dmin = new float[d.length];
             mins = new int[8 * d.length];
         }
-        switch (type) {
-            case Q8_0 -> Q8_0Kernels.unpack(w, wOffset, n, this);
-            case Q4_K -> Q4_KKernels.unpack(w, wOffset, n, this);
-            default -> Q6_KKernels.unpack(w, wOffset, n, this);
+        if (type == QuantType.Q4_K) {
+            Q4_KKernels.unpack(w, wOffset, n, this);
+        } else {
+            Q6_KKernels.unpack(w, wOffset, n, this);
         }
     }
 
-    /** The quantized form of {@code x} that rows of this type multiply with. */
-    private Q8Activation activation(Activation x) {
-        return type == QuantType.Q8_0 ? x.q8_0() : x.q8_K();
+    /** Whether the row is multiplied as floats ({@link FloatRowKernels}) rather than by the exact K-quant tiles. */
+    private boolean floatRows() {
+        return type == QuantType.Q8_0 || FloatRowKernels.supports(type);
+    }
+
+    /** The floats a float row multiplies {@code x} with, from {@link #offset}, in the order of its weights. */
+    private float[] floats(Activation x) {
+        if (type != QuantType.Q8_0) {
+            return x.values();
+        }
+        Q8Activation q = x.q8_0();
+        q.require(ActivationFormat.Q8_0, n);
+        return q.laneFloats();
+    }
+
+    private int offset(Activation x) {
+        return type == QuantType.Q8_0 ? 0 : x.offset();
     }
 
     QuantType type() {
@@ -79,13 +113,16 @@ public final class UnpackedRow {
         return n;
     }
 
-    /** The dot product of the unpacked row with {@code x}, equal to the bit to {@code type.dot(w, wOffset, x, n)}. */
+    /** The dot product of the unpacked row with {@code x}: see the class comment for how it relates to the kernels. */
     public float dot(Activation x) {
         if (type == null) {
             throw new IllegalStateException("nothing unpacked");
         }
-        return FloatRowKernels.supports(type) ? FloatRowKernels.dot(this, x)
-                : UnpackedKernels.dot(this, activation(x));
+        if (!floatRows()) {
+            return UnpackedKernels.dot(this, x.q8_K());
+        }
+        checkLength(x);
+        return FloatRowKernels.dot(weights, floats(x), offset(x), n);
     }
 
     /**
@@ -103,13 +140,28 @@ public final class UnpackedRow {
             }
         }
         int tiles = (to - from) / 4;
-        if (FloatRowKernels.supports(a.type)) {
-            FloatRowKernels.dot4xN(rows, xs, from, tiles, out, row, SLICE);
+        if (a.floatRows()) {
+            if (a.tokenFloats.length < to) {
+                a.tokenFloats = new float[to][];
+                a.tokenOffsets = new int[to];
+            }
+            for (int t = from; t < to; t++) {
+                a.checkLength(xs[t]);
+                a.tokenFloats[t] = a.floats(xs[t]);
+                a.tokenOffsets[t] = a.offset(xs[t]);
+            }
+            FloatRowKernels.dot4xN(rows, a.tokenFloats, a.tokenOffsets, from, tiles, out, row, SLICE);
         } else {
             quantTiles(rows, xs, from, tiles, out, row);
         }
         for (int t = from + 4 * tiles; t < to; t++) {
             for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
+        }
+    }
+
+    private void checkLength(Activation x) {
+        if (x.length() != n) {
+            throw new IllegalArgumentException("activation length " + x.length() + " != row length " + n);
         }
     }
 
@@ -134,15 +186,15 @@ public final class UnpackedRow {
             int b1 = Math.min(blocks, b0 + step);
             for (int k = 0; k < tiles; k++) {
                 int t = from + 4 * k;
-                UnpackedKernels.accumulate4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]),
-                        a.activation(xs[t + 2]), a.activation(xs[t + 3]), c, k * UnpackedKernels.RUNNING_SUMS, b0, b1);
+                UnpackedKernels.accumulate4x4(rows, xs[t].q8_K(), xs[t + 1].q8_K(),
+                        xs[t + 2].q8_K(), xs[t + 3].q8_K(), c, k * UnpackedKernels.RUNNING_SUMS, b0, b1);
             }
         }
         if (a.type == QuantType.Q4_K) UnpackedKernels.prepareMins(rows);
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
-            UnpackedKernels.finish4x4(rows, a.activation(xs[t]), a.activation(xs[t + 1]), a.activation(xs[t + 2]),
-                    a.activation(xs[t + 3]), c, k * UnpackedKernels.RUNNING_SUMS, out[t], out[t + 1], out[t + 2],
+            UnpackedKernels.finish4x4(rows, xs[t].q8_K(), xs[t + 1].q8_K(), xs[t + 2].q8_K(),
+                    xs[t + 3].q8_K(), c, k * UnpackedKernels.RUNNING_SUMS, out[t], out[t + 1], out[t + 2],
                     out[t + 3], row);
         }
     }

@@ -40,7 +40,11 @@ class LlamaForwardReferenceTest {
         assertTrue(error < MAX_RELATIVE_L2, model + ": relative L2 error " + error + " >= " + MAX_RELATIVE_L2);
     }
 
-    /** Q4_K_M, Q8_0 and F16: all have unpacked-row paths for batches of four and more. */
+    /**
+     * Q4_K_M, Q8_0 and F16: all have unpacked-row paths for batches of four and more. F16 and K-quant rows give the
+     * single-token products to the bit; Q8_0 rows multiply dequantized floats, equal to the integer kernel up to float
+     * rounding ({@code UnpackedRow}), so its logits agree to {@value #BATCHED_RELATIVE_L2} relative L2.
+     */
     @ParameterizedTest
     @CsvSource({"llama-mini-Q4_K_M", "llama-mini-Q8_0", "llama-mini-F16"})
     void batchesGiveTheSameLogitsAsOneTokenAtATime(String name) throws Exception {
@@ -48,8 +52,19 @@ class LlamaForwardReferenceTest {
         Path model = SharedData.file("models/llama-mini/" + name + ".gguf");
         float[][] single = ModelLogits.of(model, ref.tokens(), 1);
         float[][] batched = ModelLogits.of(model, ref.tokens(), 7); // batches that do not divide the prompt
+        double worst = 0;
         for (int pos = 0; pos < single.length; pos++) {
-            assertArrayEquals(single[pos], batched[pos], "position " + pos);
+            worst = Math.max(worst, ReferenceLogits.relativeL2(batched[pos], single[pos]));
+            if (!name.endsWith("Q8_0")) {
+                assertArrayEquals(single[pos], batched[pos], "position " + pos);
+            } else {
+                double error = ReferenceLogits.relativeL2(batched[pos], single[pos]);
+                assertTrue(error < BATCHED_RELATIVE_L2, name + " position " + pos + ": relative L2 " + error);
+            }
         }
+        System.out.printf("%s: batched against single tokens, worst relative L2 %.2e%n", name, worst);
     }
+
+    /** Float rounding in a few layers: about 1e-7 here; a wrong weight or scale moves logits by whole percents. */
+    private static final double BATCHED_RELATIVE_L2 = 1e-5;
 }
