@@ -19,6 +19,7 @@ import dev.hearth.api.session.GenerationRequest;
 import dev.hearth.api.session.Session;
 import dev.hearth.api.session.TokenListener;
 import dev.hearth.gguf.GgufModelFormat;
+import dev.hearth.gguf.llama.LlamaState;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,6 @@ class ContinuousBatchingTest {
                 LoadOptions.defaults().withExtra(LoadOptions.DECODE_BATCH, "zero")));
         assertTrue(e.getMessage().contains("decode.batch") && e.getMessage().contains("'zero'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GgufCpuBackend.decodeBatch(
-                LoadOptions.defaults().withExtra(LoadOptions.DECODE_BATCH, "33")));
+                LoadOptions.defaults().withExtra(LoadOptions.DECODE_BATCH, Integer.toString(LlamaState.MAX_BATCH + 1))));
     }
 }

@@ -3,9 +3,12 @@ package dev.hearth.gguf.quant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
-/** The species choice and its override. */
+/** The species choice and its override, and the fixed order of {@link Simd#sumLanes}. */
 class SimdTest {
 
     @Test
@@ -28,5 +31,31 @@ class SimdTest {
         assertEquals(128, Simd.chooseBits(" 128 "));
         assertThrows(IllegalArgumentException.class, () -> Simd.chooseBits("96"));
         assertThrows(IllegalArgumentException.class, () -> Simd.chooseBits("wide"));
+    }
+
+    /**
+     * {@link Simd#sumLanes} adds in its documented tree, bit for bit, on the chosen species and on the others: lanes
+     * of mixed magnitudes make any other order differ in the last bits.
+     */
+    @Test
+    void sumLanesAddsInItsFixedTree() {
+        Random rnd = new Random(5);
+        for (VectorSpecies<Float> species : new VectorSpecies[] {Simd.FLOAT, FloatVector.SPECIES_128,
+                FloatVector.SPECIES_256, FloatVector.SPECIES_512}) {
+            if (species.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize()) continue;
+            for (int trial = 0; trial < 200; trial++) {
+                float[] lanes = new float[species.length()];
+                for (int i = 0; i < lanes.length; i++) {
+                    lanes[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(7)));
+                }
+                float[] tree = lanes.clone();
+                for (int half = tree.length / 2; half > 0; half >>= 1) {
+                    for (int i = 0; i < half; i++) tree[i] += tree[i + half];
+                }
+                float actual = Simd.sumLanes(FloatVector.fromArray(species, lanes, 0));
+                assertEquals(Float.floatToRawIntBits(tree[0]), Float.floatToRawIntBits(actual),
+                        species + " trial " + trial);
+            }
+        }
     }
 }
