@@ -40,13 +40,14 @@ public final class LlamaForward {
      * Runs {@code n} tokens ({@code tokens[from, from+n)}, at most {@link LlamaState#batch()}) at positions
      * {@code pos0 .. pos0+n-1}, writing their keys and values into the cache; leaves the next-token logits of batch
      * rows {@code logitsFrom .. n-1} in {@link LlamaState#logits(int)} ({@code logitsFrom = n} computes none, {@code n-1}
-     * only the last). Every token sees the cache up to its own position (causal), so a batch gives the same result,
-     * bit for bit, as its tokens one at a time; batching only makes each weight row serve all of them at once.
+     * only the last). Every token sees the cache up to its own position (causal), so a batch gives the same result
+     * as its tokens one at a time, bit for bit except in Q8_0 products, which differ by float rounding
+     * ({@link dev.hearth.gguf.quant.UnpackedRow}); batching only makes each weight row serve all of them at once.
      */
     public void forward(LlamaState s, int[] tokens, int from, int n, int pos0, int logitsFrom) {
         checkBatch(s, n);
         checkPositions(s, n, pos0);
-        ownRows(s, n, pos0);
+        ownRows(s, n, pos0, logitsFrom);
         embed(s, tokens, from, n);
         layersAndHead(s, 0, n, logitsFrom);
     }
@@ -62,7 +63,7 @@ public final class LlamaForward {
         if (firstLayer < 0 || firstLayer > c.layers()) {
             throw new IllegalArgumentException("first layer " + firstLayer + " outside 0.." + c.layers());
         }
-        ownRows(s, n, pos0);
+        ownRows(s, n, pos0, logitsFrom);
         layersAndHead(s, firstLayer, n, logitsFrom);
     }
 
@@ -83,7 +84,7 @@ public final class LlamaForward {
             }
             scratch.rowSequence[b] = seq;
             scratch.rowPosition[b] = positions[b];
-            scratch.rowLogits[b] = seq.logits[0];
+            scratch.rowLogits[b] = seq.logitsRow(0);
         }
         embed(scratch, tokens, 0, n);
         layersAndHead(scratch, 0, n, 0);
@@ -100,12 +101,15 @@ public final class LlamaForward {
         }
     }
 
-    /** Batch rows of one sequence: {@code s}'s own cache, consecutive positions from {@code pos0}. */
-    private static void ownRows(LlamaState s, int n, int pos0) {
+    /**
+     * Batch rows of one sequence: {@code s}'s own cache, consecutive positions from {@code pos0}, logits for rows
+     * {@code logitsFrom ..}.
+     */
+    private static void ownRows(LlamaState s, int n, int pos0, int logitsFrom) {
         for (int b = 0; b < n; b++) {
             s.rowSequence[b] = s;
             s.rowPosition[b] = pos0 + b;
-            s.rowLogits[b] = s.logits[b];
+            s.rowLogits[b] = b >= logitsFrom ? s.logitsRow(b) : null;
         }
     }
 

@@ -9,11 +9,15 @@ import dev.hearth.gguf.quant.Activation;
 public final class LlamaState {
     /**
      * Tokens evaluated together at most: the prompt goes through in batches of this size, and each batch decodes
-     * every weight row once. On the 16-core Xeon (2026-11-27, two processes each) pp512 took, with 32 / 48 / 64:
-     * F16 232-251 / 260-264 / 265-275 tokens/s, Q4_K_M 194-209 / 199-208 / 227-237, Q8_0 231-259 / 266-277 /
-     * 248-260.
+     * every weight row once. pp512 on the 16-core Xeon (2026-11-27, tokens/s, two processes each, one call a line):
+     * <ul>
+     *   <li>32 / 48 / 64: F16 232-251 / 260-264 / 265-275, Q4_K_M 194-209 / 199-208 / 227-237, Q8_0 231-259 /
+     *       266-277 / 248-260;</li>
+     *   <li>64 / 96 / 128: F16 262-275 / 312-325 / 282-292, Q4_K_M 207-218 / 201-204 / 198-211;</li>
+     *   <li>64 / 96: Q4_K_M 175 / 176-177, Q8_0 233 / 204 (a noisier machine).</li>
+     * </ul>
      */
-    public static final int MAX_BATCH = 64;
+    public static final int MAX_BATCH = 96;
 
     final int contextLength;
     final KvCacheType kvType;
@@ -41,8 +45,11 @@ public final class LlamaState {
     /** SwiGLU gate and up projections: ffnDim per token. */
     final float[][] hb;
     final float[][] hb2;
-    /** Output logits: vocab per token. */
-    final float[][] logits;
+    /**
+     * Output logits, vocab per token, each row made when first asked for: a prompt wants the last row's only, and a
+     * batch of rows of a 128k vocabulary would take 49 MB a session.
+     */
+    private final float[][] logits;
     /** KV cache per layer: contextLength x kvDim, position-major; null for layers that run elsewhere. */
     final float[][] keyCache;
     final float[][] valueCache;
@@ -93,7 +100,8 @@ public final class LlamaState {
         attLanes = new float[c.heads() * ATTENTION_PARTS * 16 * c.headDim()];
         hb = new float[batch][c.ffnDim()];
         hb2 = new float[batch][c.ffnDim()];
-        logits = new float[batch][c.vocabSize()];
+        logits = new float[batch][];
+        logits[0] = new float[c.vocabSize()]; // decode steps write here (LlamaForward#decode)
         keyCache = new float[c.layers()][];
         valueCache = new float[c.layers()][];
         for (int l = firstLayer; l < c.layers(); l++) {
@@ -125,6 +133,14 @@ public final class LlamaState {
 
     /** The logits of batch row {@code b}, when the last forward computed them. */
     public float[] logits(int b) {
+        float[] row = logits[b];
+        if (row == null) throw new IllegalStateException("no logits computed for batch row " + b);
+        return row;
+    }
+
+    /** Batch row {@code b}'s logits array, made on first use. */
+    float[] logitsRow(int b) {
+        if (logits[b] == null) logits[b] = new float[logits[0].length];
         return logits[b];
     }
 
