@@ -37,10 +37,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /**
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}. Each thread
      * takes a slice of the rows and multiplies every row with all the activations while it is in cache, so the
-     * weights stream from memory once per batch, not once per token. Every product sums in the order of the
-     * single-token kernel ({@link QuantType#dot}; for larger batches of supported types over rows decoded once per
-     * thread and multiplied four rows by four activations at a time, {@link UnpackedRow}), so batching does not change
-     * a single bit of the result.
+     * weights stream from memory once per batch, not once per token. Larger batches of supported types go over rows
+     * decoded once per thread and multiplied four rows by four activations at a time ({@link UnpackedRow}); every
+     * product then equals the single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ
+     * by float rounding.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         for (int b = from; b < to; b++) prepare(xs[b]);
