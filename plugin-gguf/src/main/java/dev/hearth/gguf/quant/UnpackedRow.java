@@ -45,6 +45,8 @@ public final class UnpackedRow {
     int[] quadMins = new int[0];
     float[] quadDmins = new float[0];
     final float[] minLanes = new float[64];
+    /** {@link #dotFour} of float rows: a tile's 16 lane sums, then scratch ({@link FloatRowKernels}). */
+    float[] laneSums = new float[0];
     /** {@link #dotFour} of float rows: each token's activation floats and their offset, in the weights' order. */
     private float[][] tokenFloats = new float[0][];
     private int[] tokenOffsets = new int[0];
