@@ -95,78 +95,23 @@ final class FloatRowKernels {
                 pass(r, a, off, from + 4 * k, s0, s1, acc, 2 * k * set);
             }
         }
-        if (r[0].laneSums.length < 16 + lanes * lanes / 2) r[0].laneSums = new float[16 + lanes * lanes / 2];
         float[] sums = r[0].laneSums;
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
             pass(r, a, off, t, paired, upper, acc, 2 * k * set); // the unpaired vector, if any
-            laneSums(acc, 2 * k * set, (2 * k + 1) * set, sums);
+            // acc0 + acc1 of each (row, token), then their 16 lane sums at once
+            for (int m = 0; m < 16; m++) {
+                int at = m * lanes;
+                FloatVector.fromArray(FLOAT, acc, 2 * k * set + at).add(FloatVector.fromArray(FLOAT, acc,
+                        (2 * k + 1) * set + at)).intoArray(acc, 2 * k * set + at);
+            }
+            LaneSums.FULL.sums(acc, 2 * k * set, 16, lanes, sums, 0, sums, UnpackedRow.LANE_SUMS_WORK);
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) {
                     out[t + j][row + i] = sums[4 * i + j] + tail(n, r[i].weights, a[t + j], off[t + j]);
                 }
             }
         }
-    }
-
-    /**
-     * {@code sums[m] = Simd.sumLanes(acc0 + acc1)} of a tile's 16 accumulator pairs {@code m} (at {@code acc[even +
-     * m L]} and {@code acc[odd + m L]}), bit for bit: the same additions for {@code L} pairs at once. Each step merges two
-     * vectors into one, lane {@code i} of each original's partial sums plus lane {@code i + h} ({@link #merge}), so
-     * 15 steps of three instructions replace 16 reductions of nine. Scratch: {@code sums[16 ..]}.
-     */
-    private static void laneSums(float[] acc, int even, int odd, float[] sums) {
-        int lanes = FLOAT.length();
-        int work = 16;
-        for (int first = 0; first < 16; first += lanes) {
-            for (int q = 0; q < lanes / 2; q++) {
-                int m = first + 2 * q;
-                FloatVector x = FloatVector.fromArray(FLOAT, acc, even + m * lanes)
-                        .add(FloatVector.fromArray(FLOAT, acc, odd + m * lanes));
-                FloatVector y = FloatVector.fromArray(FLOAT, acc, even + (m + 1) * lanes)
-                        .add(FloatVector.fromArray(FLOAT, acc, odd + (m + 1) * lanes));
-                merge(x, y, MERGE_LOW[0], MERGE_HIGH[0]).intoArray(sums, work + q * lanes);
-            }
-            for (int step = 1; lanes >> step > 1; step++) {
-                for (int q = 0; q < lanes >> (step + 1); q++) {
-                    merge(FloatVector.fromArray(FLOAT, sums, work + 2 * q * lanes),
-                            FloatVector.fromArray(FLOAT, sums, work + (2 * q + 1) * lanes), MERGE_LOW[step],
-                            MERGE_HIGH[step]).intoArray(sums, work + q * lanes);
-                }
-            }
-            System.arraycopy(sums, work, sums, first, lanes);
-        }
-    }
-
-    /**
-     * {@code x} and {@code y} each hold partial sums of {@code L / 2h} originals, {@code 2h} lanes each; the result
-     * holds x's originals then y's, {@code h} lanes each, lane {@code i} of an original being its lanes {@code i} plus
-     * {@code i + h}: one step of {@link Simd#sumLanes} for all of them.
-     */
-    private static FloatVector merge(FloatVector x, FloatVector y, FloatVector low, FloatVector high) {
-        return low.selectFrom(x, y).add(high.selectFrom(x, y));
-    }
-
-    /** {@link #merge}'s lane indexes into {@code x, y} (y from {@code L}) per step, {@code h = L / 2, L / 4, .. 1}. */
-    private static final FloatVector[] MERGE_LOW = mergeIndexes(0);
-    private static final FloatVector[] MERGE_HIGH = mergeIndexes(1);
-
-    private static FloatVector[] mergeIndexes(int upper) {
-        int lanes = FLOAT.length();
-        int steps = Integer.numberOfTrailingZeros(lanes);
-        FloatVector[] indexes = new FloatVector[steps];
-        for (int step = 0; step < steps; step++) {
-            int h = lanes >> (step + 1);
-            int perVector = lanes / (2 * h); // originals in each of x and y
-            float[] idx = new float[lanes];
-            for (int z = 0; z < lanes; z++) {
-                int original = z / h;
-                int source = original < perVector ? original * 2 * h : lanes + (original - perVector) * 2 * h;
-                idx[z] = source + z % h + upper * h;
-            }
-            indexes[step] = FloatVector.fromArray(FLOAT, idx, 0);
-        }
-        return indexes;
     }
 
     /**
