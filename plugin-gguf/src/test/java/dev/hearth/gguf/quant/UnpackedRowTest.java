@@ -31,16 +31,8 @@ class UnpackedRowTest {
         MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
         long rowBytes = type.rowBytes(n);
         int tokens = 11;
-        Activation[] xs = new Activation[tokens + 1];
-        for (int t = 1; t <= tokens; t++) {
-            xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + t, 0.5 + t), t, n)
-                    .prepare(ActivationFormat.Q8_0);
-        }
-        UnpackedRow[] rows = new UnpackedRow[4];
-        for (int r = 0; r < 4; r++) {
-            rows[r] = new UnpackedRow();
-            rows[r].unpack(type, w, prefix + r * rowBytes, n);
-        }
+        Activation[] xs = activations(type, n, tokens, rnd);
+        UnpackedRow[] rows = unpackFour(type, w, prefix, n);
         float[][] out = new float[tokens + 1][7];
         UnpackedRow.dotFour(rows, xs, 1, tokens + 1, out, 3);
         for (int r = 0; r < 4; r++) {
@@ -54,6 +46,29 @@ class UnpackedRowTest {
                         where + " integer kernel");
             }
         }
+    }
+
+    /**
+     * Activations {@code 1 .. tokens} (slot 0 left empty, so that a batch starts past the array's start), each at an
+     * offset into a larger array as the engine's batch rows are, prepared for {@code type}.
+     */
+    private static Activation[] activations(QuantType type, int n, int tokens, Random rnd) {
+        Activation[] xs = new Activation[tokens + 1];
+        for (int t = 1; t <= tokens; t++) {
+            xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + t, 0.5 + t), t, n)
+                    .prepare(type.activationFormat());
+        }
+        return xs;
+    }
+
+    /** Rows 0..3 of {@code w} (from {@code prefix}) unpacked. */
+    private static UnpackedRow[] unpackFour(QuantType type, MemorySegment w, long prefix, int n) {
+        UnpackedRow[] rows = new UnpackedRow[4];
+        for (int r = 0; r < 4; r++) {
+            rows[r] = new UnpackedRow();
+            rows[r].unpack(type, w, prefix + r * type.rowBytes(n), n);
+        }
+        return rows;
     }
 
     private static void assertDequantizedProduct(float[] weights, Q8Activation x, float actual, String where) {
@@ -116,17 +131,9 @@ class UnpackedRowTest {
         MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
         long rowBytes = type.rowBytes(n);
         int tokens = 11;
-        Activation[] xs = new Activation[tokens + 1];
-        for (int t = 1; t <= tokens; t++) {
-            xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.5 + t), 0, n)
-                    .prepare(type.activationFormat());
-        }
+        Activation[] xs = activations(type, n, tokens, rnd);
         float[][] out = new float[tokens + 1][7];
-        UnpackedRow[] rows = new UnpackedRow[4];
-        for (int r = 0; r < 4; r++) {
-            rows[r] = new UnpackedRow();
-            rows[r].unpack(type, w, prefix + r * rowBytes, n);
-        }
+        UnpackedRow[] rows = unpackFour(type, w, prefix, n);
         UnpackedRow.dotFour(rows, xs, 1, tokens + 1, out, 3);
         for (int t = 1; t <= tokens; t++) {
             for (int r = 0; r < 4; r++) {
