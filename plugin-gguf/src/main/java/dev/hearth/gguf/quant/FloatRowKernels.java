@@ -11,13 +11,14 @@ import jdk.incubator.vector.ShortVector;
 
 /**
  * F16 and BF16 rows decoded by {@link UnpackedRow} into floats, times float activations, equal to the bit to
- * {@link F16Kernels#dotVector} and {@link BF16Kernels#dotVector}.
+ * {@link F16Kernels#dotVector} and {@link BF16Kernels#dotVector}; the same tiles multiply dequantized Q8_0 rows with
+ * dequantized activations ({@link UnpackedRow}).
  *
  * <p><b>Why the result is the same.</b> Both conversions to float are exact, and the unpacked row holds the very
  * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
  * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, two accumulators over
- * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum and the scalar
- * tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
+ * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum (in a tile, 16 at once
+ * by {@link LaneSums}) and the scalar tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
  * registers where 32 would spill.
  */
 final class FloatRowKernels {
@@ -73,9 +74,9 @@ final class FloatRowKernels {
 
     /**
      * Rows {@code r[0..3]} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, from + 4
-     * tiles)}: {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. The paired vectors go slice by slice ({@code slice} weights, a multiple
-     * of two vectors) over all tiles, each tile's accumulators kept in memory between slices, so the rows' slice
-     * stays in L1; every accumulator still takes its vectors in order.
+     * tiles)}: {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. The paired vectors go
+     * slice by slice ({@code slice} weights, a multiple of two vectors) over all tiles, each tile's accumulators kept
+     * in memory between slices, so the rows' slice stays in L1; every accumulator still takes its vectors in order.
      */
     static void dot4xN(UnpackedRow[] r, float[][] a, int[] off, int from, int tiles, float[][] out, int row,
                        int slice) {

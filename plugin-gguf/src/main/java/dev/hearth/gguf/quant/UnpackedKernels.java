@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * of its quant times its scale, and the activation its quants as floats, both permuted so that lane {@code k} of
  * every 8-float vector belongs to ggml lane {@code k} ({@link Q8Activation#laneFloats}); a block's lanes are summed
  * with float multiply-adds. Every product and every partial sum is an integer of magnitude below 2^24 (Q4_K: 32
- * products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most 16,646,144), so each float operation is exact and the float lanes equal the integer lanes. What follows is
- * the kernels' own float code in their order: one multiply-add with {@code d_x * d} per block (a product of two
- * floats, the same in either order), {@link GgmlLanes#hsum8}, and for Q4_K the min term.
+ * products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most 16,646,144), so each float
+ * operation is exact and the float lanes equal the integer lanes. What follows is the kernels' own float code in their
+ * order: one multiply-add with {@code d_x * d} per block (a product of two floats, the same in either order),
+ * {@link GgmlLanes#hsum8}'s tree, and for Q4_K the min term.
  *
  * <p>{@link #accumulate4x4} multiplies four rows by four activations per pass: each loaded vector feeds four
  * multiply-adds, and the sixteen independent sums keep both multiply-add units busy (two rows by four ran about 30%

@@ -46,8 +46,8 @@ public final class UnpackedRow {
     float[] quadDmins = new float[0];
     final float[] minLanes = new float[64];
     /**
-     * A tile's 16 lane sums at 0, for K-quant tiles the 16 min terms at 16, and from {@link #LANE_SUMS_WORK} the scratch
-     * of {@link LaneSums#sums}.
+     * A tile's 16 lane sums at 0, for K-quant tiles the 16 min terms at 16, and from {@link #LANE_SUMS_WORK} the
+     * scratch of {@link LaneSums#sums}.
      */
     final float[] laneSums = new float[LANE_SUMS_WORK + LaneSums.WORK];
     static final int LANE_SUMS_WORK = 32;

@@ -77,6 +77,7 @@ class ContinuousBatchingTest {
                 LoadOptions.defaults().withExtra(LoadOptions.DECODE_BATCH, "zero")));
         assertTrue(e.getMessage().contains("decode.batch") && e.getMessage().contains("'zero'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GgufCpuBackend.decodeBatch(
-                LoadOptions.defaults().withExtra(LoadOptions.DECODE_BATCH, Integer.toString(LlamaState.MAX_BATCH + 1))));
+                LoadOptions.defaults().withExtra(LoadOptions.DECODE_BATCH,
+                        Integer.toString(LlamaState.MAX_BATCH + 1))));
     }
 }
