@@ -18,8 +18,8 @@ import jdk.incubator.vector.ShortVector;
  * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
  * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, two accumulators over
  * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum (in a tile, 16 at once
- * by {@link LaneSums}) and the scalar tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
- * registers where 32 would spill.
+ * by {@link LaneSums}) and the scalar tail. The accumulators are independent, so {@link #dot4xN} sums them in
+ * separate passes: 16 per pass fit in registers where 32 would spill.
  */
 final class FloatRowKernels {
 
