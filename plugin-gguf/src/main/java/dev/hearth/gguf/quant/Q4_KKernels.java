@@ -255,6 +255,9 @@ public final class Q4_KKernels {
      * regrouped to match ({@link Q8Activation#wideEvens}). The scales reach the int lanes by a byte shuffle and one
      * widening each, and the min term's four lanes are summed in int vector lanes: the scalar extraction, broadcasts
      * and blends they replace were most of the instructions of the loop (about 20% faster, JMH {@code DotBench}).
+     * Each super-block is read through a 144-byte slice of the row, so that its loads sit at constant offsets in a
+     * segment of constant size: one bounds check per block instead of four that C2 kept in the loop, and fewer
+     * registers spilled (about 5% faster).
      */
     static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
@@ -265,17 +268,21 @@ public final class Q4_KKernels {
         int[] pairs = x.pairSums();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
         FloatVector macc = FloatVector.zero(GgmlLanes.FLOAT); // min term: lanes 4-7 repeat lanes 0-3
+        MemorySegment row = w.asSlice(wOffset, (long) (n / BLOCK_SIZE) * TYPE_SIZE);
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            long block = wOffset + (long) b * TYPE_SIZE;
-            long head = w.get(Bytes.LONG_LE, block);
-            long tail = w.get(Bytes.LONG_LE, block + 8);
+            // one bounds check for the block: the loads below at constant offsets in a slice of constant size need
+            // none (C2 removes the slice object). Sliced from the row at offsets from 0: offsets from wOffset made
+            // C2 build a loop nest for long range checks that ran no faster.
+            MemorySegment block = row.asSlice((long) b * TYPE_SIZE, TYPE_SIZE);
+            long head = block.get(Bytes.LONG_LE, 0);
+            long tail = block.get(Bytes.LONG_LE, 8);
             long packedLo = (head >>> 32) | (tail << 32);
             int packedHi = (int) (tail >>> 32);
             // the 8 scales, one per byte, spread to the int lanes of each step by one byte shuffle each
             ByteVector sc = LongVector.broadcast(LongVector.SPECIES_128, scales(packedLo, packedHi)).reinterpretAsBytes();
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int c = 0; c < 4; c += 2) {
-                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 16 + 32 * c, LE)
+                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, block, 16 + 32 * c, LE)
                         .reinterpretAsShorts();
                 int i = 128 * b + 32 * c;
                 IntVector lo = q.and((short) 0x0F).mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i))
@@ -314,8 +321,12 @@ public final class Q4_KKernels {
             macc = ((FloatVector) mp.add(mp.rearrange(SWAP_PAIRS)).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(GgmlLanes.FLOAT, dmin), macc);
         }
-        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
-                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(macc.lane(0), macc.lane(1), macc.lane(2), macc.lane(3));
+        // GgmlLanes.hsum8 + GgmlLanes.hsum4 written out: past C2's node cutoff the calls would stay calls
+        float r0 = acc.lane(0) + acc.lane(4);
+        float r1 = acc.lane(1) + acc.lane(5);
+        float r2 = acc.lane(2) + acc.lane(6);
+        float r3 = acc.lane(3) + acc.lane(7);
+        return ((r0 + r2) + (r1 + r3)) + ((macc.lane(0) + macc.lane(2)) + (macc.lane(1) + macc.lane(3)));
     }
 
     /** Byte {@code j} of a scales long to int lanes 0-7 and byte {@code j + 2} to 8-15, for j = 0, 1, 4, 5. */
