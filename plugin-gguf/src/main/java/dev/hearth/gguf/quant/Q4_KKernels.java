@@ -321,12 +321,8 @@ public final class Q4_KKernels {
             macc = ((FloatVector) mp.add(mp.rearrange(SWAP_PAIRS)).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(GgmlLanes.FLOAT, dmin), macc);
         }
-        // GgmlLanes.hsum8 + GgmlLanes.hsum4 written out: past C2's node cutoff the calls would stay calls
-        float r0 = acc.lane(0) + acc.lane(4);
-        float r1 = acc.lane(1) + acc.lane(5);
-        float r2 = acc.lane(2) + acc.lane(6);
-        float r3 = acc.lane(3) + acc.lane(7);
-        return ((r0 + r2) + (r1 + r3)) + ((macc.lane(0) + macc.lane(2)) + (macc.lane(1) + macc.lane(3)));
+        return GgmlLanes.hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5),
+                acc.lane(6), acc.lane(7)) + GgmlLanes.hsum4(macc.lane(0), macc.lane(1), macc.lane(2), macc.lane(3));
     }
 
     /** Byte {@code j} of a scales long to int lanes 0-7 and byte {@code j + 2} to 8-15, for j = 0, 1, 4, 5. */
