@@ -17,9 +17,9 @@ import jdk.incubator.vector.ShortVector;
  * <p><b>Why the result is the same.</b> Both conversions to float are exact, and the unpacked row holds the very
  * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
  * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, two accumulators over
- * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum (in a tile, 16 at once
- * by {@link LaneSums}) and the scalar tail. The accumulators are independent, so {@link #dot4xN} sums them in
- * separate passes: 16 per pass fit in registers where 32 would spill.
+ * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum and the scalar
+ * tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
+ * registers where 32 would spill.
  */
 final class FloatRowKernels {
 
@@ -96,20 +96,15 @@ final class FloatRowKernels {
                 pass(r, a, off, from + 4 * k, s0, s1, acc, 2 * k * set);
             }
         }
-        float[] sums = r[0].laneSums;
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
             pass(r, a, off, t, paired, upper, acc, 2 * k * set); // the unpaired vector, if any
-            // acc0 + acc1 of each (row, token), then their 16 lane sums at once
-            for (int m = 0; m < 16; m++) {
-                int at = m * lanes;
-                FloatVector.fromArray(FLOAT, acc, 2 * k * set + at).add(FloatVector.fromArray(FLOAT, acc,
-                        (2 * k + 1) * set + at)).intoArray(acc, 2 * k * set + at);
-            }
-            LaneSums.FULL.sums(acc, 2 * k * set, 16, lanes, sums, 0, sums, UnpackedRow.LANE_SUMS_WORK);
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) {
-                    out[t + j][row + i] = sums[4 * i + j] + tail(n, r[i].weights, a[t + j], off[t + j]);
+                    int at = (4 * i + j) * lanes;
+                    out[t + j][row + i] = finish(n, r[i].weights, a[t + j], off[t + j],
+                            FloatVector.fromArray(FLOAT, acc, 2 * k * set + at),
+                            FloatVector.fromArray(FLOAT, acc, (2 * k + 1) * set + at));
                 }
             }
         }
@@ -188,15 +183,12 @@ final class FloatRowKernels {
     /** The lane sum and the scalar tail, in the kernels' order. */
     private static float finish(int n, float[] w, float[] a, int off, FloatVector acc0,
                                 FloatVector acc1) {
-        return Simd.sumLanes(acc0.add(acc1)) + tail(n, w, a, off);
-    }
-
-    /** The products past the last whole vector, summed in order. */
-    private static float tail(int n, float[] w, float[] a, int off) {
+        int upper = FLOAT.loopBound(n);
+        float sum = Simd.sumLanes(acc0.add(acc1));
         float tail = 0f;
-        for (int i = FLOAT.loopBound(n); i < n; i++) {
+        for (int i = upper; i < n; i++) {
             tail += w[i] * a[off + i];
         }
-        return tail;
+        return sum + tail;
     }
 }

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * products of at most 15 * 63 * 127 per lane; Q6_K: 32 of at most 32 * 128 * 127, at most 16,646,144), so each float
  * operation is exact and the float lanes equal the integer lanes. What follows is the kernels' own float code in their
  * order: one multiply-add with {@code d_x * d} per block (a product of two floats, the same in either order),
- * {@link GgmlLanes#hsum8}'s tree, and for Q4_K the min term.
+ * {@link GgmlLanes#hsum8}, and for Q4_K the min term.
  *
  * <p>{@link #accumulate4x4} multiplies four rows by four activations per pass: each loaded vector feeds four
  * multiply-adds, and the sixteen independent sums keep both multiply-add units busy (two rows by four ran about 30%
@@ -301,28 +301,31 @@ final class UnpackedKernels {
     }
 
     /**
-     * {@code oT[row + i] = r[i] · xT} from the tile's running sums at {@code c[at, at + 128)}: the lane reductions
-     * ({@link GgmlLanes#hsum8}'s tree, 16 at once by {@link LaneSums}) and Q4_K's min term ({@link #minTerms4x4},
-     * reduced as {@link GgmlLanes#hsum4}; Q4_K rows need {@link #prepareMins} once per four rows first).
+     * {@code oT[row + i] = r[i] · xT} from the tile's running sums at {@code c[at, at + 128)}: the lane reduction and
+     * Q4_K's min term ({@link #minTerms4x4}; Q4_K rows need {@link #prepareMins} once per four rows first).
      */
     static void finish4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
                           float[] c, int at, float[] o0, float[] o1, float[] o2, float[] o3, int row) {
         boolean q4k = r[0].type() == QuantType.Q4_K;
-        float[] sums = r[0].laneSums;
-        int work = UnpackedRow.LANE_SUMS_WORK;
-        // row i and token j: lane sum 4i + j; min term of accumulator 4 (i / 2) + j, its half i % 2 (minTerms4x4)
-        LaneSums.STEP.sums(c, at, 16, 8, sums, 0, sums, work);
-        if (q4k) {
-            minTerms4x4(r, x0, x1, x2, x3, r[0].minLanes);
-            LaneSums.STEP.sums(r[0].minLanes, 0, 16, 4, sums, 16, sums, work);
-        }
+        float[] m = r[0].minLanes;
+        if (q4k) minTerms4x4(r, x0, x1, x2, x3, m);
         for (int i = 0; i < 4; i++) {
-            int min = 16 + 8 * (i / 2) + i % 2;
-            o0[row + i] = sums[4 * i] + (q4k ? sums[min] : 0f);
-            o1[row + i] = sums[4 * i + 1] + (q4k ? sums[min + 2] : 0f);
-            o2[row + i] = sums[4 * i + 2] + (q4k ? sums[min + 4] : 0f);
-            o3[row + i] = sums[4 * i + 3] + (q4k ? sums[min + 6] : 0f);
+            int k = at + 32 * i;
+            // the min term of row i and token j: lanes 4 (i % 2) .. + 3 of accumulator 4 (i / 2) + j (minTerms4x4)
+            int lane = 32 * (i / 2) + 4 * (i % 2);
+            o0[row + i] = hsum8(c, k) + (q4k ? hsum4(m, lane) : 0f);
+            o1[row + i] = hsum8(c, k + 8) + (q4k ? hsum4(m, lane + 8) : 0f);
+            o2[row + i] = hsum8(c, k + 16) + (q4k ? hsum4(m, lane + 16) : 0f);
+            o3[row + i] = hsum8(c, k + 24) + (q4k ? hsum4(m, lane + 24) : 0f);
         }
+    }
+
+    private static float hsum8(float[] t, int at) {
+        return GgmlLanes.hsum8(t[at], t[at + 1], t[at + 2], t[at + 3], t[at + 4], t[at + 5], t[at + 6], t[at + 7]);
+    }
+
+    private static float hsum4(float[] t, int at) {
+        return GgmlLanes.hsum4(t[at], t[at + 1], t[at + 2], t[at + 3]);
     }
 
     /**

@@ -45,12 +45,6 @@ public final class UnpackedRow {
     int[] quadMins = new int[0];
     float[] quadDmins = new float[0];
     final float[] minLanes = new float[64];
-    /**
-     * A tile's 16 lane sums at 0, for K-quant tiles the 16 min terms at 16, and from {@link #LANE_SUMS_WORK} the
-     * scratch of {@link LaneSums#sums}.
-     */
-    final float[] laneSums = new float[LANE_SUMS_WORK + LaneSums.WORK];
-    static final int LANE_SUMS_WORK = 32;
     /** {@link #dotFour} of float rows: each token's activation floats and their offset, in the weights' order. */
     private float[][] tokenFloats = new float[0][];
     private int[] tokenOffsets = new int[0];
