@@ -255,9 +255,6 @@ public final class Q4_KKernels {
      * regrouped to match ({@link Q8Activation#wideEvens}). The scales reach the int lanes by a byte shuffle and one
      * widening each, and the min term's four lanes are summed in int vector lanes: the scalar extraction, broadcasts
      * and blends they replace were most of the instructions of the loop (about 20% faster, JMH {@code DotBench}).
-     * Each super-block is read through a 144-byte slice of the row, so that its loads sit at constant offsets in a
-     * segment of constant size: one bounds check per block instead of four that C2 kept in the loop, and fewer
-     * registers spilled (about 5% faster).
      */
     static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q4_K");
@@ -268,21 +265,17 @@ public final class Q4_KKernels {
         int[] pairs = x.pairSums();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
         FloatVector macc = FloatVector.zero(GgmlLanes.FLOAT); // min term: lanes 4-7 repeat lanes 0-3
-        MemorySegment row = w.asSlice(wOffset, (long) (n / BLOCK_SIZE) * TYPE_SIZE);
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            // one bounds check for the block: the loads below at constant offsets in a slice of constant size need
-            // none (C2 removes the slice object). Sliced from the row at offsets from 0: offsets from wOffset made
-            // C2 build a loop nest for long range checks that ran no faster.
-            MemorySegment block = row.asSlice((long) b * TYPE_SIZE, TYPE_SIZE);
-            long head = block.get(Bytes.LONG_LE, 0);
-            long tail = block.get(Bytes.LONG_LE, 8);
+            long block = wOffset + (long) b * TYPE_SIZE;
+            long head = w.get(Bytes.LONG_LE, block);
+            long tail = w.get(Bytes.LONG_LE, block + 8);
             long packedLo = (head >>> 32) | (tail << 32);
             int packedHi = (int) (tail >>> 32);
             // the 8 scales, one per byte, spread to the int lanes of each step by one byte shuffle each
             ByteVector sc = LongVector.broadcast(LongVector.SPECIES_128, scales(packedLo, packedHi)).reinterpretAsBytes();
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int c = 0; c < 4; c += 2) {
-                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, block, 16 + 32 * c, LE)
+                ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 16 + 32 * c, LE)
                         .reinterpretAsShorts();
                 int i = 128 * b + 32 * c;
                 IntVector lo = q.and((short) 0x0F).mul(ShortVector.fromArray(GgmlLanes.SHORT_WIDE, xe, i))

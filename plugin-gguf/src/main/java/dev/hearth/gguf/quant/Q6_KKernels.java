@@ -182,8 +182,7 @@ public final class Q6_KKernels {
      * even {@code k}, whose low bits are 64 consecutive bytes with the same nibble, whose high bits are the same 32
      * bytes shifted by {@code 2k} and {@code 2k + 2}, and whose activations are 64 consecutive quants. Int lanes 0-7
      * belong to the first run and 8-15 to the second; the halves are added once per super-block (exact integers),
-     * so the float steps see the same 8 lanes. Each super-block is read through a 210-byte slice of the row, so that
-     * its loads sit at constant offsets in a segment of constant size: one bounds check per block.
+     * so the float steps see the same 8 lanes.
      */
     static float dotVector512(MemorySegment w, long wOffset, Q8Activation x, int n) {
         Bytes.checkBlocks(n, BLOCK_SIZE, "Q6_K");
@@ -192,19 +191,17 @@ public final class Q6_KKernels {
         short[] xe = x.evens();
         short[] xo = x.odds();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE); // lanes 8-15 repeat lanes 0-7
-        MemorySegment row = w.asSlice(wOffset, (long) (n / BLOCK_SIZE) * TYPE_SIZE);
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            // one bounds check for the block (C2 removes the slice object), sliced at offsets from 0 of the row
-            MemorySegment block = row.asSlice((long) b * TYPE_SIZE, TYPE_SIZE);
+            long block = wOffset + (long) b * TYPE_SIZE;
             // the high bits of both halves: qh bytes 0-31 (h = 0) and 32-63 (h = 1)
-            ShortVector qh = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, block, 128, LE).reinterpretAsShorts();
+            ShortVector qh = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 128, LE).reinterpretAsShorts();
             // the 16 signed group scales, spread to the int lanes of each step by one byte shuffle each
-            ByteVector scs = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, block, 192, LE);
+            ByteVector scs = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, block + 192, LE);
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int pair = 0; pair < 4; pair++) {
                 int h = pair >> 1;
                 int k = 2 * (pair & 1);
-                ShortVector low = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, block, 64 * h, LE)
+                ShortVector low = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, block + 64 * h, LE)
                         .reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * k).and((short) 0x0F0F);
                 ShortVector high = qh.rearrange(h == 0 ? FIRST_HALF_TWICE : SECOND_HALF_TWICE).mul(FIRST_RUN_SHL2)
                         .lanewise(VectorOperators.LSHR, 2 * k + 2).and((short) 0x0303);
@@ -225,7 +222,7 @@ public final class Q6_KKernels {
                 isum = isum.add(p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
                         .mul(scales));
             }
-            float d = xd[b] * Float.float16ToFloat(block.get(Bytes.SHORT_LE, 208));
+            float d = xd[b] * Float.float16ToFloat(w.get(Bytes.SHORT_LE, block + 208));
             FloatVector lanes = (FloatVector) isum.add(isum.rearrange(GgmlLanes.SWAP_STEPS))
                     .convert(VectorOperators.I2F, 0);
             acc = lanes.fma(FloatVector.broadcast(GgmlLanes.FLOAT_WIDE, d), acc);

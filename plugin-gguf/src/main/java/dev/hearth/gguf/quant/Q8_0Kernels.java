@@ -79,8 +79,7 @@ public final class Q8_0Kernels {
 
     /**
      * {@link #dotScalar} with 256-bit vectors: one block is one byte vector, its int view holds ggml's 8 lanes.
-     * Runs the scalar twin when {@link Simd#BITS} is below 256. Each block is read through a 34-byte slice of the
-     * row, so that its loads sit at constant offsets in a segment of constant size: one bounds check per block.
+     * Runs the scalar twin when {@link Simd#BITS} is below 256.
      */
     public static float dotVector(MemorySegment w, long wOffset, Q8Activation x, int n) {
         if (!GgmlLanes.VECTOR) {
@@ -92,13 +91,11 @@ public final class Q8_0Kernels {
         short[] xe = x.evens();
         short[] xo = x.odds();
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT);
-        MemorySegment row = w.asSlice(wOffset, (long) (n / BLOCK_SIZE) * TYPE_SIZE);
         for (int b = 0; b < n / BLOCK_SIZE; b++) {
-            // one bounds check for the block (C2 removes the slice object), sliced at offsets from 0 of the row
-            MemorySegment block = row.asSlice((long) b * TYPE_SIZE, TYPE_SIZE);
-            ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, block, 2, LE).reinterpretAsShorts();
+            long block = wOffset + (long) b * TYPE_SIZE;
+            ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE, w, block + 2, LE).reinterpretAsShorts();
             ShortVector p = GgmlLanes.products(GgmlLanes.even(q), GgmlLanes.odd(q), xe, xo, BLOCK_SIZE / 2 * b);
-            acc = GgmlLanes.accumulate(GgmlLanes.pairSum(p), f16(block, 0) * xd[b], acc);
+            acc = GgmlLanes.accumulate(GgmlLanes.pairSum(p), f16(w, block) * xd[b], acc);
         }
         return GgmlLanes.hsum8(acc);
     }
