@@ -14,10 +14,10 @@ import java.lang.foreign.MemorySegment;
  *       vector kernel ({@link FloatRowKernels}).</li>
  *   <li>Q8_0: the weights dequantized ({@code d * q}), times the activation dequantized from its Q8_0 form
  *       ({@link Q8Activation#laneFloats}), through the same float tiles as F16. The terms are the integer kernel's
- *       times its scales, the sum a float sum, so a product differs from {@link RowKernel#dot} by rounding only,
- *       as llama.cpp's prompt kernels differ from its token ones (about 1e-7 of TinyLlama-shaped logits). The
- *       integer kernel's multiply per block of 32 weights would cost the tile more than a third of its time.
- *       Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in floats, moved 1.5e-2 where one rounding
+ *       times its scales, the sum a float sum, so a product differs from {@link RowKernel#dot} by rounding only
+ *       (llama-mini Q8_0's batched logits lie 1.1e-7, relative L2, from its token-by-token ones). Without the
+ *       exact tile's multiply per block of 32 weights, Q8_0 prompts ran 1.5-1.6x as fast on a 16-core Xeon
+ *       (docs/perf.md). Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in floats, moved 1.5e-2 where one rounding
  *       flipped a quant of the next activation, past the shared data's bound of 1e-2.</li>
  * </ul>
  *
