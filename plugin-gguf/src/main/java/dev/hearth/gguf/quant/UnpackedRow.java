@@ -17,8 +17,8 @@ import java.lang.foreign.MemorySegment;
  *       times its scales, the sum a float sum, so a product differs from {@link RowKernel#dot} by rounding only
  *       (llama-mini Q8_0's batched logits lie 1.1e-7, relative L2, from its token-by-token ones). Without the
  *       exact tile's multiply per block of 32 weights, Q8_0 prompts ran 1.5-1.6x as fast on a 16-core Xeon
- *       (docs/perf.md). Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in floats, moved 1.5e-2 where one rounding
- *       flipped a quant of the next activation, past the shared data's bound of 1e-2.</li>
+ *       (docs/perf.md). Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in floats, moved 1.5e-2
+ *       where one rounding flipped a quant of the next activation, past the shared data's bound of 1e-2.</li>
  * </ul>
  *
  * <p>Supports Q8_0, Q4_K and Q6_K on 256-bit vector paths, and F16 and BF16 wherever the vector paths are on
