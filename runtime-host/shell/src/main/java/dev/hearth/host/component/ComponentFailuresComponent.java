@@ -2,11 +2,16 @@ package dev.hearth.host.component;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import dev.hearth.host.shell.ComponentFailures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -18,12 +23,25 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * Reports components whose activation failed, for plugins of any bundle: SCR records the failure in its DTOs and
  * bumps {@code service.changecount} on its runtime service; each bump rescans. SCR's own logging is off by default
  * (it prints stack traces to stderr), so this is where a broken plugin shows up: as a warning in logs/hearth.log.
+ *
+ * <p>A bump can come while an immediate component is still being activated (satisfied, not yet active or failed),
+ * and its failure then need not bump the count again: so while a scan finds such a component, it scans again a
+ * little later, for up to {@value #RESCANS} times {@value #RESCAN_MS} ms. Without that, a hot-deployed plugin that
+ * failed was now and then never reported.
  */
 @Component(immediate = true)
 public class ComponentFailuresComponent {
     private static final Logger LOG = Logger.getLogger("dev.hearth.host");
+    private static final long RESCAN_MS = 250;
+    private static final int RESCANS = 40;
 
     private final ComponentFailures failures = new ComponentFailures(LOG::warning);
+    private final ScheduledExecutorService rescans = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hearth-component-failures");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile ServiceComponentRuntime runtime;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindRuntime", updated = "runtimeChanged")
@@ -32,23 +50,41 @@ public class ComponentFailuresComponent {
     }
 
     void runtimeChanged(ServiceComponentRuntime runtime) {
-        failures.update(scan(runtime));
+        this.runtime = runtime;
+        scan(RESCANS);
     }
 
     void unbindRuntime(ServiceComponentRuntime runtime) {
-        // nothing kept but the names already reported
+        if (this.runtime == runtime) this.runtime = null; // the names already reported are kept
     }
 
-    private static List<ComponentFailures.Failure> scan(ServiceComponentRuntime runtime) {
+    @Deactivate
+    void deactivate() {
+        rescans.shutdownNow();
+    }
+
+    /** Reports the failures there are now; while an activation is under way, scans again later. */
+    private void scan(int rescansLeft) {
+        ServiceComponentRuntime r = runtime;
+        if (r == null) return;
         List<ComponentFailures.Failure> found = new ArrayList<>();
-        for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs()) {
-            for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
+        boolean activating = false;
+        for (ComponentDescriptionDTO d : r.getComponentDescriptionDTOs()) {
+            for (ComponentConfigurationDTO c : r.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                     found.add(new ComponentFailures.Failure(d.name, d.bundle.symbolicName, d.bundle.id, c.id,
                             c.failure));
                 }
+                activating |= d.immediate && c.state == ComponentConfigurationDTO.SATISFIED;
             }
         }
-        return found;
+        failures.update(found);
+        if (activating && rescansLeft > 0) {
+            try {
+                rescans.schedule(() -> scan(rescansLeft - 1), RESCAN_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException deactivated) {
+                // the host is stopping
+            }
+        }
     }
 }
