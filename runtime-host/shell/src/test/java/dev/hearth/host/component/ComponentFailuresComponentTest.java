@@ -1,0 +1,78 @@
+package dev.hearth.host.component;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.dto.BundleDTO;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/** A failure that SCR records only after the change count was bumped is still reported. */
+class ComponentFailuresComponentTest {
+
+    @Test
+    void aFailureAfterTheBumpIsReportedByTheRescan() throws Exception {
+        ComponentDescriptionDTO broken = new ComponentDescriptionDTO();
+        broken.name = "dev.x.Broken";
+        broken.immediate = true;
+        broken.bundle = new BundleDTO();
+        broken.bundle.symbolicName = "dev.x";
+        broken.bundle.id = 12;
+        // the first three scans see it still being activated, the later ones see it failed
+        AtomicInteger scans = new AtomicInteger();
+        ServiceComponentRuntime runtime = (ServiceComponentRuntime) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ServiceComponentRuntime.class}, (proxy, method, args) ->
+                        switch (method.getName()) {
+                            case "getComponentDescriptionDTOs" -> List.of(broken);
+                            case "getComponentConfigurationDTOs" -> {
+                                ComponentConfigurationDTO c = new ComponentConfigurationDTO();
+                                c.id = 3;
+                                boolean failed = scans.incrementAndGet() > 3;
+                                c.state = failed ? ComponentConfigurationDTO.FAILED_ACTIVATION
+                                        : ComponentConfigurationDTO.SATISFIED;
+                                c.failure = failed ? "java.lang.IllegalStateException: boom\n\tat x" : null;
+                                yield List.of(c);
+                            }
+                            default -> throw new UnsupportedOperationException(method.getName());
+                        });
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger("dev.hearth.host");
+        log.addHandler(capture);
+        ComponentFailuresComponent component = new ComponentFailuresComponent();
+        try {
+            component.bindRuntime(runtime);
+            assertTrue(warnings.isEmpty(), "nothing failed yet: " + warnings);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (warnings.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(List.of("component dev.x.Broken of bundle dev.x [12] failed to activate: "
+                    + "IllegalStateException: boom"), warnings);
+        } finally {
+            component.deactivate();
+            log.removeHandler(capture);
+        }
+    }
+}
