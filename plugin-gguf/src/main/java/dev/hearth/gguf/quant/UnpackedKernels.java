@@ -42,9 +42,6 @@ final class UnpackedKernels {
     private static final FloatVector UPPER_HALVES = FloatVector.fromArray(WIDE, halves(8), 0);
     /** Float lanes 8..15 of a 512-bit vector. */
     private static final VectorMask<Float> UPPER_STEP = VectorMask.fromLong(WIDE, 0xFF00);
-    /** The 512-bit tile takes blocks of this size (Q4_K, Q6_K). */
-    private static final int WIDE_BLOCK = 256;
-
     /** Whether {@link #accumulate4x4} takes the 512-bit tile for K-quant rows: chosen by {@link PromptTile}. */
     static final boolean WIDE_TILE = PromptTile.WIDE;
 
@@ -93,13 +90,12 @@ final class UnpackedKernels {
     static void accumulate4x4(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2, Q8Activation x3,
                               float[] c, int at, int b0, int b1) {
         int n = r[0].length();
-        int bs = r[0].type().blockSize();
         ActivationFormat format = r[0].type().activationFormat();
         x0.require(format, n);
         x1.require(format, n);
         x2.require(format, n);
         x3.require(format, n);
-        if (WIDE_TILE && bs == WIDE_BLOCK) {
+        if (WIDE_TILE) {
             accumulateWide(r, x0, x1, x2, x3, c, at, b0, b1);
         } else {
             accumulateNarrow(r, x0, x1, x2, x3, c, at, b0, b1);
@@ -123,7 +119,7 @@ final class UnpackedKernels {
         finish4x4(r, x0, x1, x2, x3, c, 0, o0, o1, o2, o3, row);
     }
 
-    /** {@link #accumulate4x4} in 256-bit steps, for every block size. */
+    /** {@link #accumulate4x4} in 256-bit steps. */
     private static void accumulateNarrow(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
                                          Q8Activation x3, float[] c, int at, int b0, int b1) {
         int bs = r[0].type().blockSize();
@@ -218,8 +214,7 @@ final class UnpackedKernels {
      * end of a block the two halves of each block sum are added (exact integers, like every partial sum here), two
      * tokens' sums side by side in one vector ({@code [row . x0 | row . x1]}), so the float step per block is the
      * kernels' own on each half: running sum {@code pq} holds row {@code p} times tokens {@code 2q} (lanes 0-7) and
-     * {@code 2q + 1} (lanes 8-15). Half the multiply-add instructions of the 256-bit tile; a core with two 512-bit
-     * FMA units does twice the work per cycle.
+     * {@code 2q + 1} (lanes 8-15). Half the multiply-add instructions of the 256-bit tile.
      */
     private static void accumulateWide(UnpackedRow[] r, Q8Activation x0, Q8Activation x1, Q8Activation x2,
                                        Q8Activation x3, float[] c, int at, int b0, int b1) {
@@ -234,7 +229,7 @@ final class UnpackedKernels {
         float[] a3 = x3.laneFloats();
         // the running sums stay in memory, read and written once per block: held in registers, 8 of them beside
         // 16 block sums, four rows, a token and the two index vectors were more than the 32, and C2 spilled a block
-        // sum, a store-to-load chain per step longer than its 16 multiply-adds on a core with two 512-bit units
+        // sum, a store-to-load chain per step
         for (int b = b0; b < b1; b++) {
             FloatVector z00 = FloatVector.zero(WIDE), z01 = z00, z02 = z00, z03 = z00;
             FloatVector z10 = z00, z11 = z00, z12 = z00, z13 = z00;
