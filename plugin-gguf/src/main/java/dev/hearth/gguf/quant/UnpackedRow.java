@@ -151,6 +151,8 @@ public final class UnpackedRow {
                 a.tokenOffsets[t] = a.offset(xs[t]);
             }
             FloatRowKernels.dot4xN(rows, a.tokenFloats, a.tokenOffsets, from, tiles, out, row, SLICE);
+            // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
+            java.util.Arrays.fill(a.tokenFloats, from, to, null);
         } else {
             quantTiles(rows, xs, from, tiles, out, row);
         }
