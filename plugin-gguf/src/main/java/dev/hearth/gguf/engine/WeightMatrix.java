@@ -12,8 +12,16 @@ import dev.hearth.gguf.quant.UnpackedRow;
  */
 public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols) {
 
-    /** Rows handed to one thread at a time: keeps slices on cache-line boundaries of the output. */
+    /**
+     * The fewest rows a thread takes at a time in a product over unpacked rows: four tiles of four rows, and slices on
+     * cache-line boundaries of the output.
+     */
     private static final int GRAIN = 16;
+    /**
+     * The fewest rows a thread takes at a time in a single-token product: the threads end a step at most this far apart
+     * (4 rows of a 5632-column Q6_K matrix are 18 KB), and four outputs share a cache line at worst.
+     */
+    private static final int TOKEN_GRAIN = 4;
 
     /** Below this many multiply-adds a product is faster on the calling thread than handed to the pool. */
     private static final long PARALLEL_MIN_WORK = 1L << 16;
@@ -43,12 +51,26 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * by float rounding.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
-        for (int b = from; b < to; b++) prepare(xs[b]);
+        matMul(ProductInput.shared(xs), from, to, out, pool, (start, end) -> { });
+    }
+
+    /**
+     * {@link #matMul}, then {@code then} on each piece of rows as soon as its products are done, on the thread that
+     * computed them (an element-wise step on the output, such as adding it into the residual stream): done there, it
+     * reads rows still in that core's cache, instead of the calling thread reading all of them from the other cores
+     * once the step is over while the pool waits.
+     */
+    public void matMul(ProductInput xs, int from, int to, float[][] out, WorkerPool pool, WorkerPool.RangeTask then) {
+        xs.prepare(new WeightMatrix[] {this}, from, to);
+        WorkerPool.RangeTask piece = (start, end) -> {
+            multiply(xs.get(from, to), from, to, out, start, end);
+            then.run(start, end);
+        };
         if ((long) rows * cols * (to - from) < PARALLEL_MIN_WORK) {
-            multiply(xs, from, to, out, 0, rows);
+            piece.run(0, rows);
             return;
         }
-        pool.parallelFor(rows, GRAIN, (start, end) -> multiply(xs, from, to, out, start, end));
+        pool.parallelFor(rows, grain(to - from), piece);
     }
 
     /**
@@ -57,31 +79,61 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * one per matrix (a decode step's q, k, v and gate, up products; k and v alone are too small to keep many
      * threads busy). Each product is the one {@link #matMul} computes.
      */
-    public static void matMul(WeightMatrix[] ms, Activation[] xs, int from, int to, float[][][] out, WorkerPool pool) {
+    public static void matMul(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out, WorkerPool pool) {
+        xs.prepare(ms, from, to);
         int rows = 0;
         long work = 0;
         for (WeightMatrix m : ms) {
-            for (int b = from; b < to; b++) m.prepare(xs[b]);
             rows += m.rows;
             work += (long) m.rows * m.cols * (to - from);
         }
-        if (work < PARALLEL_MIN_WORK) {
-            for (int i = 0; i < ms.length; i++) ms[i].multiply(xs, from, to, out[i], 0, ms[i].rows);
-            return;
-        }
-        pool.parallelFor(rows, GRAIN, (start, end) -> {
+        WorkerPool.RangeTask piece = (start, end) -> {
+            Activation[] x = xs.get(from, to);
             int first = 0;
             for (int i = 0; i < ms.length && first < end; first += ms[i].rows, i++) {
                 int lo = Math.max(start, first) - first;
                 int hi = Math.min(end, first + ms[i].rows) - first;
-                if (lo < hi) ms[i].multiply(xs, from, to, out[i], lo, hi);
+                if (lo < hi) ms[i].multiply(x, from, to, out[i], lo, hi);
             }
-        });
+        };
+        if (work < PARALLEL_MIN_WORK) {
+            piece.run(0, rows);
+            return;
+        }
+        pool.parallelFor(rows, ms[0].grain(to - from), piece);
+    }
+
+    /**
+     * {@link #matMul} of several matrices of the same shape with the same activations ({@code out[m][b][r] = row r of
+     * ms[m] · xs[b]}), split by row index: a piece of rows is multiplied by every matrix, then {@code then} runs on
+     * it, so that an element-wise step combining the matrices' outputs (SwiGLU of gate and up) runs on the thread
+     * that computed them, as in {@link #matMul(ProductInput, int, int, float[][], WorkerPool, WorkerPool.RangeTask)}.
+     */
+    public static void matMulSideBySide(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,
+                                        WorkerPool pool, WorkerPool.RangeTask then) {
+        int rows = ms[0].rows;
+        for (WeightMatrix m : ms) {
+            if (m.rows != rows || m.cols != ms[0].cols) {
+                throw new IllegalArgumentException(m.name + " is " + m.rows + " x " + m.cols + ", " + ms[0].name
+                        + " " + rows + " x " + ms[0].cols + ": side by side products need one shape");
+            }
+        }
+        xs.prepare(ms, from, to);
+        WorkerPool.RangeTask piece = (start, end) -> {
+            Activation[] x = xs.get(from, to);
+            for (int i = 0; i < ms.length; i++) ms[i].multiply(x, from, to, out[i], start, end);
+            then.run(start, end);
+        };
+        if ((long) rows * ms[0].cols * ms.length * (to - from) < PARALLEL_MIN_WORK) {
+            piece.run(0, rows);
+            return;
+        }
+        pool.parallelFor(rows, ms[0].grain(to - from), piece);
     }
 
     private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         long rowBytes = rowBytes();
-        if (to - from >= UNPACK_MIN_BATCH && UnpackedRow.supports(type)) {
+        if (unpacks(to - from)) {
             UnpackedRow[] four = SCRATCH.get();
             int r = rowStart;
             for (; r + 3 < rowEnd; r += 4) {
@@ -100,9 +152,22 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         }
     }
 
-    /** Quantises {@code x} to the form this matrix's rows multiply with (once per {@link Activation#set}). */
-    public void prepare(Activation x) {
-        x.prepare(type.activationFormat());
+    /** Rows in a unit of the pool's pieces for a product over {@code batch} activations. */
+    private int grain(int batch) {
+        return unpacks(batch) ? GRAIN : TOKEN_GRAIN;
+    }
+
+    /** Whether a product over {@code batch} activations goes over unpacked rows. */
+    private boolean unpacks(int batch) {
+        return batch >= UNPACK_MIN_BATCH && UnpackedRow.supports(type);
+    }
+
+    /**
+     * Quantises {@code x} to the form this matrix's rows multiply with in a product over {@code batch} activations
+     * (once per {@link Activation#set}).
+     */
+    public void prepare(Activation x, int batch) {
+        x.prepare(type.activationFormat(), unpacks(batch));
     }
 
     /** Writes row {@code row} as floats to {@code dst[off, off + cols)}. */

@@ -6,9 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A persistent pool of threads for one loaded model. {@link #parallelFor} splits a range of rows into contiguous
- * pieces (about 16 per thread) and returns once all pieces are done: one barrier per step. Each thread has a home
- * share of the range, a contiguous part of it, and claims its pieces first, so each core streams its own part of a
- * weight matrix and claims on its own counter; then it takes pieces from the others' shares, its neighbour's first.
+ * pieces and returns once all pieces are done: one barrier per step. Each thread has a home share of the range, a
+ * contiguous part of it, and claims its pieces first, so each core streams its own part of a weight matrix and claims
+ * on its own counter; then it takes pieces from the others' shares, its neighbour's first. A claim takes a quarter of
+ * what is left of a share (guided scheduling), so pieces start large and end at one grain: the threads then finish a
+ * step at most one grain apart.
  * Claiming rather than a fixed split keeps all cores busy when one of them is slowed down (another process, a slower
  * kernel): the others take its remaining pieces instead of waiting at the barrier. The calling thread works too.
  * Workers spin briefly before parking, since steps follow each other within microseconds during generation.
@@ -24,12 +26,11 @@ public final class WorkerPool implements AutoCloseable {
     private static final int SPINS = 20_000;
 
     /**
-     * Pieces per thread. The last piece of a step decides when it ends, so smaller pieces leave the threads less
-     * unevenly done at each barrier (a decode step on 16 cores is about 90 barriers a token, each piece of 1/64th of
-     * a step some 30 us of one core's work); claiming one is an atomic add. 16 rather than 4: on the 16-core Xeon,
-     * Q4_K_M generation's per-run median token 12.8-15.1 ms against 14.8-17.6 ms.
+     * A claim takes this fraction of what is left of a share. The last piece of a step decides when it ends: with
+     * pieces of a fixed 1/16th of a share, the 16-core Xeon's threads finished a generation step 15-36 us apart (a
+     * piece of the down projection was about 23 us), 12-18 % of the step.
      */
-    private static final int PIECES_PER_THREAD = 16;
+    private static final int GUIDE = 4;
 
     /** With at least this many processors, {@link #defaultThreads} leaves one to the JVM and the system. */
     static final int LEAVE_ONE_FROM = 8;
@@ -63,7 +64,6 @@ public final class WorkerPool implements AutoCloseable {
     private int rows;
     private int grain;
     private int units;
-    private int unitsPerPiece;
 
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, was " + threads);
@@ -111,7 +111,6 @@ public final class WorkerPool implements AutoCloseable {
             this.rows = rows;
             this.grain = Math.max(1, grain);
             this.units = (rows + this.grain - 1) / this.grain;
-            this.unitsPerPiece = Math.max(1, units / (threads * PIECES_PER_THREAD));
             for (int i = 0; i < threads; i++) claims[slot(i)] = shareStart(i);
             this.failure = null;
             this.caller = Thread.currentThread();
@@ -141,10 +140,12 @@ public final class WorkerPool implements AutoCloseable {
             int end = shareStart(share + 1);
             int slot = slot(share);
             // reading before adding leaves a used-up share's line unwritten, so late readers of it need not take it over
-            while ((int) INTS.getVolatile(claims, slot) < end) {
-                int unit = (int) INTS.getAndAdd(claims, slot, unitsPerPiece);
+            int next;
+            while ((next = (int) INTS.getVolatile(claims, slot)) < end) {
+                int size = Math.max(1, (end - next) / GUIDE);
+                int unit = (int) INTS.getAndAdd(claims, slot, size);
                 if (unit >= end) break;
-                task.run(unit * grain, Math.min(rows, Math.min(unit + unitsPerPiece, end) * grain));
+                task.run(unit * grain, Math.min(rows, Math.min(unit + size, end) * grain));
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.hearth.gguf.llama;
 
 import java.util.function.IntConsumer;
 
+import dev.hearth.gguf.engine.ProductInput;
+import dev.hearth.gguf.engine.ThreadActivations;
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.quant.Activation;
@@ -135,6 +137,13 @@ public final class LlamaForward {
         for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * headDim;
         float[][][] qkvOut = {s.q, s.k, s.v};
         float[][][] gateUpOut = {s.hb, s.hb2};
+        // element-wise steps on a piece of a product's rows, run by the thread that computed them
+        WorkerPool.RangeTask residual = (r0, r1) -> {
+            for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], r0, r1);
+        };
+        WorkerPool.RangeTask swiglu = (r0, r1) -> {
+            for (int b = 0; b < n; b++) LlamaOps.swiglu(s.hb[b], s.hb2[b], r0, r1);
+        };
 
         for (int l = firstLayer; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
@@ -142,11 +151,11 @@ public final class LlamaForward {
             WeightMatrix[] gateUpOfLayer = gateUp[l];
 
             // attention: rmsnorm, q k v projections
-            eachRow(0, n, b -> {
-                LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.attnNorm(), dim, c.rmsEps());
-                prepare(s.actDim[b].set(s.xb[b], 0, dim), qkvOfLayer);
+            ProductInput normed = input(s, 0, n, s.actDim, (b, into, scratch) -> {
+                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, layer.attnNorm(), dim, c.rmsEps());
+                prepare(into.set(scratch, 0, dim), qkvOfLayer, n);
             });
-            WeightMatrix.matMul(qkvOfLayer, s.actDim, 0, n, qkvOut, pool);
+            WeightMatrix.matMul(qkvOfLayer, normed, 0, n, qkvOut, pool);
 
             // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
             int layerIndex = l;
@@ -173,33 +182,43 @@ public final class LlamaForward {
                 });
             }
 
-            // attention output projection and residual
-            eachRow(0, n, b -> layer.wo().prepare(s.actDim[b].set(s.xb[b], 0, c.qDim())));
-            layer.wo().matMul(s.actDim, 0, n, s.xb2, pool);
+            // attention output projection, added into the residual stream
+            ProductInput attended = input(s, 0, n, s.actDim,
+                    (b, into, scratch) -> layer.wo().prepare(into.set(s.xb[b], 0, c.qDim()), n));
+            layer.wo().matMul(attended, 0, n, s.xb2, pool, residual);
 
-            // feed-forward: rmsnorm, swiglu(gate, up), down projection, residual
-            eachRow(0, n, b -> {
-                LlamaOps.add(s.x[b], s.xb2[b], dim);
-                LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, layer.ffnNorm(), dim, c.rmsEps());
-                prepare(s.actDim[b].set(s.xb[b], 0, dim), gateUpOfLayer);
+            // feed-forward: rmsnorm, swiglu(gate, up) by the threads that computed them, down projection, residual
+            ProductInput ffnIn = input(s, 0, n, s.actDim, (b, into, scratch) -> {
+                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, layer.ffnNorm(), dim, c.rmsEps());
+                prepare(into.set(scratch, 0, dim), gateUpOfLayer, n);
             });
-            WeightMatrix.matMul(gateUpOfLayer, s.actDim, 0, n, gateUpOut, pool);
-            eachRow(0, n, b -> {
-                LlamaOps.swiglu(s.hb[b], s.hb2[b], c.ffnDim());
-                layer.wDown().prepare(s.actFfn[b].set(s.hb[b], 0, c.ffnDim()));
-            });
-            layer.wDown().matMul(s.actFfn, 0, n, s.xb2, pool);
-            eachRow(0, n, b -> LlamaOps.add(s.x[b], s.xb2[b], dim));
+            WeightMatrix.matMulSideBySide(gateUpOfLayer, ffnIn, 0, n, gateUpOut, pool, swiglu);
+            ProductInput gated = input(s, 0, n, s.actFfn,
+                    (b, into, scratch) -> layer.wDown().prepare(into.set(s.hb[b], 0, c.ffnDim()), n));
+            layer.wDown().matMul(gated, 0, n, s.xb2, pool, residual);
         }
 
         if (logitsFrom < n) {
             // final rmsnorm and output head, for the rows that want logits
-            eachRow(logitsFrom, n, b -> {
-                LlamaOps.rmsNorm(s.xb[b], 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
-                w.output().prepare(s.actDim[b].set(s.xb[b], 0, dim));
+            ProductInput last = input(s, logitsFrom, n, s.actDim, (b, into, scratch) -> {
+                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
+                w.output().prepare(into.set(scratch, 0, dim), n - logitsFrom);
             });
-            w.output().matMul(s.actDim, logitsFrom, n, s.rowLogits, pool);
+            w.output().matMul(last, logitsFrom, n, s.rowLogits, pool, (r0, r1) -> { });
         }
+    }
+
+    /**
+     * The activations of batch rows {@code from .. to-1} for a product, made by {@code maker}: for a few rows by each
+     * pool thread for itself ({@link ThreadActivations}); for more, once a row into {@code shared}, spread over the
+     * pool, with the row's {@link LlamaState#xb} as scratch.
+     */
+    private ProductInput input(LlamaState s, int from, int to, Activation[] shared, ThreadActivations.Maker maker) {
+        if (to <= ThreadActivations.MAX_ROWS) {
+            return new ThreadActivations(Math.max(c.dim(), Math.max(c.qDim(), c.ffnDim())), maker);
+        }
+        eachRow(from, to, b -> maker.make(b, shared[b], s.xb[b]));
+        return ProductInput.shared(shared);
     }
 
     /**
@@ -214,9 +233,9 @@ public final class LlamaForward {
         });
     }
 
-    /** Quantises {@code x} for every matrix of a group that multiplies it. */
-    private static void prepare(Activation x, WeightMatrix[] group) {
-        for (WeightMatrix m : group) m.prepare(x);
+    /** Quantises {@code x} for every matrix of a group that multiplies it in a product over {@code batch} rows. */
+    private static void prepare(Activation x, WeightMatrix[] group, int batch) {
+        for (WeightMatrix m : group) m.prepare(x, batch);
     }
 
     /**

@@ -82,16 +82,17 @@ public final class LlamaOps {
     }
 
     /**
-     * SwiGLU: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 + expf(-g))}, {@link #expf}
-     * being ggml's exponential.
+     * SwiGLU over {@code [from, to)}: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 +
+     * expf(-g))}, {@link #expf} being ggml's exponential. Any split of a range gives the same values: the vector and
+     * scalar steps compute the same to the bit.
      */
-    public static void swiglu(float[] gate, float[] up, int n) {
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
+    public static void swiglu(float[] gate, float[] up, int from, int to) {
+        int i = from;
+        for (; i <= to - F.length(); i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, gate, i);
             g.div(expf(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float g = gate[i];
             gate[i] = g / (1f + expf(-g)) * up[i];
         }
@@ -173,13 +174,13 @@ public final class LlamaOps {
         return i < len ? x[off + i] : 0f;
     }
 
-    /** {@code x[i] += y[i]}. */
-    public static void add(float[] x, float[] y, int n) {
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
+    /** {@code x[i] += y[i]} over {@code [from, to)}. */
+    public static void add(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (; i <= to - F.length(); i += F.length()) {
             FloatVector.fromArray(F, x, i).add(FloatVector.fromArray(F, y, i)).intoArray(x, i);
         }
-        for (; i < n; i++) x[i] += y[i];
+        for (; i < to; i++) x[i] += y[i];
     }
 
     /** Dot product of {@code a[aOff, aOff+n)} and {@code b[bOff, bOff+n)}. */

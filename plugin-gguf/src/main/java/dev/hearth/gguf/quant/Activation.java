@@ -46,8 +46,16 @@ public final class Activation {
         this.q8_KReady = false;
     }
 
-    /** Makes the given form available (quantizing now if needed). Not thread-safe. */
+    /** Makes the given form available (quantizing now if needed) for the single-row kernels. Not thread-safe. */
     public Activation prepare(ActivationFormat format) {
+        return prepare(format, false);
+    }
+
+    /**
+     * {@link #prepare(ActivationFormat)}, and where {@code unpackedRows}, also what the tiles of {@link UnpackedRow}
+     * read of a quantized form (its lane floats). Not thread-safe.
+     */
+    public Activation prepare(ActivationFormat format, boolean unpackedRows) {
         switch (format) {
             case F32 -> { }
             case Q8_0 -> {
@@ -55,12 +63,14 @@ public final class Activation {
                     Q8Activation.quantizeQ8_0(values, offset, length, q8_0);
                     q8_0Ready = true;
                 }
+                if (unpackedRows) q8_0.fillLaneFloats();
             }
             case Q8_K -> {
                 if (!q8_KReady) {
                     Q8Activation.quantizeQ8_K(values, offset, length, q8_K);
                     q8_KReady = true;
                 }
+                if (unpackedRows) q8_K.fillLaneFloats();
             }
         }
         return this;

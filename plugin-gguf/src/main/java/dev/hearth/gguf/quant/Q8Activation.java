@@ -33,6 +33,8 @@ public final class Q8Activation {
     private final short[] wideOdds;
     /** The quants (Q8_K) or the elements (Q8_0) as floats in lane order ({@link #laneFloats}). */
     private final float[] laneFloats;
+    /** Whether {@link #laneFloats} holds the current quants ({@link #fillLaneFloats}). */
+    private boolean laneFloatsReady;
     /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
     private final int[] pairSums;
     private ActivationFormat format;
@@ -110,7 +112,6 @@ public final class Q8Activation {
             quantizeQ8_0Block(x, off + 32 * b, b, out);
         }
         out.split(n);
-        out.fillLaneFloats(n);
     }
 
     /** Block {@code b} of {@link #quantizeQ8_0Scalar}, its elements starting at {@code x[base]}. */
@@ -153,7 +154,6 @@ public final class Q8Activation {
             quantizeQ8_KBlock(x, off + 256 * b, b, out);
         }
         out.split(n);
-        out.fillLaneFloats(n);
         out.fillKForms(n);
     }
 
@@ -212,7 +212,27 @@ public final class Q8Activation {
      * </ul>
      */
     float[] laneFloats() {
+        if (!laneFloatsReady) {
+            throw new IllegalStateException("lane floats not filled: prepare the activation for unpacked rows");
+        }
         return laneFloats;
+    }
+
+    /**
+     * Fills {@link #laneFloats} from the quants, once per quantization. Only the tiles of {@link UnpackedRow} read
+     * them, so a single-token product does not write them: at four bytes a quant they are most of an activation's
+     * bytes, and each line written is one that the other cores read in the product before and must give up (in
+     * generation the quantizing thread took 12 % of a token on the 16-core Xeon, the pool waiting meanwhile).
+     */
+    void fillLaneFloats() {
+        if (laneFloatsReady) {
+            return;
+        }
+        if (GgmlLanes.VECTOR) {
+            fillLaneFloatsVector();
+        } else {
+            fillLaneFloatsScalar();
+        }
     }
 
     /**
@@ -237,9 +257,9 @@ public final class Q8Activation {
         return wideOdds;
     }
 
-    /** Fills {@link #laneFloats} for the first {@code n} elements (a multiple of 32). */
-    private void fillLaneFloats(int n) {
-        for (int at = 0; at < n; at += 32) {
+    /** The scalar twin of {@link #fillLaneFloatsVector}. */
+    void fillLaneFloatsScalar() {
+        for (int at = 0; at < length; at += 32) {
             float scale = laneScale(at);
             for (int t = 0; t < 4; t++) {
                 for (int k = 0; k < 8; k++) {
@@ -247,6 +267,7 @@ public final class Q8Activation {
                 }
             }
         }
+        laneFloatsReady = true;
     }
 
     /** What {@link #laneFloats} multiplies the quants from {@code at} with: Q8_0 their block's scale, Q8_K 1. */
@@ -390,8 +411,8 @@ public final class Q8Activation {
     }
 
     /**
-     * The vector form of {@link #split}, {@link #fillLaneFloats} and, where {@code wide} (Q8_K), the wide halves of
-     * {@link #fillKForms}: one pass over the quants, 32 a step.
+     * The vector form of {@link #split} and, where {@code wide} (Q8_K), the wide halves of {@link #fillKForms}: one
+     * pass over the quants, 32 a step.
      */
     private void fillFormsVector(int n, boolean wide) {
         for (int at = 0; at < n; at += 32) {
@@ -409,14 +430,21 @@ public final class Q8Activation {
                 even.intoArray(wideEvens, to);
                 odd.intoArray(wideOdds, to);
             }
-            // lane floats: int lane k holds quants 4k..4k+3, whose byte t becomes float 8t + k
-            IntVector words = q.reinterpretAsInts();
+        }
+    }
+
+    /** Fills {@link #laneFloats} with vectors, 32 quants a step. */
+    void fillLaneFloatsVector() {
+        for (int at = 0; at < length; at += 32) {
+            // int lane k holds quants 4k..4k+3, whose byte t becomes float 8t + k
+            IntVector words = ByteVector.fromArray(GgmlLanes.BYTE, quants, at).reinterpretAsInts();
             float scale = laneScale(at);
             for (int t = 0; t < 4; t++) {
                 ((FloatVector) words.lanewise(VectorOperators.LSHL, 24 - 8 * t).lanewise(VectorOperators.ASHR, 24)
                         .convert(VectorOperators.I2F, 0)).mul(scale).intoArray(laneFloats, at + 8 * t);
             }
         }
+        laneFloatsReady = true;
     }
 
     /** Dequantizes element {@code i} (for tests and debugging). */
@@ -442,5 +470,6 @@ public final class Q8Activation {
         }
         this.format = f;
         this.length = n;
+        this.laneFloatsReady = false;
     }
 }

@@ -18,15 +18,40 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class Q8ActivationVectorTest {
 
-    /** One quantizer: scalar twin or vector path. */
+    /** One quantizer with the lane floats: scalar twins or vector paths. */
     private interface Quantizer {
         void quantize(float[] x, int off, int n, Q8Activation out);
     }
 
-    private static final Quantizer Q8_K_SCALAR = Q8Activation::quantizeQ8_KScalar;
-    private static final Quantizer Q8_K_VECTOR = Q8Activation::quantizeQ8_KVector;
-    private static final Quantizer Q8_0_SCALAR = Q8Activation::quantizeQ8_0Scalar;
-    private static final Quantizer Q8_0_VECTOR = Q8Activation::quantizeQ8_0Vector;
+    private static final Quantizer Q8_K_SCALAR = (x, off, n, out) -> {
+        Q8Activation.quantizeQ8_KScalar(x, off, n, out);
+        out.fillLaneFloatsScalar();
+    };
+    private static final Quantizer Q8_K_VECTOR = (x, off, n, out) -> {
+        Q8Activation.quantizeQ8_KVector(x, off, n, out);
+        out.fillLaneFloatsVector();
+    };
+    private static final Quantizer Q8_0_SCALAR = (x, off, n, out) -> {
+        Q8Activation.quantizeQ8_0Scalar(x, off, n, out);
+        out.fillLaneFloatsScalar();
+    };
+    private static final Quantizer Q8_0_VECTOR = (x, off, n, out) -> {
+        Q8Activation.quantizeQ8_0Vector(x, off, n, out);
+        out.fillLaneFloatsVector();
+    };
+
+    /** Lane floats are filled on request only, and a new quantization forgets them. */
+    @Test
+    void laneFloatsOnlyWhenAskedFor() {
+        float[] x = KernelFixtures.gaussian(new Random(5), 512, 1.0);
+        Activation a = new Activation(512).set(x, 0, 512);
+        Q8Activation q = a.prepare(ActivationFormat.Q8_K).q8_K();
+        assertThrows(IllegalStateException.class, q::laneFloats);
+        a.prepare(ActivationFormat.Q8_K, true);
+        assertEquals(q.quants()[4 * 3 + 1], q.laneFloats()[8 * 1 + 3], "float 8t + k is quant 4k + t");
+        a.set(x, 0, 256).prepare(ActivationFormat.Q8_K);
+        assertThrows(IllegalStateException.class, q::laneFloats);
+    }
 
     @ParameterizedTest
     @ValueSource(ints = {256, 2048, 5632})
@@ -176,11 +201,11 @@ class Q8ActivationVectorTest {
     void comparisonSeesEveryArray() {
         float[] x = KernelFixtures.gaussian(new Random(4), 512, 1.0);
         Q8Activation a = new Q8Activation(512);
-        Q8Activation.quantizeQ8_KScalar(x, 0, 512, a);
+        Q8_K_SCALAR.quantize(x, 0, 512, a);
         Consumer<Q8Activation>[] changes = changes();
         for (int c = 0; c < changes.length; c++) {
             Q8Activation b = new Q8Activation(512);
-            Q8Activation.quantizeQ8_KScalar(x, 0, 512, b);
+            Q8_K_SCALAR.quantize(x, 0, 512, b);
             changes[c].accept(b);
             assertThrows(AssertionError.class, () -> assertSameContents(a, b, "changed"), "change " + c);
         }
@@ -217,8 +242,8 @@ class Q8ActivationVectorTest {
         Q8Activation expected = new Q8Activation(n);
         Q8Activation actual = new Q8Activation(n);
         for (Q8Activation q : new Q8Activation[] {expected, actual}) {
-            Q8Activation.quantizeQ8_KScalar(noise, 0, n / 256 * 256, q);
-            Q8Activation.quantizeQ8_0Scalar(noise, 0, n, q);
+            Q8_K_SCALAR.quantize(noise, 0, n / 256 * 256, q);
+            Q8_0_SCALAR.quantize(noise, 0, n, q);
         }
         scalar.quantize(x, off, n, expected);
         vector.quantize(x, off, n, actual);

@@ -56,7 +56,7 @@ class UnpackedRowTest {
         Activation[] xs = new Activation[tokens + 1];
         for (int t = 1; t <= tokens; t++) {
             xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + t, 0.5 + t), t, n)
-                    .prepare(type.activationFormat());
+                    .prepare(type.activationFormat(), true);
         }
         return xs;
     }
@@ -104,7 +104,7 @@ class UnpackedRowTest {
         Activation[] xs = new Activation[4];
         for (int t = 0; t < xs.length; t++) {
             float[] v = KernelFixtures.gaussian(rnd, n + t, 1.0 + t);
-            xs[t] = new Activation(n).set(v, t, n).prepare(ActivationFormat.Q8_K);
+            xs[t] = new Activation(n).set(v, t, n).prepare(ActivationFormat.Q8_K, true);
         }
         UnpackedRow row = new UnpackedRow();
         for (int r = 0; r < rows; r++) {
@@ -163,7 +163,7 @@ class UnpackedRowTest {
         Q8Activation[] xs = new Q8Activation[4];
         Activation[] as = new Activation[4];
         for (int t = 0; t < 4; t++) {
-            as[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.7 + t), 0, n).prepare(ActivationFormat.Q8_K);
+            as[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 0.7 + t), 0, n).prepare(ActivationFormat.Q8_K, true);
             xs[t] = as[t].q8_K();
         }
         UnpackedRow[] rows = new UnpackedRow[4];
@@ -241,7 +241,7 @@ class UnpackedRowTest {
             QuantType type = step++ % 2 == 0 ? QuantType.Q4_K : QuantType.Q6_K;
             MemorySegment w = KernelFixtures.randomRows(type, 1, size, 0, rnd);
             Activation x = new Activation(size).set(KernelFixtures.gaussian(rnd, size, 1.0), 0, size)
-                    .prepare(ActivationFormat.Q8_K);
+                    .prepare(ActivationFormat.Q8_K, true);
             row.unpack(type, w, 0, size);
             assertEquals(Float.floatToRawIntBits(type.dot(w, 0, x, size)),
                     Float.floatToRawIntBits(row.dot(x)));
