@@ -23,22 +23,21 @@ class Q8ActivationVectorTest {
         void quantize(float[] x, int off, int n, Q8Activation out);
     }
 
-    private static final Quantizer Q8_K_SCALAR = (x, off, n, out) -> {
-        Q8Activation.quantizeQ8_KScalar(x, off, n, out);
-        out.fillLaneFloatsScalar();
-    };
-    private static final Quantizer Q8_K_VECTOR = (x, off, n, out) -> {
-        Q8Activation.quantizeQ8_KVector(x, off, n, out);
-        out.fillLaneFloatsVector();
-    };
-    private static final Quantizer Q8_0_SCALAR = (x, off, n, out) -> {
-        Q8Activation.quantizeQ8_0Scalar(x, off, n, out);
-        out.fillLaneFloatsScalar();
-    };
-    private static final Quantizer Q8_0_VECTOR = (x, off, n, out) -> {
-        Q8Activation.quantizeQ8_0Vector(x, off, n, out);
-        out.fillLaneFloatsVector();
-    };
+    private static final Quantizer Q8_K_SCALAR =
+            withLaneFloats(Q8Activation::quantizeQ8_KScalar, Q8Activation::fillLaneFloatsScalar);
+    private static final Quantizer Q8_K_VECTOR =
+            withLaneFloats(Q8Activation::quantizeQ8_KVector, Q8Activation::fillLaneFloatsVector);
+    private static final Quantizer Q8_0_SCALAR =
+            withLaneFloats(Q8Activation::quantizeQ8_0Scalar, Q8Activation::fillLaneFloatsScalar);
+    private static final Quantizer Q8_0_VECTOR =
+            withLaneFloats(Q8Activation::quantizeQ8_0Vector, Q8Activation::fillLaneFloatsVector);
+
+    private static Quantizer withLaneFloats(Quantizer quantizer, Consumer<Q8Activation> laneFloats) {
+        return (x, off, n, out) -> {
+            quantizer.quantize(x, off, n, out);
+            laneFloats.accept(out);
+        };
+    }
 
     /** Lane floats are filled on request only, and a new quantization forgets them. */
     @Test
