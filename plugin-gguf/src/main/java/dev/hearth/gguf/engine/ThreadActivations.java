@@ -27,14 +27,29 @@ public final class ThreadActivations implements ProductInput {
     private static final AtomicLong PRODUCTS = new AtomicLong();
     private static final ThreadLocal<Own> OWN = ThreadLocal.withInitial(Own::new);
 
-    private final long id = PRODUCTS.incrementAndGet();
     private final Maker maker;
     private final int capacity;
+    /** The product in progress: a thread whose activations were made for another one makes them again. */
+    private long product;
 
-    /** Activations of up to {@code capacity} elements, made by {@code maker}. */
+    /** Activations of up to {@code capacity} elements, made by {@code maker}; ready for a first product. */
     public ThreadActivations(int capacity, Maker maker) {
         this.capacity = capacity;
         this.maker = maker;
+        next();
+    }
+
+    /**
+     * Starts the next product on the calling thread, before it hands the product to the pool (whose start publishes
+     * this to the other threads): each thread makes its activations again on its first {@link #get}.
+     */
+    public ThreadActivations next() {
+        product = PRODUCTS.incrementAndGet();
+        return this;
+    }
+
+    public Maker maker() {
+        return maker;
     }
 
     @Override
@@ -47,7 +62,7 @@ public final class ThreadActivations implements ProductInput {
     @Override
     public Activation[] get(int from, int to) {
         Own own = OWN.get();
-        if (own.product != id) {
+        if (own.product != product) {
             for (int b = from; b < to; b++) {
                 if (own.scratch[b] == null || own.scratch[b].length < capacity) {
                     own.rows[b] = new Activation(capacity);
@@ -55,7 +70,7 @@ public final class ThreadActivations implements ProductInput {
                 }
                 maker.make(b, own.rows[b], own.scratch[b]);
             }
-            own.product = id;
+            own.product = product;
         }
         return own.rows;
     }

@@ -131,31 +131,19 @@ public final class LlamaForward {
      * {@link LlamaState#rowPosition} describe.
      */
     private void layersAndHead(LlamaState s, int firstLayer, int n, int logitsFrom) {
-        int dim = c.dim();
         int headDim = c.headDim();
         long attentionWork = 0;
         for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * headDim;
-        float[][][] qkvOut = {s.q, s.k, s.v};
-        float[][][] gateUpOut = {s.hb, s.hb2};
-        // element-wise steps on a piece of a product's rows, run by the thread that computed them
-        WorkerPool.RangeTask residual = (r0, r1) -> {
-            for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], r0, r1);
-        };
-        WorkerPool.RangeTask swiglu = (r0, r1) -> {
-            for (int b = 0; b < n; b++) LlamaOps.swiglu(s.hb[b], s.hb2[b], r0, r1);
-        };
+        Steps t = steps(s);
+        t.n = n;
+        t.logitsFrom = logitsFrom;
 
         for (int l = firstLayer; l < c.layers(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
-            WeightMatrix[] qkvOfLayer = qkv[l];
-            WeightMatrix[] gateUpOfLayer = gateUp[l];
+            t.layer = l;
 
             // attention: rmsnorm, q k v projections
-            ProductInput normed = input(s, 0, n, s.actDim, (b, into, scratch) -> {
-                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, layer.attnNorm(), dim, c.rmsEps());
-                prepare(into.set(scratch, 0, dim), qkvOfLayer, n);
-            });
-            WeightMatrix.matMul(qkvOfLayer, normed, 0, n, qkvOut, pool);
+            WeightMatrix.matMul(qkv[l], input(t, 0, n, s.actDim, t.attentionIn), 0, n, t.qkvOut, pool);
 
             // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
             int layerIndex = l;
@@ -183,42 +171,100 @@ public final class LlamaForward {
             }
 
             // attention output projection, added into the residual stream
-            ProductInput attended = input(s, 0, n, s.actDim,
-                    (b, into, scratch) -> layer.wo().prepare(into.set(s.xb[b], 0, c.qDim()), n));
-            layer.wo().matMul(attended, 0, n, s.xb2, pool, residual);
+            layer.wo().matMul(input(t, 0, n, s.actDim, t.attentionOut), 0, n, s.xb2, pool, t.residual);
 
             // feed-forward: rmsnorm, swiglu(gate, up) by the threads that computed them, down projection, residual
-            ProductInput ffnIn = input(s, 0, n, s.actDim, (b, into, scratch) -> {
-                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, layer.ffnNorm(), dim, c.rmsEps());
-                prepare(into.set(scratch, 0, dim), gateUpOfLayer, n);
-            });
-            WeightMatrix.matMulSideBySide(gateUpOfLayer, ffnIn, 0, n, gateUpOut, pool, swiglu);
-            ProductInput gated = input(s, 0, n, s.actFfn,
-                    (b, into, scratch) -> layer.wDown().prepare(into.set(s.hb[b], 0, c.ffnDim()), n));
-            layer.wDown().matMul(gated, 0, n, s.xb2, pool, residual);
+            WeightMatrix.matMulSideBySide(gateUp[l], input(t, 0, n, s.actDim, t.ffnIn), 0, n, t.gateUpOut, pool,
+                    t.swiglu);
+            layer.wDown().matMul(input(t, 0, n, s.actFfn, t.ffnOut), 0, n, s.xb2, pool, t.residual);
         }
 
         if (logitsFrom < n) {
             // final rmsnorm and output head, for the rows that want logits
-            ProductInput last = input(s, logitsFrom, n, s.actDim, (b, into, scratch) -> {
-                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
-                w.output().prepare(into.set(scratch, 0, dim), n - logitsFrom);
-            });
-            w.output().matMul(last, logitsFrom, n, s.rowLogits, pool, (r0, r1) -> { });
+            w.output().matMul(input(t, logitsFrom, n, s.actDim, t.headIn), logitsFrom, n, s.rowLogits, pool,
+                    Steps.NOTHING);
         }
     }
 
     /**
-     * The activations of batch rows {@code from .. to-1} for a product, made by {@code maker}: for a few rows by each
-     * pool thread for itself ({@link ThreadActivations}); for more, once a row into {@code shared}, spread over the
-     * pool, with the row's {@link LlamaState#xb} as scratch.
+     * The activations of batch rows {@code from .. to-1} for a product, made by {@code own}'s maker: for a few rows by
+     * each pool thread for itself; for more, once a row into {@code shared}, spread over the pool, with the row's
+     * {@link LlamaState#xb} as scratch.
      */
-    private ProductInput input(LlamaState s, int from, int to, Activation[] shared, ThreadActivations.Maker maker) {
+    private ProductInput input(Steps t, int from, int to, Activation[] shared, ThreadActivations own) {
         if (to <= ThreadActivations.MAX_ROWS) {
-            return new ThreadActivations(Math.max(c.dim(), Math.max(c.qDim(), c.ffnDim())), maker);
+            return own.next();
         }
-        eachRow(from, to, b -> maker.make(b, shared[b], s.xb[b]));
+        eachRow(from, to, b -> own.maker().make(b, shared[b], t.s.xb[b]));
         return ProductInput.shared(shared);
+    }
+
+    /** {@code s}'s {@link Steps} for this forward pass, made on first use. */
+    private Steps steps(LlamaState s) {
+        if (s.steps == null || s.steps.forward() != this) {
+            s.steps = new Steps(s);
+        }
+        return s.steps;
+    }
+
+    /**
+     * What a state's passes hand to the pool, made once per state so that generation allocates nothing per token: the
+     * makers of each product's activations, their per-thread activations and the element-wise steps on a product's
+     * pieces. They read the layer and batch of the pass in progress from here; the pool's threads see the values the
+     * calling thread set before the step began.
+     */
+    final class Steps {
+        static final WorkerPool.RangeTask NOTHING = (r0, r1) -> { };
+
+        final LlamaState s;
+        int layer;
+        int n;
+        int logitsFrom;
+        final ThreadActivations attentionIn;
+        final ThreadActivations attentionOut;
+        final ThreadActivations ffnIn;
+        final ThreadActivations ffnOut;
+        final ThreadActivations headIn;
+        final float[][][] qkvOut;
+        final float[][][] gateUpOut;
+        /** Adds rows of a product into the residual stream. */
+        final WorkerPool.RangeTask residual;
+        /** SwiGLU of rows of gate and up. */
+        final WorkerPool.RangeTask swiglu;
+
+        Steps(LlamaState s) {
+            this.s = s;
+            int dim = c.dim();
+            int capacity = Math.max(dim, Math.max(c.qDim(), c.ffnDim()));
+            attentionIn = new ThreadActivations(capacity, (b, into, scratch) -> {
+                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.layers()[layer].attnNorm(), dim, c.rmsEps());
+                prepare(into.set(scratch, 0, dim), qkv[layer], n);
+            });
+            attentionOut = new ThreadActivations(capacity,
+                    (b, into, scratch) -> w.layers()[layer].wo().prepare(into.set(s.xb[b], 0, c.qDim()), n));
+            ffnIn = new ThreadActivations(capacity, (b, into, scratch) -> {
+                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.layers()[layer].ffnNorm(), dim, c.rmsEps());
+                prepare(into.set(scratch, 0, dim), gateUp[layer], n);
+            });
+            ffnOut = new ThreadActivations(capacity,
+                    (b, into, scratch) -> w.layers()[layer].wDown().prepare(into.set(s.hb[b], 0, c.ffnDim()), n));
+            headIn = new ThreadActivations(capacity, (b, into, scratch) -> {
+                LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
+                w.output().prepare(into.set(scratch, 0, dim), n - logitsFrom);
+            });
+            qkvOut = new float[][][] {s.q, s.k, s.v};
+            gateUpOut = new float[][][] {s.hb, s.hb2};
+            residual = (r0, r1) -> {
+                for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], r0, r1);
+            };
+            swiglu = (r0, r1) -> {
+                for (int b = 0; b < n; b++) LlamaOps.swiglu(s.hb[b], s.hb2[b], r0, r1);
+            };
+        }
+
+        LlamaForward forward() {
+            return LlamaForward.this;
+        }
     }
 
     /**

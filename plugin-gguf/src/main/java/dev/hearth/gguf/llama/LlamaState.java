@@ -59,6 +59,8 @@ public final class LlamaState {
     /** Quantized forms of the rows that feed matrix products: one per token. */
     final Activation[] actDim;
     final Activation[] actFfn;
+    /** What {@link LlamaForward} hands to the pool for this state, made on its first pass. */
+    LlamaForward.Steps steps;
     /**
      * Per batch row, filled by {@link LlamaForward} before each pass: the sequence whose KV cache and attention
      * scratch the row uses (this state for a prompt, another session's for a step over several sequences), the
