@@ -66,11 +66,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             multiply(xs.get(from, to), from, to, out, start, end);
             then.run(start, end);
         };
-        if ((long) rows * cols * (to - from) < PARALLEL_MIN_WORK) {
-            piece.run(0, rows);
-            return;
-        }
-        pool.parallelFor(rows, grain(to - from), piece);
+        run(piece, rows, (long) rows * cols * (to - from), grain(to - from), pool);
     }
 
     /**
@@ -96,11 +92,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
                 if (lo < hi) ms[i].multiply(x, from, to, out[i], lo, hi);
             }
         };
-        if (work < PARALLEL_MIN_WORK) {
-            piece.run(0, rows);
-            return;
-        }
-        pool.parallelFor(rows, ms[0].grain(to - from), piece);
+        run(piece, rows, work, ms[0].grain(to - from), pool);
     }
 
     /**
@@ -124,11 +116,16 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             for (int i = 0; i < ms.length; i++) ms[i].multiply(x, from, to, out[i], start, end);
             then.run(start, end);
         };
-        if ((long) rows * ms[0].cols * ms.length * (to - from) < PARALLEL_MIN_WORK) {
+        run(piece, rows, (long) rows * ms[0].cols * ms.length * (to - from), ms[0].grain(to - from), pool);
+    }
+
+    /** Runs {@code piece} over rows {@code [0, rows)}: on the calling thread for little work, else on the pool. */
+    private static void run(WorkerPool.RangeTask piece, int rows, long work, int grain, WorkerPool pool) {
+        if (work < PARALLEL_MIN_WORK) {
             piece.run(0, rows);
-            return;
+        } else {
+            pool.parallelFor(rows, grain, piece);
         }
-        pool.parallelFor(rows, ms[0].grain(to - from), piece);
     }
 
     private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
