@@ -23,9 +23,6 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     private static final int TOKEN_GRAIN = 4;
 
-    /** Below this many multiply-adds a product is faster on the calling thread than handed to the pool. */
-    private static final long PARALLEL_MIN_WORK = 1L << 16;
-
     /**
      * From this many activations on, a row is decoded once ({@link UnpackedRow}) and then multiplied with each.
      * Decoding costs several single-token dot products of the row, so it pays from about four activations: one
@@ -43,92 +40,18 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     }
 
     /**
-     * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}. Each thread
-     * takes a slice of the rows and multiplies every row with all the activations while it is in cache, so the
-     * weights stream from memory once per batch, not once per token. Larger batches of supported types go over rows
-     * decoded once per thread and multiplied four rows by four activations at a time ({@link UnpackedRow}); every
-     * product then equals the single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ
-     * by float rounding.
+     * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
+     * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
+     * multiplied four rows by four activations at a time ({@link UnpackedRow}); every product then equals the
+     * single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ by float rounding.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
-        matMul(ProductInput.shared(xs), from, to, out, pool, (start, end) -> { });
+        new MatrixProduct().inSequence(new WeightMatrix[] {this}, ProductInput.shared(xs), from, to,
+                new float[][][] {out}, MatrixProduct.NOTHING, pool);
     }
 
-    /**
-     * {@link #matMul}, then {@code then} on each piece of rows as soon as its products are done, on the thread that
-     * computed them (an element-wise step on the output, such as adding it into the residual stream): done there, it
-     * reads rows still in that core's cache, instead of the calling thread reading all of them from the other cores
-     * once the step is over while the pool waits.
-     */
-    public void matMul(ProductInput xs, int from, int to, float[][] out, WorkerPool pool, WorkerPool.RangeTask then) {
-        xs.prepare(new WeightMatrix[] {this}, from, to);
-        WorkerPool.RangeTask piece = (start, end) -> {
-            multiply(xs.get(from, to), from, to, out, start, end);
-            then.run(start, end);
-        };
-        run(piece, rows, (long) rows * cols * (to - from), grain(to - from), pool);
-    }
-
-    /**
-     * {@link #matMul} of several matrices with the same activations and columns ({@code out[m][b][r] = row r of
-     * ms[m] · xs[b]}) in one pass of the pool: their rows are split as one range, so there is one barrier instead of
-     * one per matrix (a decode step's q, k, v and gate, up products; k and v alone are too small to keep many
-     * threads busy). Each product is the one {@link #matMul} computes.
-     */
-    public static void matMul(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out, WorkerPool pool) {
-        xs.prepare(ms, from, to);
-        int rows = 0;
-        long work = 0;
-        for (WeightMatrix m : ms) {
-            rows += m.rows;
-            work += (long) m.rows * m.cols * (to - from);
-        }
-        WorkerPool.RangeTask piece = (start, end) -> {
-            Activation[] x = xs.get(from, to);
-            int first = 0;
-            for (int i = 0; i < ms.length && first < end; first += ms[i].rows, i++) {
-                int lo = Math.max(start, first) - first;
-                int hi = Math.min(end, first + ms[i].rows) - first;
-                if (lo < hi) ms[i].multiply(x, from, to, out[i], lo, hi);
-            }
-        };
-        run(piece, rows, work, ms[0].grain(to - from), pool);
-    }
-
-    /**
-     * {@link #matMul} of several matrices of the same shape with the same activations ({@code out[m][b][r] = row r of
-     * ms[m] · xs[b]}), split by row index: a piece of rows is multiplied by every matrix, then {@code then} runs on
-     * it, so that an element-wise step combining the matrices' outputs (SwiGLU of gate and up) runs on the thread
-     * that computed them, as in {@link #matMul(ProductInput, int, int, float[][], WorkerPool, WorkerPool.RangeTask)}.
-     */
-    public static void matMulSideBySide(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,
-                                        WorkerPool pool, WorkerPool.RangeTask then) {
-        int rows = ms[0].rows;
-        for (WeightMatrix m : ms) {
-            if (m.rows != rows || m.cols != ms[0].cols) {
-                throw new IllegalArgumentException(m.name + " is " + m.rows + " x " + m.cols + ", " + ms[0].name
-                        + " " + rows + " x " + ms[0].cols + ": side by side products need one shape");
-            }
-        }
-        xs.prepare(ms, from, to);
-        WorkerPool.RangeTask piece = (start, end) -> {
-            Activation[] x = xs.get(from, to);
-            for (int i = 0; i < ms.length; i++) ms[i].multiply(x, from, to, out[i], start, end);
-            then.run(start, end);
-        };
-        run(piece, rows, (long) rows * ms[0].cols * ms.length * (to - from), ms[0].grain(to - from), pool);
-    }
-
-    /** Runs {@code piece} over rows {@code [0, rows)}: on the calling thread for little work, else on the pool. */
-    private static void run(WorkerPool.RangeTask piece, int rows, long work, int grain, WorkerPool pool) {
-        if (work < PARALLEL_MIN_WORK) {
-            piece.run(0, rows);
-        } else {
-            pool.parallelFor(rows, grain, piece);
-        }
-    }
-
-    private void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
+    /** Rows {@code [rowStart, rowEnd)} times the activations {@code [from, to)} into {@code out}. */
+    void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         long rowBytes = rowBytes();
         if (unpacks(to - from)) {
             UnpackedRow[] four = SCRATCH.get();
@@ -150,7 +73,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     }
 
     /** Rows in a unit of the pool's pieces for a product over {@code batch} activations. */
-    private int grain(int batch) {
+    int grain(int batch) {
         return unpacks(batch) ? GRAIN : TOKEN_GRAIN;
     }
 

@@ -1,7 +1,6 @@
 package dev.hearth.gguf.llama;
 
-import java.util.function.IntConsumer;
-
+import dev.hearth.gguf.engine.MatrixProduct;
 import dev.hearth.gguf.engine.ProductInput;
 import dev.hearth.gguf.engine.ThreadActivations;
 import dev.hearth.gguf.engine.WeightMatrix;
@@ -20,6 +19,10 @@ public final class LlamaForward {
     /** Per layer {wq, wk, wv} and {wGate, wUp}: each group multiplies one activation in one pass of the pool. */
     private final WeightMatrix[][] qkv;
     private final WeightMatrix[][] gateUp;
+    /** Per layer {wo} and {wDown}, and {output}: the products of one matrix. */
+    private final WeightMatrix[][] wo;
+    private final WeightMatrix[][] down;
+    private final WeightMatrix[] head;
 
     public LlamaForward(LlamaConfig config, LlamaWeights weights, WorkerPool pool) {
         this.c = config;
@@ -28,10 +31,15 @@ public final class LlamaForward {
         LlamaWeights.Layer[] layers = weights.layers();
         this.qkv = new WeightMatrix[layers.length][];
         this.gateUp = new WeightMatrix[layers.length][];
+        this.wo = new WeightMatrix[layers.length][];
+        this.down = new WeightMatrix[layers.length][];
         for (int l = 0; l < layers.length; l++) {
             qkv[l] = new WeightMatrix[] {layers[l].wq(), layers[l].wk(), layers[l].wv()};
             gateUp[l] = new WeightMatrix[] {layers[l].wGate(), layers[l].wUp()};
+            wo[l] = new WeightMatrix[] {layers[l].wo()};
+            down[l] = new WeightMatrix[] {layers[l].wDown()};
         }
+        this.head = new WeightMatrix[] {weights.output()};
     }
 
     public LlamaConfig config() {
@@ -131,72 +139,60 @@ public final class LlamaForward {
      * {@link LlamaState#rowPosition} describe.
      */
     private void layersAndHead(LlamaState s, int firstLayer, int n, int logitsFrom) {
-        int headDim = c.headDim();
         long attentionWork = 0;
-        for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * headDim;
+        for (int b = 0; b < n; b++) attentionWork += (long) c.heads() * (s.rowPosition[b] + 1) * c.headDim();
         Steps t = steps(s);
         t.n = n;
         t.logitsFrom = logitsFrom;
+        t.parts = Math.min(LlamaState.ATTENTION_PARTS, n);
+        MatrixProduct product = t.product;
 
         for (int l = firstLayer; l < c.layers(); l++) {
-            LlamaWeights.Layer layer = w.layers()[l];
             t.layer = l;
 
             // attention: rmsnorm, q k v projections
-            WeightMatrix.matMul(qkv[l], input(t, 0, n, s.actDim, t.attentionIn), 0, n, t.qkvOut, pool);
+            product.inSequence(qkv[l], input(t, 0, n, t.dimRows, t.attentionIn), 0, n, t.qkvOut,
+                    MatrixProduct.NOTHING, pool);
 
             // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
-            int layerIndex = l;
-            eachRow(0, n, b -> {
-                int pos = s.rowPosition[b];
-                LlamaState seq = s.rowSequence[b];
-                LlamaOps.rope(s.q[b], 0, c.heads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                        w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
-                LlamaOps.rope(s.k[b], 0, c.kvHeads(), headDim, c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                        w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
-                seq.kvType.store(s.k[b], seq.keyCache[layerIndex], pos * c.kvDim(), c.kvDim());
-                seq.kvType.store(s.v[b], seq.valueCache[layerIndex], pos * c.kvDim(), c.kvDim());
-                seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
-            });
+            pool.parallelFor(n, 1, t.rotary);
 
             // grouped-query attention, each token over positions 0..its own, output into xb; a unit of the pool is
             // one head over a part of the batch rows
             if (attentionWork < ATTENTION_PARALLEL_MIN) {
-                for (int h = 0; h < c.heads(); h++) attendRows(s, layerIndex, h, 0, 1, n);
+                t.attention.run(0, c.heads() * t.parts);
             } else {
-                int parts = Math.min(LlamaState.ATTENTION_PARTS, n);
-                pool.parallelFor(c.heads() * parts, 1, (u0, u1) -> {
-                    for (int u = u0; u < u1; u++) attendRows(s, layerIndex, u / parts, u % parts, parts, n);
-                });
+                pool.parallelFor(c.heads() * t.parts, 1, t.attention);
             }
 
             // attention output projection, added into the residual stream
-            layer.wo().matMul(input(t, 0, n, s.actDim, t.attentionOut), 0, n, s.xb2, pool, t.residual);
+            product.inSequence(wo[l], input(t, 0, n, t.dimRows, t.attentionOut), 0, n, t.xb2Out, t.residual, pool);
 
             // feed-forward: rmsnorm, swiglu(gate, up) by the threads that computed them, down projection, residual
-            WeightMatrix.matMulSideBySide(gateUp[l], input(t, 0, n, s.actDim, t.ffnIn), 0, n, t.gateUpOut, pool,
-                    t.swiglu);
-            layer.wDown().matMul(input(t, 0, n, s.actFfn, t.ffnOut), 0, n, s.xb2, pool, t.residual);
+            product.sideBySide(gateUp[l], input(t, 0, n, t.dimRows, t.ffnIn), 0, n, t.gateUpOut, t.swiglu, pool);
+            product.inSequence(down[l], input(t, 0, n, t.ffnRows, t.ffnOut), 0, n, t.xb2Out, t.residual, pool);
         }
 
         if (logitsFrom < n) {
             // final rmsnorm and output head, for the rows that want logits
-            w.output().matMul(input(t, logitsFrom, n, s.actDim, t.headIn), logitsFrom, n, s.rowLogits, pool,
-                    Steps.NOTHING);
+            product.inSequence(head, input(t, logitsFrom, n, t.dimRows, t.headIn), logitsFrom, n, t.logitsOut,
+                    MatrixProduct.NOTHING, pool);
         }
     }
 
     /**
      * The activations of batch rows {@code from .. to-1} for a product, made by {@code own}'s maker: for a few rows by
-     * each pool thread for itself; for more, once a row into {@code shared}, spread over the pool, with the row's
-     * {@link LlamaState#xb} as scratch.
+     * each pool thread for itself; for more, once a row into {@code shared}'s activations, spread over the pool, with
+     * the row's {@link LlamaState#xb} as scratch.
      */
-    private ProductInput input(Steps t, int from, int to, Activation[] shared, ThreadActivations own) {
+    private ProductInput input(Steps t, int from, int to, SharedRows shared, ThreadActivations own) {
         if (to <= ThreadActivations.MAX_ROWS) {
             return own.next();
         }
-        eachRow(from, to, b -> own.maker().make(b, shared[b], t.s.xb[b]));
-        return ProductInput.shared(shared);
+        shared.maker = own.maker();
+        shared.from = from;
+        pool.parallelFor(to - from, 1, shared);
+        return shared.input;
     }
 
     /** {@code s}'s {@link Steps} for this forward pass, made on first use. */
@@ -208,29 +204,61 @@ public final class LlamaForward {
     }
 
     /**
-     * What a state's passes hand to the pool, made once per state so that generation allocates nothing per token: the
-     * makers of each product's activations, their per-thread activations and the element-wise steps on a product's
-     * pieces. They read the layer and batch of the pass in progress from here; the pool's threads see the values the
-     * calling thread set before the step began.
+     * Activations made once a row and read by every thread (batches of more than {@link ThreadActivations#MAX_ROWS}
+     * rows): as a pool step, it makes rows {@code from + b0 .. from + b1 - 1} with {@code maker}.
+     */
+    private static final class SharedRows implements WorkerPool.RangeTask {
+        final Activation[] rows;
+        final float[][] scratch;
+        final ProductInput input;
+        ThreadActivations.Maker maker;
+        int from;
+
+        SharedRows(Activation[] rows, float[][] scratch) {
+            this.rows = rows;
+            this.scratch = scratch;
+            this.input = ProductInput.shared(rows);
+        }
+
+        @Override
+        public void run(int b0, int b1) {
+            for (int b = from + b0; b < from + b1; b++) maker.make(b, rows[b], scratch[b]);
+        }
+    }
+
+    /**
+     * What a state's passes hand to the pool, made once per state so that a pass allocates nothing: the makers of
+     * each product's activations, their per-thread activations, the product and the steps between products. They
+     * read the layer and batch of the pass in progress from here; the pool's threads see the values the calling
+     * thread set before the step began.
      */
     final class Steps {
-        static final WorkerPool.RangeTask NOTHING = (r0, r1) -> { };
-
         final LlamaState s;
         int layer;
         int n;
         int logitsFrom;
+        /** Parts of the batch rows that attention splits each head into. */
+        int parts;
+        final MatrixProduct product = new MatrixProduct();
         final ThreadActivations attentionIn;
         final ThreadActivations attentionOut;
         final ThreadActivations ffnIn;
         final ThreadActivations ffnOut;
         final ThreadActivations headIn;
+        final SharedRows dimRows;
+        final SharedRows ffnRows;
         final float[][][] qkvOut;
         final float[][][] gateUpOut;
+        final float[][][] xb2Out;
+        final float[][][] logitsOut;
         /** Adds rows of a product into the residual stream. */
         final WorkerPool.RangeTask residual;
         /** SwiGLU of rows of gate and up. */
         final WorkerPool.RangeTask swiglu;
+        /** Rotary embedding of batch rows' queries and keys, and their keys and values into the cache. */
+        final WorkerPool.RangeTask rotary;
+        /** Units of attention: one head over a part of the batch rows. */
+        final WorkerPool.RangeTask attention;
 
         Steps(LlamaState s) {
             this.s = s;
@@ -241,24 +269,34 @@ public final class LlamaForward {
                 prepare(into.set(scratch, 0, dim), qkv[layer], n);
             });
             attentionOut = new ThreadActivations(capacity,
-                    (b, into, scratch) -> w.layers()[layer].wo().prepare(into.set(s.xb[b], 0, c.qDim()), n));
+                    (b, into, scratch) -> prepare(into.set(s.xb[b], 0, c.qDim()), wo[layer], n));
             ffnIn = new ThreadActivations(capacity, (b, into, scratch) -> {
                 LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.layers()[layer].ffnNorm(), dim, c.rmsEps());
                 prepare(into.set(scratch, 0, dim), gateUp[layer], n);
             });
             ffnOut = new ThreadActivations(capacity,
-                    (b, into, scratch) -> w.layers()[layer].wDown().prepare(into.set(s.hb[b], 0, c.ffnDim()), n));
+                    (b, into, scratch) -> prepare(into.set(s.hb[b], 0, c.ffnDim()), down[layer], n));
             headIn = new ThreadActivations(capacity, (b, into, scratch) -> {
                 LlamaOps.rmsNorm(scratch, 0, s.x[b], 0, w.outputNorm(), dim, c.rmsEps());
-                w.output().prepare(into.set(scratch, 0, dim), n - logitsFrom);
+                prepare(into.set(scratch, 0, dim), head, n - logitsFrom);
             });
+            dimRows = new SharedRows(s.actDim, s.xb);
+            ffnRows = new SharedRows(s.actFfn, s.xb);
             qkvOut = new float[][][] {s.q, s.k, s.v};
             gateUpOut = new float[][][] {s.hb, s.hb2};
+            xb2Out = new float[][][] {s.xb2};
+            logitsOut = new float[][][] {s.rowLogits};
             residual = (r0, r1) -> {
                 for (int b = 0; b < n; b++) LlamaOps.add(s.x[b], s.xb2[b], r0, r1);
             };
             swiglu = (r0, r1) -> {
                 for (int b = 0; b < n; b++) LlamaOps.swiglu(s.hb[b], s.hb2[b], r0, r1);
+            };
+            rotary = (b0, b1) -> {
+                for (int b = b0; b < b1; b++) rotate(s, layer, b);
+            };
+            attention = (u0, u1) -> {
+                for (int u = u0; u < u1; u++) attendRows(s, layer, u / parts, u % parts, parts, n);
             };
         }
 
@@ -268,15 +306,19 @@ public final class LlamaForward {
     }
 
     /**
-     * Runs {@code step} for batch rows {@code from .. to-1}, spread over the pool when there are several: a row's
-     * norms, rotations and activation quantisation touch only its own arrays (and its own KV cache positions), and
-     * done on the calling thread alone they left the other cores waiting for about 40 % of a prompt's time (16-core
-     * Xeon).
+     * Batch row {@code b}: rotary embedding of its query and key at its position, its key and value into its
+     * sequence's cache of layer {@code layer}.
      */
-    private void eachRow(int from, int to, IntConsumer step) {
-        pool.parallelFor(to - from, 1, (b0, b1) -> {
-            for (int b = from + b0; b < from + b1; b++) step.accept(b);
-        });
+    private void rotate(LlamaState s, int layer, int b) {
+        int pos = s.rowPosition[b];
+        LlamaState seq = s.rowSequence[b];
+        LlamaOps.rope(s.q[b], 0, c.heads(), c.headDim(), c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
+                w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
+        LlamaOps.rope(s.k[b], 0, c.kvHeads(), c.headDim(), c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
+                w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
+        seq.kvType.store(s.k[b], seq.keyCache[layer], pos * c.kvDim(), c.kvDim());
+        seq.kvType.store(s.v[b], seq.valueCache[layer], pos * c.kvDim(), c.kvDim());
+        seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
     }
 
     /** Quantises {@code x} for every matrix of a group that multiplies it in a product over {@code batch} rows. */

@@ -47,7 +47,8 @@ class ThreadActivationsTest {
                     m.prepare(into.set(scratch, 0, COLS), 2);
                 });
                 float[][] actual = new float[2][ROWS];
-                m.matMul(own, 0, 2, actual, pool, (r0, r1) -> { });
+                new MatrixProduct().inSequence(new WeightMatrix[] {m}, own, 0, 2, new float[][][] {actual},
+                        MatrixProduct.NOTHING, pool);
                 for (int b = 0; b < 2; b++) assertArrayEquals(expected[b], actual[b], "product " + product + ", row " + b);
                 assertEquals(2 * makers.size(), made.get(), "each thread makes each row once a product");
                 assertTrue(makers.size() >= 1 && makers.size() <= 4, makers.size() + " threads made activations");

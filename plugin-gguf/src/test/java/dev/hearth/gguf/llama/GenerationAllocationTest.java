@@ -1,0 +1,75 @@
+package dev.hearth.gguf.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+import com.sun.management.ThreadMXBean;
+import dev.hearth.gguf.engine.WorkerPool;
+import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.testing.SharedData;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generation allocates nothing per token once the JIT has compiled it (#8): the products, the steps between them and
+ * what the pool's threads run are objects made once per state. A lambda capturing a product's arguments, handed to
+ * the pool, is allocated on every product whatever the JIT does, since the pool keeps it in a field; this test sees
+ * such allocations in the JVM's per-thread counters of the calling thread and the pool's threads.
+ *
+ * <p>Until C2 has compiled the vector kernels they allocate their vectors, so the test decodes the context over and
+ * over and passes on the first pass that allocates nothing; it fails if no pass of {@value #PASSES} does.
+ */
+class GenerationAllocationTest {
+
+    /** Positions a pass decodes: attention runs on the calling thread for the first 128, on the pool after. */
+    private static final int CONTEXT = 256;
+    private static final int PASSES = 20;
+
+    @Test
+    void decodingATokenAllocatesNothingOnceCompiled() throws Exception {
+        Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count allocated bytes per thread");
+        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2)) {
+            LlamaConfig config = LlamaLoader.config(file);
+            LlamaForward forward = new LlamaForward(config, LlamaLoader.weights(file, config), pool);
+            LlamaState state = new LlamaState(config, CONTEXT, KvCacheType.F16);
+            int[] token = {1};
+            long[] ids = engineThreads();
+            long least = Long.MAX_VALUE;
+            for (int pass = 0; pass < PASSES && least > 0; pass++) {
+                long before = allocated(threads, ids);
+                for (int pos = 0; pos < CONTEXT; pos++) {
+                    forward.forward(state, token, 0, 1, pos, 0);
+                    token[0] = argmax(state.logits(0));
+                }
+                least = Math.min(least, allocated(threads, ids) - before);
+            }
+            assertEquals(0, least, "fewest bytes allocated in a pass of " + CONTEXT + " decoded tokens over "
+                    + PASSES + " passes, by the calling thread and the pool's");
+        }
+    }
+
+    /** The calling thread and the pool threads ({@code hearth-cpu-N}). */
+    private static long[] engineThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t == Thread.currentThread() || t.getName().startsWith("hearth-cpu-"))
+                .mapToLong(Thread::threadId).toArray();
+    }
+
+    /** Bytes the threads have allocated so far, read one thread at a time (the array form allocates its result). */
+    private static long allocated(ThreadMXBean threads, long[] ids) {
+        long sum = 0;
+        for (long id : ids) sum += Math.max(0, threads.getThreadAllocatedBytes(id));
+        return sum;
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+}
