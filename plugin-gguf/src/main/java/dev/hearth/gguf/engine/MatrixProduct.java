@@ -28,17 +28,15 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
 
     /**
      * {@code out[m][b][r] = row r of ms[m] · x[b]} for the activations {@code b} in {@code [from, to)}, the matrices'
-     * rows split as one range: one pass of the pool instead of one per matrix (a decode step's q, k and v; k and v
-     * alone are too small to keep many threads busy). With one matrix, {@code then} runs on each piece of rows as
-     * soon as its products are done, on the thread that computed them (an element-wise step on the output, such as
-     * adding it into the residual stream): done there, it reads rows still in that core's cache, instead of the
-     * calling thread reading all of them from the other cores once the step is over while the pool waits.
+     * rows split as one range, those of {@code ms[0]} first: one pass of the pool instead of one per matrix (a decode
+     * step's q, k and v; k and v alone are too small to keep many threads busy). {@code then} runs on each piece of
+     * that range as soon as its products are done, on the thread that computed them (an element-wise step on the
+     * output, such as adding it into the residual stream): done there, it reads rows still in that core's cache,
+     * instead of the calling thread reading all of them from the other cores once the step is over while the pool
+     * waits. Pieces start and end on multiples of 4 rows (16 for batches of unpacked rows), or at the range's end.
      */
     public void inSequence(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,
                            WorkerPool.RangeTask then, WorkerPool pool) {
-        if (ms.length > 1 && then != NOTHING) {
-            throw new IllegalArgumentException("a step after the pieces needs one matrix, or matrices side by side");
-        }
         int rows = 0;
         long work = 0;
         for (WeightMatrix m : ms) {

@@ -21,9 +21,9 @@ public enum KvCacheType {
         }
     }
 
-    /** Copies {@code n} values from {@code src} into {@code cache} at {@code off}, at this precision. */
-    void store(float[] src, float[] cache, int off, int n) {
-        System.arraycopy(src, 0, cache, off, n);
+    /** Copies {@code n} values from {@code src} at {@code srcOff} into {@code cache} at {@code off}, at this precision. */
+    void store(float[] src, int srcOff, float[] cache, int off, int n) {
+        System.arraycopy(src, srcOff, cache, off, n);
         round(cache, off, n);
     }
 

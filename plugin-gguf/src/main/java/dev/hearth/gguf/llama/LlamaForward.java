@@ -146,16 +146,17 @@ public final class LlamaForward {
         t.logitsFrom = logitsFrom;
         t.parts = Math.min(LlamaState.ATTENTION_PARTS, n);
         MatrixProduct product = t.product;
+        for (int b = 0; b < n; b++) {
+            LlamaOps.ropeTable(s.rowPosition[b], c.ropeDim(), c.ropeFreqBase(), c.ropeFreqScale(), w.ropeFreqs(),
+                    s.ropeCos[b], s.ropeSin[b]);
+        }
 
         for (int l = firstLayer; l < c.layers(); l++) {
             t.layer = l;
 
-            // attention: rmsnorm, q k v projections
-            product.inSequence(qkv[l], input(t, 0, n, t.dimRows, t.attentionIn), 0, n, t.qkvOut,
-                    MatrixProduct.NOTHING, pool);
-
-            // rope on queries and keys; the kv cache stores each position (rounded to F16 for an F16 cache)
-            pool.parallelFor(n, 1, t.rotary);
+            // attention: rmsnorm, q k v projections; on each piece of their rows, rope on queries and keys and the
+            // keys and values into the cache (rounded to F16 for an F16 cache)
+            product.inSequence(qkv[l], input(t, 0, n, t.dimRows, t.attentionIn), 0, n, t.qkvOut, t.rotary, pool);
 
             // grouped-query attention, each token over positions 0..its own, output into xb; a unit of the pool is
             // one head over a part of the batch rows
@@ -255,7 +256,7 @@ public final class LlamaForward {
         final WorkerPool.RangeTask residual;
         /** SwiGLU of rows of gate and up. */
         final WorkerPool.RangeTask swiglu;
-        /** Rotary embedding of batch rows' queries and keys, and their keys and values into the cache. */
+        /** Rotary embedding of rows of the q, k, v products, and keys and values into the cache. */
         final WorkerPool.RangeTask rotary;
         /** Units of attention: one head over a part of the batch rows. */
         final WorkerPool.RangeTask attention;
@@ -292,8 +293,8 @@ public final class LlamaForward {
             swiglu = (r0, r1) -> {
                 for (int b = 0; b < n; b++) LlamaOps.swiglu(s.hb[b], s.hb2[b], r0, r1);
             };
-            rotary = (b0, b1) -> {
-                for (int b = b0; b < b1; b++) rotate(s, layer, b);
+            rotary = (r0, r1) -> {
+                for (int b = 0; b < n; b++) rotate(s, layer, b, r0, r1);
             };
             attention = (u0, u1) -> {
                 for (int u = u0; u < u1; u++) attendRows(s, layer, u / parts, u % parts, parts, n);
@@ -306,19 +307,34 @@ public final class LlamaForward {
     }
 
     /**
-     * Batch row {@code b}: rotary embedding of its query and key at its position, its key and value into its
-     * sequence's cache of layer {@code layer}.
+     * Rows {@code [r0, r1)} of batch row {@code b}'s q, k and v products (their rows one after another): rotary
+     * embedding of the queries and keys at the row's position ({@link LlamaState#ropeCos} holds its table), queries
+     * rounded to the cache's precision, keys and values into the cache of the row's sequence.
      */
-    private void rotate(LlamaState s, int layer, int b) {
+    private void rotate(LlamaState s, int layer, int b, int r0, int r1) {
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
         int pos = s.rowPosition[b];
         LlamaState seq = s.rowSequence[b];
-        LlamaOps.rope(s.q[b], 0, c.heads(), c.headDim(), c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
-        LlamaOps.rope(s.k[b], 0, c.kvHeads(), c.headDim(), c.ropeDim(), pos, c.ropeFreqBase(), c.ropeFreqScale(),
-                w.ropeFreqs(), s.ropeCos[b], s.ropeSin[b]);
-        seq.kvType.store(s.k[b], seq.keyCache[layer], pos * c.kvDim(), c.kvDim());
-        seq.kvType.store(s.v[b], seq.valueCache[layer], pos * c.kvDim(), c.kvDim());
-        seq.kvType.round(s.q[b], 0, c.qDim()); // ggml multiplies an F16 cache with F16 queries
+        float[] cos = s.ropeCos[b];
+        float[] sin = s.ropeSin[b];
+        int lo = r0;
+        int hi = Math.min(r1, qDim);
+        if (lo < hi) {
+            LlamaOps.rotate(s.q[b], 0, lo, hi, c.headDim(), c.ropeDim(), cos, sin);
+            seq.kvType.round(s.q[b], lo, hi - lo); // ggml multiplies an F16 cache with F16 queries
+        }
+        lo = Math.max(r0, qDim) - qDim;
+        hi = Math.min(r1, qDim + kvDim) - qDim;
+        if (lo < hi) {
+            LlamaOps.rotate(s.k[b], 0, lo, hi, c.headDim(), c.ropeDim(), cos, sin);
+            seq.kvType.store(s.k[b], lo, seq.keyCache[layer], pos * kvDim + lo, hi - lo);
+        }
+        lo = Math.max(r0, qDim + kvDim) - qDim - kvDim;
+        hi = Math.min(r1, qDim + 2 * kvDim) - qDim - kvDim;
+        if (lo < hi) {
+            seq.kvType.store(s.v[b], lo, seq.valueCache[layer], pos * kvDim + lo, hi - lo);
+        }
     }
 
     /** Quantises {@code x} for every matrix of a group that multiplies it in a product over {@code batch} rows. */

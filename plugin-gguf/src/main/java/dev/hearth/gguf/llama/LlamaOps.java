@@ -35,12 +35,21 @@ public final class LlamaOps {
      * Rotary position embedding in GGUF's layout (llama.cpp's "normal" mode): adjacent pairs {@code (x[2i], x[2i+1])}
      * of each head are rotated by {@code pos * freqScale * base^(-2i/ropeDim) / freqFactors[i]} (llama.cpp's
      * {@code ggml_rope_ext}; {@code freqFactors} is {@code rope_freqs.weight}, null for none). Dimensions past
-     * {@code ropeDim} stay.
+     * {@code ropeDim} stay. {@link #ropeTable} and {@link #rotate} in one call.
      */
     public static void rope(float[] x, int off, int nHeads, int headDim, int ropeDim, int pos,
                             float freqBase, float freqScale, float[] freqFactors, float[] cos, float[] sin) {
-        // cos/sin tables of ropeDim/2 entries for this position, computed once for all heads, in float with the
-        // angle advanced by multiplication as ggml does, so positions agree with llama.cpp's to the bit
+        ropeTable(pos, ropeDim, freqBase, freqScale, freqFactors, cos, sin);
+        rotate(x, off, off, off + nHeads * headDim, headDim, ropeDim, cos, sin);
+    }
+
+    /**
+     * The cosines and sines of {@link #rope}'s angles at position {@code pos}, {@code ropeDim/2} of each: the same for
+     * every head and layer. Computed in float with the angle advanced by multiplication as ggml does, so that
+     * positions agree with llama.cpp's to the bit.
+     */
+    public static void ropeTable(int pos, int ropeDim, float freqBase, float freqScale, float[] freqFactors,
+                                 float[] cos, float[] sin) {
         float thetaScale = (float) Math.pow(freqBase, -2.0f / ropeDim);
         float theta = pos;
         for (int i = 0; i < ropeDim / 2; i++) {
@@ -49,15 +58,29 @@ public final class LlamaOps {
             sin[i] = (float) Math.sin(angle);
             theta *= thetaScale;
         }
-        for (int h = 0; h < nHeads; h++) {
-            int base = off + h * headDim;
-            for (int i = 0; i < ropeDim / 2; i++) {
-                float x0 = x[base + 2 * i];
-                float x1 = x[base + 2 * i + 1];
+    }
+
+    /**
+     * {@link #rope}'s rotation of the elements {@code x[from, to)} of heads laid out from {@code x[off]} on, with a
+     * table from {@link #ropeTable}: any split of the heads into ranges at even offsets gives the same values.
+     */
+    public static void rotate(float[] x, int off, int from, int to, int headDim, int ropeDim, float[] cos, float[] sin) {
+        if ((from - off) % 2 != 0 || (to - off) % 2 != 0) {
+            throw new IllegalArgumentException("rotary range " + (from - off) + ".." + (to - off)
+                    + " splits a pair: expected even offsets");
+        }
+        for (int e = from; e < to; ) {
+            int head = e - (e - off) % headDim; // the first element of e's head
+            int end = Math.min(to, head + headDim);
+            for (int k = e; k < Math.min(end, head + ropeDim); k += 2) {
+                int i = (k - head) / 2;
+                float x0 = x[k];
+                float x1 = x[k + 1];
                 // the fused forms ggml's x86 build compiles these two lines to (FMA contraction)
-                x[base + 2 * i] = Math.fma(x0, cos[i], -(x1 * sin[i]));
-                x[base + 2 * i + 1] = Math.fma(x1, cos[i], x0 * sin[i]);
+                x[k] = Math.fma(x0, cos[i], -(x1 * sin[i]));
+                x[k + 1] = Math.fma(x1, cos[i], x0 * sin[i]);
             }
+            e = end;
         }
     }
 

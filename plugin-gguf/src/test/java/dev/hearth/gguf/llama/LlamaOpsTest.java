@@ -1,6 +1,7 @@
 package dev.hearth.gguf.llama;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -121,5 +122,37 @@ class LlamaOpsTest {
             }
         }
         assertTrue(Math.abs(scaled[7] - plain[7]) > 1e-3, "the factors must change the rotation of the slow pairs");
+    }
+
+    /**
+     * Rotating a row in pieces (as the pool's threads do on the pieces of the q and k products) gives the whole
+     * row's rotation to the bit, with a partial rotary dimension (pairs past it stay); a piece splitting a pair is
+     * refused.
+     */
+    @Test
+    void rotatingInPiecesEqualsTheWholeRow() {
+        int headDim = 16;
+        int ropeDim = 12;
+        int heads = 3;
+        float[] x = new float[2 + heads * headDim];
+        Random rnd = new Random(11);
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        float[] whole = x.clone();
+        float[] cos = new float[ropeDim / 2];
+        float[] sin = new float[ropeDim / 2];
+        LlamaOps.rope(whole, 2, heads, headDim, ropeDim, 123, 10000f, 1f, null, cos, sin);
+        float[] pieces = x.clone();
+        int[] cuts = {2, 6, 20, 22, 36, 2 + heads * headDim};
+        for (int k = 0; k + 1 < cuts.length; k++) {
+            LlamaOps.rotate(pieces, 2, cuts[k], cuts[k + 1], headDim, ropeDim, cos, sin);
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(pieces[i]), "element " + i);
+        }
+        for (int h = 0; h < heads; h++) {
+            for (int d = ropeDim; d < headDim; d++) assertEquals(x[2 + h * headDim + d], whole[2 + h * headDim + d]);
+        }
+        assertTrue(whole[2] != x[2], "the first pair turns");
+        assertThrows(IllegalArgumentException.class, () -> LlamaOps.rotate(pieces, 2, 3, 10, headDim, ropeDim, cos, sin));
     }
 }
