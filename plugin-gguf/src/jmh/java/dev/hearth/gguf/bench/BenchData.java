@@ -23,7 +23,7 @@ final class BenchData {
     /** A pool of {@code threads} threads; 0: the engine's default count ({@link WorkerPool#defaultThreads}). */
     static WorkerPool pool(int threads) {
         return new WorkerPool(threads > 0 ? threads
-                : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors()));
+                : WorkerPool.defaultThreads());
     }
 
     /** Gaussian floats with standard deviation {@code sigma}. */

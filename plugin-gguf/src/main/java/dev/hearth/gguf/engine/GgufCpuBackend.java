@@ -71,7 +71,7 @@ public final class GgufCpuBackend implements Backend {
             Optional<ChatTemplate> template = ChatTemplates.select(model.chatTemplate(), text(tokenizer,
                     tokenizer.bos()), text(tokenizer, tokenizer.eos()), options.extra().get(LoadOptions.CHAT_TEMPLATE));
             int threads = options.threads() > 0 ? options.threads()
-                    : WorkerPool.defaultThreads(Runtime.getRuntime().availableProcessors());
+                    : WorkerPool.defaultThreads();
             int context = options.contextLength() > 0 ? options.contextLength() : config.contextLength();
             KvCacheType kvType = KvCacheType.parse(options.extra().getOrDefault(LoadOptions.KV_TYPE, "f16"));
             int decodeBatch = decodeBatch(options);

@@ -32,9 +32,6 @@ public final class WorkerPool implements AutoCloseable {
      */
     private static final int GUIDE = 4;
 
-    /** With at least this many processors, {@link #defaultThreads} leaves one to the JVM and the system. */
-    static final int LEAVE_ONE_FROM = 8;
-
     /**
      * Ints from one counter to the next in a padded array: 128 bytes, since Intel cores fetch cache lines in pairs
      * (the JDK's {@code @Contended} pads as much). Counters that different threads write at once then never share
@@ -79,16 +76,19 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * The thread count for a pool when none is asked for: every processor below {@value #LEAVE_ONE_FROM}, one fewer
-     * from {@value #LEAVE_ONE_FROM} on. Pool threads spin at barriers, so with one on every processor the JVM's own
-     * threads (JIT compilers, GC, periodic tasks) and the system's can only run by preempting one of them for a
-     * scheduler slice (milliseconds), and every step that thread holds a piece of waits that long: on the 16-core
-     * Xeon (2026-11-26) 16 threads gave Q4_K_M tokens of p50 16 ms but p99 55 ms, 15 threads p99 19 ms and a higher
-     * mean (66 against 56 t/s). With few processors one is too large a share to give up (2 threads on the 2-core EPYC
-     * run steadily: p99 48 ms at p50 40 ms).
+     * The thread count for a pool when none is asked for: one per physical core of the processors this process may
+     * use. On the 16-core Xeon (2026-11-27, two calls, alternating) 16 threads against 15 gave 2-3 % more generation
+     * on the mean and 14 % more F16 prompt speed (Q8_0 3 %, Q4_K_M even), with a longer tail of token times (p99
+     * 48-64 ms against 31-50 ms): a pool thread that the JVM's or the system's threads preempt holds up the steps
+     * it has a piece of. With the pool before guided claims and per-thread activations, 16 threads had lost 15 %.
      */
-    public static int defaultThreads(int processors) {
-        return processors >= LEAVE_ONE_FROM ? processors - 1 : Math.max(1, processors);
+    public static int defaultThreads(int processors, int threadsPerCore) {
+        return Math.max(1, processors / Math.max(1, threadsPerCore));
+    }
+
+    /** {@link #defaultThreads(int, int)} for the processors of this process and the machine's cores. */
+    public static int defaultThreads() {
+        return defaultThreads(Runtime.getRuntime().availableProcessors(), CpuCores.threadsPerCore(CpuCores.SYSFS_CPUS));
     }
 
     public int threads() {

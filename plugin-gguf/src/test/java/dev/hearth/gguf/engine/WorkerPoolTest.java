@@ -121,12 +121,12 @@ class WorkerPoolTest {
     }
 
     @Test
-    void defaultThreadsLeaveOneProcessorFromEightOn() {
-        assertEquals(1, WorkerPool.defaultThreads(1));
-        assertEquals(2, WorkerPool.defaultThreads(2));
-        assertEquals(7, WorkerPool.defaultThreads(7));
-        assertEquals(7, WorkerPool.defaultThreads(8));
-        assertEquals(15, WorkerPool.defaultThreads(16));
-        assertEquals(1, WorkerPool.defaultThreads(0));
+    void defaultThreadsAreOnePerCore() {
+        assertEquals(16, WorkerPool.defaultThreads(16, 1));
+        assertEquals(8, WorkerPool.defaultThreads(16, 2));
+        assertEquals(3, WorkerPool.defaultThreads(7, 2));
+        assertEquals(1, WorkerPool.defaultThreads(1, 2));
+        assertEquals(1, WorkerPool.defaultThreads(0, 1));
+        assertEquals(2, WorkerPool.defaultThreads(2, 0));
     }
 }
