@@ -26,8 +26,9 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  *
  * <p>A bump can come while an immediate component is still being activated (satisfied, not yet active or failed),
  * and its failure then need not bump the count again: so while a scan finds such a component, it scans again a
- * little later, for up to {@value #RESCANS} times {@value #RESCAN_MS} ms. Without that, a hot-deployed plugin that
- * failed was now and then never reported.
+ * little later, up to {@value #RESCANS} times {@value #RESCAN_MS} ms after the last bump. Without that, a
+ * hot-deployed plugin that failed was now and then never reported. One rescan at a time is pending, however many
+ * bumps come meanwhile (a deployment bumps the count once per component).
  */
 @Component(immediate = true)
 public class ComponentFailuresComponent {
@@ -42,6 +43,10 @@ public class ComponentFailuresComponent {
         return t;
     });
     private volatile ServiceComponentRuntime runtime;
+    /** Rescans left after the last bump; guarded by {@code this}. */
+    private int rescansLeft;
+    /** Whether a rescan is scheduled; guarded by {@code this}. */
+    private boolean rescanPending;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindRuntime", updated = "runtimeChanged")
@@ -51,7 +56,10 @@ public class ComponentFailuresComponent {
 
     void runtimeChanged(ServiceComponentRuntime runtime) {
         this.runtime = runtime;
-        scan(RESCANS);
+        synchronized (this) {
+            rescansLeft = RESCANS;
+        }
+        scan();
     }
 
     void unbindRuntime(ServiceComponentRuntime runtime) {
@@ -63,8 +71,11 @@ public class ComponentFailuresComponent {
         rescans.shutdownNow();
     }
 
-    /** Reports the failures there are now; while an activation is under way, scans again later. */
-    private void scan(int rescansLeft) {
+    /**
+     * Reports the failures there are now; while an activation is under way, scans again later. SCR is asked without
+     * holding this object's lock, since SCR calls {@link #runtimeChanged} holding locks of its own.
+     */
+    private void scan() {
         ServiceComponentRuntime r = runtime;
         if (r == null) return;
         List<ComponentFailures.Failure> found = new ArrayList<>();
@@ -78,13 +89,24 @@ public class ComponentFailuresComponent {
                 activating |= d.immediate && c.state == ComponentConfigurationDTO.SATISFIED;
             }
         }
-        failures.update(found);
-        if (activating && rescansLeft > 0) {
-            try {
-                rescans.schedule(() -> scan(rescansLeft - 1), RESCAN_MS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException deactivated) {
-                // the host is stopping
+        synchronized (this) {
+            failures.update(found);
+            if (activating && !rescanPending && rescansLeft > 0) {
+                rescansLeft--;
+                try {
+                    rescans.schedule(this::rescan, RESCAN_MS, TimeUnit.MILLISECONDS);
+                    rescanPending = true;
+                } catch (RejectedExecutionException deactivated) {
+                    // the host is stopping
+                }
             }
         }
+    }
+
+    private void rescan() {
+        synchronized (this) {
+            rescanPending = false;
+        }
+        scan();
     }
 }

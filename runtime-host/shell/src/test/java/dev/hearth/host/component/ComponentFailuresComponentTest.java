@@ -17,7 +17,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
-/** A failure that SCR records only after the change count was bumped is still reported. */
+/** Failures that SCR records only after the change count was bumped are still reported, by one rescan at a time. */
 class ComponentFailuresComponentTest {
 
     @Test
@@ -73,6 +73,41 @@ class ComponentFailuresComponentTest {
         } finally {
             component.deactivate();
             log.removeHandler(capture);
+        }
+    }
+
+    /**
+     * Ten bumps while a component stays in activation start one chain of rescans, not ten: in 1.1 s one chain
+     * (every 250 ms) scans about 4 more times, ten chains about 40.
+     */
+    @Test
+    void manyBumpsKeepOneRescanPending() throws Exception {
+        ComponentDescriptionDTO activating = new ComponentDescriptionDTO();
+        activating.name = "dev.x.Slow";
+        activating.immediate = true;
+        activating.bundle = new BundleDTO();
+        AtomicInteger scans = new AtomicInteger();
+        ServiceComponentRuntime runtime = (ServiceComponentRuntime) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ServiceComponentRuntime.class}, (proxy, method, args) ->
+                        switch (method.getName()) {
+                            case "getComponentDescriptionDTOs" -> List.of(activating);
+                            case "getComponentConfigurationDTOs" -> {
+                                scans.incrementAndGet();
+                                ComponentConfigurationDTO c = new ComponentConfigurationDTO();
+                                c.state = ComponentConfigurationDTO.SATISFIED;
+                                yield List.of(c);
+                            }
+                            default -> throw new UnsupportedOperationException(method.getName());
+                        });
+        ComponentFailuresComponent component = new ComponentFailuresComponent();
+        try {
+            component.bindRuntime(runtime);
+            for (int bump = 0; bump < 9; bump++) component.runtimeChanged(runtime);
+            Thread.sleep(1_100);
+            int rescans = scans.get() - 10;
+            assertTrue(rescans >= 1 && rescans <= 8, rescans + " rescans after 10 bumps in 1.1 s");
+        } finally {
+            component.deactivate();
         }
     }
 }
