@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -22,29 +23,16 @@ class ComponentFailuresComponentTest {
 
     @Test
     void aFailureAfterTheBumpIsReportedByTheRescan() throws Exception {
-        ComponentDescriptionDTO broken = new ComponentDescriptionDTO();
-        broken.name = "dev.x.Broken";
-        broken.immediate = true;
-        broken.bundle = new BundleDTO();
-        broken.bundle.symbolicName = "dev.x";
-        broken.bundle.id = 12;
         // the first three scans see it still being activated, the later ones see it failed
         AtomicInteger scans = new AtomicInteger();
-        ServiceComponentRuntime runtime = (ServiceComponentRuntime) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {ServiceComponentRuntime.class}, (proxy, method, args) ->
-                        switch (method.getName()) {
-                            case "getComponentDescriptionDTOs" -> List.of(broken);
-                            case "getComponentConfigurationDTOs" -> {
-                                ComponentConfigurationDTO c = new ComponentConfigurationDTO();
-                                c.id = 3;
-                                boolean failed = scans.incrementAndGet() > 3;
-                                c.state = failed ? ComponentConfigurationDTO.FAILED_ACTIVATION
-                                        : ComponentConfigurationDTO.SATISFIED;
-                                c.failure = failed ? "java.lang.IllegalStateException: boom\n\tat x" : null;
-                                yield List.of(c);
-                            }
-                            default -> throw new UnsupportedOperationException(method.getName());
-                        });
+        ServiceComponentRuntime runtime = runtime("dev.x.Broken", () -> {
+            ComponentConfigurationDTO c = new ComponentConfigurationDTO();
+            c.id = 3;
+            boolean failed = scans.incrementAndGet() > 3;
+            c.state = failed ? ComponentConfigurationDTO.FAILED_ACTIVATION : ComponentConfigurationDTO.SATISFIED;
+            c.failure = failed ? "java.lang.IllegalStateException: boom\n\tat x" : null;
+            return c;
+        });
         List<String> warnings = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -82,23 +70,13 @@ class ComponentFailuresComponentTest {
      */
     @Test
     void manyBumpsKeepOneRescanPending() throws Exception {
-        ComponentDescriptionDTO activating = new ComponentDescriptionDTO();
-        activating.name = "dev.x.Slow";
-        activating.immediate = true;
-        activating.bundle = new BundleDTO();
         AtomicInteger scans = new AtomicInteger();
-        ServiceComponentRuntime runtime = (ServiceComponentRuntime) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {ServiceComponentRuntime.class}, (proxy, method, args) ->
-                        switch (method.getName()) {
-                            case "getComponentDescriptionDTOs" -> List.of(activating);
-                            case "getComponentConfigurationDTOs" -> {
-                                scans.incrementAndGet();
-                                ComponentConfigurationDTO c = new ComponentConfigurationDTO();
-                                c.state = ComponentConfigurationDTO.SATISFIED;
-                                yield List.of(c);
-                            }
-                            default -> throw new UnsupportedOperationException(method.getName());
-                        });
+        ServiceComponentRuntime runtime = runtime("dev.x.Slow", () -> {
+            scans.incrementAndGet();
+            ComponentConfigurationDTO c = new ComponentConfigurationDTO();
+            c.state = ComponentConfigurationDTO.SATISFIED;
+            return c;
+        });
         ComponentFailuresComponent component = new ComponentFailuresComponent();
         try {
             component.bindRuntime(runtime);
@@ -109,5 +87,21 @@ class ComponentFailuresComponentTest {
         } finally {
             component.deactivate();
         }
+    }
+
+    /** An SCR runtime with one immediate component of bundle dev.x [12], whose configuration each scan asks for. */
+    private static ServiceComponentRuntime runtime(String name, Supplier<ComponentConfigurationDTO> configuration) {
+        ComponentDescriptionDTO d = new ComponentDescriptionDTO();
+        d.name = name;
+        d.immediate = true;
+        d.bundle = new BundleDTO();
+        d.bundle.symbolicName = "dev.x";
+        d.bundle.id = 12;
+        return (ServiceComponentRuntime) Proxy.newProxyInstance(ComponentFailuresComponentTest.class.getClassLoader(),
+                new Class<?>[] {ServiceComponentRuntime.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getComponentDescriptionDTOs" -> List.of(d);
+                    case "getComponentConfigurationDTOs" -> List.of(configuration.get());
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
