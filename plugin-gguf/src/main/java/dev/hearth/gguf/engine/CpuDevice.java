@@ -14,8 +14,9 @@ public final class CpuDevice {
     private CpuDevice() {
     }
 
+    /** The CPU, with the cores a model uses by default ({@link WorkerPool#defaultThreads()}). */
     public static DeviceInfo describe() {
-        return new DeviceInfo(DeviceInfo.Type.CPU, 0, modelName(), Runtime.getRuntime().availableProcessors(),
+        return new DeviceInfo(DeviceInfo.Type.CPU, 0, modelName(), WorkerPool.defaultThreads(),
                 FloatVector.SPECIES_PREFERRED.vectorBitSize(), meminfo("MemTotal:"), meminfo("MemAvailable:"), "");
     }
 
