@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import com.sun.management.ThreadMXBean;
 import dev.hearth.gguf.engine.WorkerPool;
@@ -13,13 +14,14 @@ import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generation allocates nothing per token once the JIT has compiled it (#8): the products, the steps between them and
- * what the pool's threads run are objects made once per state. A lambda capturing a product's arguments, handed to
- * the pool, is allocated on every product whatever the JIT does, since the pool keeps it in a field; this test sees
- * such allocations in the JVM's per-thread counters of the calling thread and the pool's threads.
+ * A forward pass allocates nothing once the JIT has compiled it (#8), decoding or over a prompt batch: the products,
+ * the steps between them and what the pool's threads run are objects made once per state. A lambda capturing a
+ * product's arguments, handed to the pool, is allocated on every product whatever the JIT does, since the pool keeps
+ * it in a field; this test sees such allocations in the JVM's per-thread counters of the calling thread and the
+ * pool's threads.
  *
- * <p>Until C2 has compiled the vector kernels they allocate their vectors, so the test decodes the context over and
- * over and passes on the first pass that allocates nothing; it fails if no pass of {@value #PASSES} does.
+ * <p>Until C2 has compiled the vector kernels they allocate their vectors, so the test runs over the context again
+ * and again and passes on the first pass that allocates nothing; it fails if no pass of {@value #PASSES} does.
  */
 class GenerationAllocationTest {
 
@@ -29,6 +31,20 @@ class GenerationAllocationTest {
 
     @Test
     void decodingATokenAllocatesNothingOnceCompiled() throws Exception {
+        assertPassesAllocateNothing(1);
+    }
+
+    /** Prompt batches take the other paths: activations made once a row, rows decoded once for the batch. */
+    @Test
+    void aPromptBatchAllocatesNothingOnceCompiled() throws Exception {
+        assertPassesAllocateNothing(8);
+    }
+
+    /**
+     * Runs passes over the context in batches of {@code batch} tokens, each batch's last logits choosing the next
+     * tokens, until one pass allocates nothing in the calling thread or the pool's.
+     */
+    private static void assertPassesAllocateNothing(int batch) throws Exception {
         Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
@@ -37,19 +53,20 @@ class GenerationAllocationTest {
             LlamaConfig config = LlamaLoader.config(file);
             LlamaForward forward = new LlamaForward(config, LlamaLoader.weights(file, config), pool);
             LlamaState state = new LlamaState(config, CONTEXT, KvCacheType.F16);
-            int[] token = {1};
+            int[] tokens = new int[batch];
+            Arrays.fill(tokens, 1);
             long[] ids = engineThreads();
             long least = Long.MAX_VALUE;
             for (int pass = 0; pass < PASSES && least > 0; pass++) {
                 long before = allocated(threads, ids);
-                for (int pos = 0; pos < CONTEXT; pos++) {
-                    forward.forward(state, token, 0, 1, pos, 0);
-                    token[0] = argmax(state.logits(0));
+                for (int pos = 0; pos < CONTEXT; pos += batch) {
+                    forward.forward(state, tokens, 0, batch, pos, batch - 1);
+                    Arrays.fill(tokens, argmax(state.logits(batch - 1)));
                 }
                 least = Math.min(least, allocated(threads, ids) - before);
             }
-            assertEquals(0, least, "fewest bytes allocated in a pass of " + CONTEXT + " decoded tokens over "
-                    + PASSES + " passes, by the calling thread and the pool's");
+            assertEquals(0, least, "fewest bytes allocated in a pass of " + CONTEXT + " tokens in batches of " + batch
+                    + " over " + PASSES + " passes, by the calling thread and the pool's");
         }
     }
 
