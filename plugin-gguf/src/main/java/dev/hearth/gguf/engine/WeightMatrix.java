@@ -43,7 +43,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
      * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
      * multiplied four rows by four activations at a time ({@link UnpackedRow}); every product then equals the
-     * single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ by float rounding.
+     * single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ by float rounding. Makes
+     * a product for this call; the engine reuses one {@link MatrixProduct} per state instead.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         new MatrixProduct().inSequence(new WeightMatrix[] {this}, ProductInput.shared(xs), from, to,
