@@ -156,7 +156,7 @@ public final class LlamaForward {
 
             // attention: rmsnorm, q k v projections; on each piece of their rows, rope on queries and keys and the
             // keys and values into the cache (rounded to F16 for an F16 cache)
-            product.inSequence(qkv[l], input(t, 0, n, t.dimRows, t.attentionIn), 0, n, t.qkvOut, t.rotary, pool);
+            product.inSequence(qkv[l], input(0, n, t.dimRows, t.attentionIn), 0, n, t.qkvOut, t.rotary, pool);
 
             // grouped-query attention, each token over positions 0..its own, output into xb; a unit of the pool is
             // one head over a part of the batch rows
@@ -167,16 +167,16 @@ public final class LlamaForward {
             }
 
             // attention output projection, added into the residual stream
-            product.inSequence(wo[l], input(t, 0, n, t.dimRows, t.attentionOut), 0, n, t.xb2Out, t.residual, pool);
+            product.inSequence(wo[l], input(0, n, t.dimRows, t.attentionOut), 0, n, t.xb2Out, t.residual, pool);
 
             // feed-forward: rmsnorm, swiglu(gate, up) by the threads that computed them, down projection, residual
-            product.sideBySide(gateUp[l], input(t, 0, n, t.dimRows, t.ffnIn), 0, n, t.gateUpOut, t.swiglu, pool);
-            product.inSequence(down[l], input(t, 0, n, t.ffnRows, t.ffnOut), 0, n, t.xb2Out, t.residual, pool);
+            product.sideBySide(gateUp[l], input(0, n, t.dimRows, t.ffnIn), 0, n, t.gateUpOut, t.swiglu, pool);
+            product.inSequence(down[l], input(0, n, t.ffnRows, t.ffnOut), 0, n, t.xb2Out, t.residual, pool);
         }
 
         if (logitsFrom < n) {
             // final rmsnorm and output head, for the rows that want logits
-            product.inSequence(head, input(t, logitsFrom, n, t.dimRows, t.headIn), logitsFrom, n, t.logitsOut,
+            product.inSequence(head, input(logitsFrom, n, t.dimRows, t.headIn), logitsFrom, n, t.logitsOut,
                     MatrixProduct.NOTHING, pool);
         }
     }
@@ -186,7 +186,7 @@ public final class LlamaForward {
      * each pool thread for itself; for more, once a row into {@code shared}'s activations, spread over the pool, with
      * the row's {@link LlamaState#xb} as scratch.
      */
-    private ProductInput input(Steps t, int from, int to, SharedRows shared, ThreadActivations own) {
+    private ProductInput input(int from, int to, SharedRows shared, ThreadActivations own) {
         if (to <= ThreadActivations.MAX_ROWS) {
             return own.next();
         }
@@ -234,7 +234,6 @@ public final class LlamaForward {
      * thread set before the step began.
      */
     final class Steps {
-        final LlamaState s;
         int layer;
         int n;
         int logitsFrom;
@@ -262,7 +261,6 @@ public final class LlamaForward {
         final WorkerPool.RangeTask attention;
 
         Steps(LlamaState s) {
-            this.s = s;
             int dim = c.dim();
             int capacity = Math.max(dim, Math.max(c.qDim(), c.ffnDim()));
             attentionIn = new ThreadActivations(capacity, (b, into, scratch) -> {
