@@ -1,5 +1,6 @@
 package dev.hearth.gguf.engine;
 
+import java.lang.foreign.Arena;
 import java.util.Optional;
 
 import dev.hearth.api.backend.DecodeBatching;
@@ -11,22 +12,27 @@ import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaForward;
 
-/** A GGUF model mapped for the CPU: the file stays mapped, weights are read in place, one thread pool. */
+/**
+ * A GGUF model mapped for the CPU: the file stays mapped, weights are read in place (Q4_K matrices also repacked in
+ * row groups for generation, held by {@code groups}), one thread pool.
+ */
 final class CpuLoadedModel extends GgufLoadedModel {
 
     private final GgufFile file;
     private final WorkerPool pool;
+    private final Arena groups;
     private final LlamaForward forward;
     private final KvCacheType kvCacheType;
     /** Null when sessions step alone ({@code decode.batch=1}). */
     private final DecodeBatcher batcher;
 
-    CpuLoadedModel(ModelDescription description, GgufFile file, WorkerPool pool, LlamaForward forward,
+    CpuLoadedModel(ModelDescription description, GgufFile file, WorkerPool pool, Arena groups, LlamaForward forward,
                    Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate, int contextLength, long weightBytes,
                    KvCacheType kvCacheType, int decodeBatch) {
         super(description, tokenizer, chatTemplate, contextLength, weightBytes);
         this.file = file;
         this.pool = pool;
+        this.groups = groups;
         this.forward = forward;
         this.kvCacheType = kvCacheType;
         this.batcher = decodeBatch > 1 ? new DecodeBatcher(forward, kvCacheType, decodeBatch) : null;
@@ -61,6 +67,7 @@ final class CpuLoadedModel extends GgufLoadedModel {
     public void close() {
         if (!markClosed()) return;
         pool.close();
+        groups.close();
         file.close();
     }
 }

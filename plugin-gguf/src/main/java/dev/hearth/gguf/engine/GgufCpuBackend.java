@@ -1,6 +1,7 @@
 package dev.hearth.gguf.engine;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -76,9 +77,18 @@ public final class GgufCpuBackend implements Backend {
             KvCacheType kvType = KvCacheType.parse(options.extra().getOrDefault(LoadOptions.KV_TYPE, "f16"));
             int decodeBatch = decodeBatch(options);
             WorkerPool pool = new WorkerPool(threads);
-            return new CpuLoadedModel(model, file, pool, new LlamaForward(config, weights, pool), tokenizer,
-                    template, context, model.tensorTypes().stream().mapToLong(ModelDescription.TensorTypeStat::bytes).sum(),
-                    kvType, decodeBatch);
+            Arena groups = Arena.ofShared();
+            try {
+                LlamaWeights cpuWeights = CpuRepack.apply(weights, groups, pool, 0);
+                return new CpuLoadedModel(model, file, pool, groups, new LlamaForward(config, cpuWeights, pool),
+                        tokenizer, template, context,
+                        model.tensorTypes().stream().mapToLong(ModelDescription.TensorTypeStat::bytes).sum(),
+                        kvType, decodeBatch);
+            } catch (RuntimeException e) {
+                pool.close();
+                groups.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;

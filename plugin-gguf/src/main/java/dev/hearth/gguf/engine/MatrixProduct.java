@@ -33,7 +33,8 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
      * that range as soon as its products are done, on the thread that computed them (an element-wise step on the
      * output, such as adding it into the residual stream): done there, it reads rows still in that core's cache,
      * instead of the calling thread reading all of them from the other cores once the step is over while the pool
-     * waits. Pieces start and end on multiples of 4 rows (16 for batches of unpacked rows), or at the range's end.
+     * waits. Pieces start and end on multiples of 4 rows (16 for batches of unpacked rows or row groups), or at the
+     * range's end.
      */
     public void inSequence(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,
                            WorkerPool.RangeTask then, WorkerPool pool) {
@@ -81,7 +82,9 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
         if (work < PARALLEL_MIN_WORK) {
             run(0, rows);
         } else {
-            pool.parallelFor(rows, ms[0].grain(to - from), this);
+            int grain = 1;
+            for (WeightMatrix m : ms) grain = Math.max(grain, m.grain(to - from));
+            pool.parallelFor(rows, grain, this);
         }
     }
 

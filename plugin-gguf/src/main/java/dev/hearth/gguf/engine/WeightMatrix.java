@@ -1,16 +1,24 @@
 package dev.hearth.gguf.engine;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
+import dev.hearth.gguf.quant.Q4_KRowGroups;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
  * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file
- * (ggml's {@code ne0 = cols}, {@code ne1 = rows}).
+ * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K its rows repacked in groups of 16 for
+ * single-token products ({@code groups}, null when not repacked; {@link #withRowGroups}).
  */
-public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols) {
+public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols,
+                           MemorySegment groups) {
+
+    public WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols) {
+        this(name, type, data, rows, cols, null);
+    }
 
     /**
      * The fewest rows a thread takes at a time in a product over unpacked rows: four tiles of four rows, and slices on
@@ -39,6 +47,25 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         return type.rowBytes(cols);
     }
 
+    /** Whether {@link #withRowGroups} repacks this matrix. */
+    public boolean groupable() {
+        return groups == null && type == QuantType.Q4_K && Q4_KRowGroups.supports(rows, cols);
+    }
+
+    /**
+     * This matrix with its rows also repacked in groups of 16 ({@link Q4_KRowGroups}) in memory of {@code arena},
+     * on the pool; this matrix itself when it is not {@link #groupable}. Single-token products then read the groups
+     * (about 1.9x as fast a core as row by row); prompt batches and row lookups still read the mapped rows.
+     */
+    public WeightMatrix withRowGroups(Arena arena, WorkerPool pool) {
+        if (!groupable()) return this;
+        MemorySegment grouped = arena.allocate(Q4_KRowGroups.bytes(rows, cols), 64);
+        pool.parallelFor(rows / Q4_KRowGroups.ROWS, 1, (start, end) -> {
+            for (int g = start; g < end; g++) Q4_KRowGroups.repack(data, g, cols, grouped);
+        });
+        return new WeightMatrix(name, type, data, rows, cols, grouped);
+    }
+
     /**
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
      * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
@@ -53,29 +80,50 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /** Rows {@code [rowStart, rowEnd)} times the activations {@code [from, to)} into {@code out}. */
     void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
-        long rowBytes = rowBytes();
         if (unpacks(to - from)) {
             UnpackedRow[] four = SCRATCH.get();
             int r = rowStart;
             for (; r + 3 < rowEnd; r += 4) {
-                for (int i = 0; i < 4; i++) four[i].unpack(type, data, (r + i) * rowBytes, cols);
+                for (int i = 0; i < 4; i++) four[i].unpack(type, data, (r + i) * rowBytes(), cols);
                 UnpackedRow.dotFour(four, xs, from, to, out, r);
             }
             for (; r < rowEnd; r++) {
-                four[0].unpack(type, data, r * rowBytes, cols);
+                four[0].unpack(type, data, r * rowBytes(), cols);
                 for (int b = from; b < to; b++) out[b][r] = four[0].dot(xs[b]);
             }
             return;
         }
+        int r = rowStart;
+        if (groups != null) {
+            int groupRows = Q4_KRowGroups.ROWS;
+            long groupBytes = Q4_KRowGroups.bytes(groupRows, cols);
+            int firstGroup = (rowStart + groupRows - 1) / groupRows;
+            int endGroup = rowEnd / groupRows;
+            if (firstGroup < endGroup) {
+                dotRows(xs, from, to, out, r, firstGroup * groupRows);
+                for (int g = firstGroup; g < endGroup; g++) {
+                    for (int b = from; b < to; b++) {
+                        Q4_KRowGroups.dotGroup(groups, g * groupBytes, xs[b].q8_K(), cols, out[b], g * groupRows);
+                    }
+                }
+                r = endGroup * groupRows;
+            }
+        }
+        dotRows(xs, from, to, out, r, rowEnd);
+    }
+
+    /** Rows {@code [rowStart, rowEnd)} one at a time through the row kernel. */
+    private void dotRows(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r++) {
-            long offset = r * rowBytes;
+            long offset = r * rowBytes();
             for (int b = from; b < to; b++) out[b][r] = type.dot(data, offset, xs[b], cols);
         }
     }
 
     /** Rows in a unit of the pool's pieces for a product over {@code batch} activations. */
     int grain(int batch) {
-        return unpacks(batch) ? GRAIN : TOKEN_GRAIN;
+        if (unpacks(batch)) return GRAIN;
+        return groups != null ? Q4_KRowGroups.ROWS : TOKEN_GRAIN;
     }
 
     /** Whether a product over {@code batch} activations goes over unpacked rows. */

@@ -1,6 +1,9 @@
 package dev.hearth.gguf.llama;
 
+import java.lang.foreign.Arena;
+
 import dev.hearth.gguf.engine.WeightMatrix;
+import dev.hearth.gguf.engine.WorkerPool;
 
 /**
  * The weights of a Llama-family model, views into the mapped GGUF file. Shapes are written rows x cols
@@ -31,6 +34,37 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
      */
     public record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                         float[] ffnNorm, WeightMatrix wGate, WeightMatrix wUp, WeightMatrix wDown) {
+
+        Layer withRowGroups(Arena arena, WorkerPool pool) {
+            return new Layer(attnNorm, wq.withRowGroups(arena, pool), wk.withRowGroups(arena, pool),
+                    wv.withRowGroups(arena, pool), wo.withRowGroups(arena, pool), ffnNorm,
+                    wGate.withRowGroups(arena, pool), wUp.withRowGroups(arena, pool), wDown.withRowGroups(arena, pool));
+        }
+    }
+
+    /**
+     * These weights with the matrices of layers {@code firstLayer ..} and the output head repacked for single-token
+     * products ({@link WeightMatrix#withRowGroups}) in memory of {@code arena}, which must outlive every use.
+     */
+    public LlamaWeights withRowGroups(Arena arena, WorkerPool pool, int firstLayer) {
+        Layer[] grouped = layers.clone();
+        for (int l = firstLayer; l < layers.length; l++) grouped[l] = layers[l].withRowGroups(arena, pool);
+        return new LlamaWeights(tokenEmbedding, grouped, outputNorm, output.withRowGroups(arena, pool), ropeFreqs);
+    }
+
+    /** Bytes of the repacked row groups ({@link #withRowGroups}) these weights hold. */
+    public long rowGroupBytes() {
+        long sum = groupBytes(output);
+        for (Layer l : layers) {
+            for (WeightMatrix m : new WeightMatrix[] {l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown}) {
+                sum += groupBytes(m);
+            }
+        }
+        return sum;
+    }
+
+    private static long groupBytes(WeightMatrix m) {
+        return m.groups() == null ? 0 : m.groups().byteSize();
     }
 
     /** Bytes of weights a forward pass reads for one token (the output head included). */

@@ -37,6 +37,8 @@ public final class Q8Activation {
     private boolean laneFloatsReady;
     /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
     private final int[] pairSums;
+    /** Q8_K only: quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j} ({@link #quantPairs}). */
+    private final int[] quantPairs;
     private ActivationFormat format;
     private int length;
 
@@ -55,6 +57,7 @@ public final class Q8Activation {
         this.wideOdds = new short[rounded / 2];
         this.laneFloats = new float[rounded];
         this.pairSums = new int[rounded / 32];
+        this.quantPairs = new int[rounded / 2];
         this.format = null;
         this.length = 0;
     }
@@ -244,6 +247,14 @@ public final class Q8Activation {
     }
 
     /**
+     * Q8_K: quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j}, so that broadcasting
+     * one int gives every 32-bit lane the pair ({@link Q4_KRowGroups#dotGroup}).
+     */
+    int[] quantPairs() {
+        return quantPairs;
+    }
+
+    /**
      * {@link #evens} regrouped per 64 shorts (128 quants) as {@code [0, 16) [32, 48) [16, 32) [48, 64)}: one 512-bit
      * Q4_K step covers two 32-byte chunks, whose low nibbles are quants {@code [0, 32)} and {@code [64, 96)} of the
      * group and high nibbles {@code [32, 64)} and {@code [96, 128)} ({@link Q4_KKernels#dotVector512}).
@@ -282,7 +293,15 @@ public final class Q8Activation {
             wideEvens[j] = evens[from];
             wideOdds[j] = odds[from];
         }
+        fillQuantPairs(n);
         fillPairSums(n);
+    }
+
+    /** Fills {@link #quantPairs} for the first {@code n} Q8_K quants from {@link #evens} and {@link #odds}. */
+    private void fillQuantPairs(int n) {
+        for (int j = 0; j < n / 2; j++) {
+            quantPairs[j] = (evens[j] & 0xFFFF) | odds[j] << 16;
+        }
     }
 
     /** Fills {@link #pairSums} for the first {@code n} Q8_K quants from their {@link #sums}. */
@@ -398,6 +417,7 @@ public final class Q8Activation {
             out.scales[b] = 1f / iscale;
         }
         out.fillFormsVector(n, true);
+        out.fillQuantPairs(n);
         out.fillPairSums(n);
     }
 

@@ -3,6 +3,7 @@ package dev.hearth.gguf.llama;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import com.sun.management.ThreadMXBean;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.quant.Q4_KRowGroups;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
@@ -31,27 +33,36 @@ class GenerationAllocationTest {
 
     @Test
     void decodingATokenAllocatesNothingOnceCompiled() throws Exception {
-        assertPassesAllocateNothing(1);
+        assertPassesAllocateNothing(1, false);
+    }
+
+    /** Single tokens over Q4_K row groups take their own kernel ({@link LlamaWeights#withRowGroups}). */
+    @Test
+    void decodingOverRowGroupsAllocatesNothingOnceCompiled() throws Exception {
+        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        assertPassesAllocateNothing(1, true);
     }
 
     /** Prompt batches take the other paths: activations made once a row, rows decoded once for the batch. */
     @Test
     void aPromptBatchAllocatesNothingOnceCompiled() throws Exception {
-        assertPassesAllocateNothing(8);
+        assertPassesAllocateNothing(8, false);
     }
 
     /**
      * Runs passes over the context in batches of {@code batch} tokens, each batch's last logits choosing the next
      * tokens, until one pass allocates nothing in the calling thread or the pool's.
      */
-    private static void assertPassesAllocateNothing(int batch) throws Exception {
+    private static void assertPassesAllocateNothing(int batch, boolean rowGroups) throws Exception {
         Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM does not count allocated bytes per thread");
-        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2)) {
+        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             LlamaConfig config = LlamaLoader.config(file);
-            LlamaForward forward = new LlamaForward(config, LlamaLoader.weights(file, config), pool);
+            LlamaWeights weights = LlamaLoader.weights(file, config);
+            if (rowGroups) weights = weights.withRowGroups(arena, pool, 0);
+            LlamaForward forward = new LlamaForward(config, weights, pool);
             LlamaState state = new LlamaState(config, CONTEXT, KvCacheType.F16);
             int[] tokens = new int[batch];
             Arrays.fill(tokens, 1);

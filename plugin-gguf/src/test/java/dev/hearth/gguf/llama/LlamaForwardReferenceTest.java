@@ -2,12 +2,15 @@ package dev.hearth.gguf.llama;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 
+import dev.hearth.gguf.quant.Q4_KRowGroups;
 import dev.hearth.gguf.testing.ModelLogits;
 import dev.hearth.gguf.testing.ReferenceLogits;
 import dev.hearth.gguf.testing.SharedData;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -64,6 +67,35 @@ class LlamaForwardReferenceTest {
         }
         System.out.printf("%s: batched against single tokens, worst relative L2 %.2e%n", name, worst);
     }
+
+    /**
+     * Q4_K matrices repacked in row groups ({@link LlamaWeights#withRowGroups}) multiply single tokens with their own
+     * kernel, which sums in another float order than the row kernels (ggml's), so products differ in the last bits.
+     * This random-weight model turns such a difference into a different KV cache entry somewhere along the prompt,
+     * and every later position then differs by about 1.5e-2 (so does the row path with each product scaled by
+     * {@code 1 + 2^-23}: from position 24 on). The first {@value #GROUPED_POSITIONS} positions must agree to
+     * float rounding; a wrong quant, scale or min gives whole percents from position 0.
+     */
+    @Test
+    void rowGroupsGiveTheLogitsOfTheMappedRows() throws Exception {
+        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q4_K_M.logits"));
+        Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+        float[][] rows = ModelLogits.of(model, ref.tokens(), 1);
+        float[][] groups = ModelLogits.of(model, ref.tokens(), 1, true);
+        double worst = 0;
+        double sum = 0;
+        for (int pos = 0; pos < GROUPED_POSITIONS; pos++) {
+            double error = ReferenceLogits.relativeL2(groups[pos], rows[pos]);
+            assertTrue(error < BATCHED_RELATIVE_L2, "position " + pos + ": relative L2 " + error);
+            worst = Math.max(worst, error);
+            sum += error;
+        }
+        System.out.printf("llama-mini-Q4_K_M: row groups against rows, worst relative L2 %.2e%n", worst);
+        assertTrue(sum > 0, "no position differs: the row groups were not used");
+    }
+
+    private static final int GROUPED_POSITIONS = 16;
 
     /** Float rounding in a few layers: about 1e-7 here; a wrong weight or scale moves logits by whole percents. */
     private static final double BATCHED_RELATIVE_L2 = 1e-5;

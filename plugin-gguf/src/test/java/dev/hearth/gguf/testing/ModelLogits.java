@@ -1,5 +1,6 @@
 package dev.hearth.gguf.testing;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
 import dev.hearth.gguf.engine.WorkerPool;
@@ -9,6 +10,7 @@ import dev.hearth.gguf.llama.LlamaConfig;
 import dev.hearth.gguf.llama.LlamaForward;
 import dev.hearth.gguf.llama.LlamaLoader;
 import dev.hearth.gguf.llama.LlamaState;
+import dev.hearth.gguf.llama.LlamaWeights;
 
 /** Our CPU engine's logits for every position of a prompt, for comparing model files. */
 public final class ModelLogits {
@@ -17,9 +19,22 @@ public final class ModelLogits {
 
     /** The logits of every position, the prompt evaluated in batches of {@code batch} tokens. */
     public static float[][] of(Path model, int[] tokens, int batch) throws Exception {
-        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2)) {
+        return of(model, tokens, batch, false);
+    }
+
+    /**
+     * {@link #of(Path, int[], int)}, with the Q4_K matrices repacked in row groups where {@code rowGroups}
+     * ({@link LlamaWeights#withRowGroups}); fails when there was nothing to repack.
+     */
+    public static float[][] of(Path model, int[] tokens, int batch, boolean rowGroups) throws Exception {
+        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             LlamaConfig config = LlamaLoader.config(file);
-            LlamaForward forward = new LlamaForward(config, LlamaLoader.weights(file, config), pool);
+            LlamaWeights weights = LlamaLoader.weights(file, config);
+            if (rowGroups) {
+                weights = weights.withRowGroups(arena, pool, 0);
+                if (weights.rowGroupBytes() == 0) throw new IllegalStateException(model + ": no row groups");
+            }
+            LlamaForward forward = new LlamaForward(config, weights, pool);
             LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16, batch);
             float[][] out = new float[tokens.length][];
             for (int pos = 0; pos < tokens.length; pos += batch) {

@@ -1,6 +1,7 @@
 package dev.hearth.gguf.cuda;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import dev.hearth.chat.ChatTemplates;
 import dev.hearth.cuda.api.CudaDevice;
 import dev.hearth.gguf.GgufModelFormat;
 import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.engine.CpuRepack;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaConfig;
@@ -119,8 +121,11 @@ public final class GgufCudaBackend implements Backend, AutoCloseable {
             if (gpuLayers < config.layers()) {
                 WorkerPool pool = new WorkerPool(options.threads() > 0 ? options.threads()
                         : Runtime.getRuntime().availableProcessors());
-                cpu = new CudaLoadedModel.CpuPart(new LlamaForward(config, weights, pool), kvType, () -> {
+                Arena groups = Arena.ofShared();
+                LlamaWeights cpuWeights = CpuRepack.apply(weights, groups, pool, gpuLayers);
+                cpu = new CudaLoadedModel.CpuPart(new LlamaForward(config, cpuWeights, pool), kvType, () -> {
                     pool.close();
+                    groups.close();
                     file.close();
                 });
                 fileInUse = true;

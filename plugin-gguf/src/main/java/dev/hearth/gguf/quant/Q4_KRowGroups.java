@@ -1,0 +1,229 @@
+package dev.hearth.gguf.quant;
+
+import static dev.hearth.gguf.quant.Bytes.LE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_K rows repacked at load in groups of {@value #ROWS}, for single-token products: one 512-bit step holds two
+ * weights of each of the 16 rows, so an int lane is a row. Every activation pair is broadcast once for all 16
+ * rows, products sum in 16-bit lanes over a whole sub-block, and the sub-block scales and mins multiply 16 rows
+ * in one integer step each. The row-at-a-time kernel ({@link Q4_KKernels#dotVector}) needs a horizontal pair sum
+ * and a shuffled scale per 64 weights of one row; this needs them per 32 weights of 16 rows.
+ *
+ * <p>Group layout, per super-block {@code b} of 256 weights, {@value #BLOCK_BYTES} bytes at
+ * {@code (group * superBlocks + b) * BLOCK_BYTES}:
+ * <pre>
+ *    0  float d[16]              each row's d (from its F16)
+ *   64  float dmin[16]
+ *  128  uint8 scales[8][16]      sub-block j, row r at 16 j + r
+ *  256  uint8 mins[8][16]
+ *  384  qs[8][4][64]             sub-block j, step group z: 32 16-bit lanes; lane l is row l / 2, and its
+ *                                nibble t (bits 4t..4t+3) is weight 32 j + 2 (4 z + t) + l % 2 of that row
+ * </pre>
+ * Per row the result is {@code sum_b d dx isum_b - dmin dx msum_b} with exact integer sums, fused-multiply-added
+ * super-block by super-block; it differs from the row kernels' (ggml's lane order) by float rounding only.
+ */
+public final class Q4_KRowGroups {
+
+    /** Rows in a group: the int lanes of a 512-bit vector. */
+    public static final int ROWS = 16;
+    /** Bytes of one group's super-block. */
+    static final int BLOCK_BYTES = 2432;
+    private static final int SCALES = 128;
+    private static final int MINS = 256;
+    private static final int QS = 384;
+
+    private Q4_KRowGroups() {
+    }
+
+    /** Whether a {@code rows x cols} Q4_K matrix can be grouped, and the CPU has the 512-bit steps it needs. */
+    public static boolean supports(int rows, int cols) {
+        return GgmlLanes.WIDE && rows % ROWS == 0 && cols % Q4_KKernels.BLOCK_SIZE == 0;
+    }
+
+    /** Bytes of a grouped {@code rows x cols} matrix. */
+    public static long bytes(int rows, int cols) {
+        return (long) rows / ROWS * (cols / Q4_KKernels.BLOCK_SIZE) * BLOCK_BYTES;
+    }
+
+    /**
+     * Repacks group {@code group} (rows {@code 16 group ..}) of the Q4_K matrix at {@code src} (rows of {@code cols}
+     * weights) into its place in the grouped matrix {@code dst}.
+     */
+    public static void repack(MemorySegment src, int group, int cols, MemorySegment dst) {
+        int superBlocks = cols / Q4_KKernels.BLOCK_SIZE;
+        long rowBytes = (long) superBlocks * Q4_KKernels.TYPE_SIZE;
+        byte[] in = new byte[Q4_KKernels.TYPE_SIZE];
+        MemorySegment block = MemorySegment.ofArray(in);
+        MemorySegment out = MemorySegment.ofArray(new byte[BLOCK_BYTES]);
+        for (int b = 0; b < superBlocks; b++) {
+            for (int r = 0; r < ROWS; r++) {
+                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (group * ROWS + r) * rowBytes
+                        + (long) b * Q4_KKernels.TYPE_SIZE, in, 0, in.length);
+                out.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 0));
+                out.set(Bytes.FLOAT_LE, 64 + 4L * r, Bytes.f16(block, 2));
+                for (int j = 0; j < 8; j++) {
+                    out.set(ValueLayout.JAVA_BYTE, SCALES + 16 * j + r, (byte) Q4_KKernels.scale(block, 4, j));
+                    out.set(ValueLayout.JAVA_BYTE, MINS + 16 * j + r, (byte) Q4_KKernels.min(block, 4, j));
+                }
+                for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
+                    setQuant(out, 0, r, k, quant(block, 0, k));
+                }
+            }
+            MemorySegment.copy(out, 0, dst, ((long) group * superBlocks + b) * BLOCK_BYTES, BLOCK_BYTES);
+        }
+    }
+
+    /** Writes row {@code row} of a grouped matrix back as {@code block_q4_K}s into {@code dst} from {@code dstOff}. */
+    public static void restoreRow(MemorySegment groups, int row, int cols, MemorySegment dst, long dstOff) {
+        int superBlocks = cols / Q4_KKernels.BLOCK_SIZE;
+        int group = row / ROWS;
+        int r = row % ROWS;
+        for (int b = 0; b < superBlocks; b++) {
+            long in = ((long) group * superBlocks + b) * BLOCK_BYTES;
+            long block = dstOff + (long) b * Q4_KKernels.TYPE_SIZE;
+            dst.set(Bytes.SHORT_LE, block, Float.floatToFloat16(groups.get(Bytes.FLOAT_LE, in + 4L * r)));
+            dst.set(Bytes.SHORT_LE, block + 2,
+                    Float.floatToFloat16(groups.get(Bytes.FLOAT_LE, in + 64 + 4L * r)));
+            byte[] packed = new byte[12];
+            for (int j = 0; j < 8; j++) {
+                int sc = groups.get(ValueLayout.JAVA_BYTE, in + SCALES + 16 * j + r);
+                int mn = groups.get(ValueLayout.JAVA_BYTE, in + MINS + 16 * j + r);
+                if (j < 4) {
+                    packed[j] |= (byte) sc;
+                    packed[j + 4] |= (byte) mn;
+                } else {
+                    packed[j + 4] = (byte) ((sc & 0xF) | (mn & 0xF) << 4);
+                    packed[j - 4] |= (byte) ((sc >>> 4) << 6);
+                    packed[j] |= (byte) ((mn >>> 4) << 6);
+                }
+            }
+            MemorySegment.copy(packed, 0, dst, ValueLayout.JAVA_BYTE, block + 4, 12);
+            for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
+                int q = quantAt(groups, in, r, k);
+                long at = block + 16 + 32 * (k / 64) + k % 32;
+                int old = dst.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+                int value = (k % 64) < 32 ? (old & 0xF0) | q : (old & 0x0F) | q << 4;
+                dst.set(ValueLayout.JAVA_BYTE, at, (byte) value);
+            }
+        }
+    }
+
+    /** Quant {@code k} (0..255) of a {@code block_q4_K}. */
+    private static int quant(MemorySegment src, long block, int k) {
+        int b = src.get(ValueLayout.JAVA_BYTE, block + 16 + 32 * (k / 64) + k % 32) & 0xFF;
+        return (k % 64) < 32 ? b & 0xF : b >>> 4;
+    }
+
+    /** Byte offset (from the super-block) and nibble shift of row {@code r}'s quant {@code k}. */
+    private static long quantByte(int r, int k) {
+        int j = k / 32;
+        int s = (k % 32) / 2;
+        int lane = 2 * r + (k & 1);
+        return QS + 256L * j + 64L * (s / 4) + 2L * lane + ((s % 4) >= 2 ? 1 : 0);
+    }
+
+    private static int quantShift(int k) {
+        return 4 * (((k % 32) / 2) % 2);
+    }
+
+    private static void setQuant(MemorySegment dst, long out, int r, int k, int q) {
+        long at = out + quantByte(r, k);
+        int shift = quantShift(k);
+        int old = dst.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+        dst.set(ValueLayout.JAVA_BYTE, at, (byte) ((old & ~(0xF << shift)) | q << shift));
+    }
+
+    private static int quantAt(MemorySegment groups, long in, int r, int k) {
+        return (groups.get(ValueLayout.JAVA_BYTE, in + quantByte(r, k)) >>> quantShift(k)) & 0xF;
+    }
+
+    /**
+     * The scalar twin of {@link #dotGroup}: the same integer sums and the same two fused multiply-adds per row and
+     * super-block, so the same floats to the bit.
+     */
+    static void dotGroupScalar(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
+        Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
+        x.require(ActivationFormat.Q8_K, n);
+        byte[] xq = x.quants();
+        int[] sums = x.sums();
+        float[] xd = x.scales();
+        for (int r = 0; r < ROWS; r++) {
+            float acc = 0f;
+            for (int b = 0; b < n / Q4_KKernels.BLOCK_SIZE; b++) {
+                long in = offset + (long) b * BLOCK_BYTES;
+                int isum = 0;
+                int msum = 0;
+                for (int j = 0; j < 8; j++) {
+                    int sub = 0;
+                    for (int k = 32 * j; k < 32 * j + 32; k++) {
+                        sub += quantAt(w, in, r, k) * xq[256 * b + k];
+                    }
+                    isum += sub * w.get(ValueLayout.JAVA_BYTE, in + SCALES + 16 * j + r);
+                    msum += w.get(ValueLayout.JAVA_BYTE, in + MINS + 16 * j + r) * (sums[16 * b + 2 * j] + sums[16 * b + 2 * j + 1]);
+                }
+                float d = w.get(Bytes.FLOAT_LE, in + 4L * r);
+                float dmin = w.get(Bytes.FLOAT_LE, in + 64 + 4L * r);
+                acc = Math.fma((float) isum, d * xd[b], acc);
+                acc = Math.fma((float) msum, dmin * -xd[b], acc);
+            }
+            out[outOff + r] = acc;
+        }
+    }
+
+    /**
+     * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. Per sub-block, 16
+     * broadcast activation pairs times the 4-bit quants in 16-bit lanes (at most 16 products of 15 x 128 a lane,
+     * so no overflow), one pair sum into the row's int lane, one multiply by the 16 rows' scales.
+     */
+    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
+        Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
+        x.require(ActivationFormat.Q8_K, n);
+        int[] xp = x.quantPairs();
+        int[] sums = x.sums();
+        float[] xd = x.scales();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
+        for (int b = 0; b < n / Q4_KKernels.BLOCK_SIZE; b++) {
+            long in = offset + (long) b * BLOCK_BYTES;
+            IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
+            IntVector msum = IntVector.zero(GgmlLanes.INT_WIDE);
+            for (int j = 0; j < 8; j++) {
+                ShortVector sub = ShortVector.zero(GgmlLanes.SHORT_WIDE);
+                for (int z = 0; z < 4; z++) {
+                    ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, in + QS + 256 * j + 64 * z, LE)
+                            .reinterpretAsShorts();
+                    int i = 128 * b + 16 * j + 4 * z;
+                    sub = sub.add(q.and((short) 0xF)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i]).reinterpretAsShorts()))
+                            .add(q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 1]).reinterpretAsShorts()))
+                            .add(q.lanewise(VectorOperators.LSHR, 8).and((short) 0xF)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 2]).reinterpretAsShorts()))
+                            .add(q.lanewise(VectorOperators.LSHR, 12)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 3]).reinterpretAsShorts()));
+                }
+                IntVector pairs = sub.reinterpretAsInts();
+                IntVector rows = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * j, LE)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                IntVector mins = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + MINS + 16 * j, LE)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                isum = isum.add(rows.mul(scales));
+                msum = msum.add(mins.mul(sums[16 * b + 2 * j] + sums[16 * b + 2 * j + 1]));
+            }
+            float dx = xd[b];
+            FloatVector d = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE);
+            FloatVector dmin = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in + 64, LE);
+            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(d.mul(dx), acc);
+            acc = ((FloatVector) msum.convert(VectorOperators.I2F, 0)).fma(dmin.mul(-dx), acc);
+        }
+        acc.intoArray(out, outOff);
+    }
+}
