@@ -36,8 +36,8 @@ public final class Q4_KRowGroups {
     public static final int ROWS = 16;
     /** Bytes of one group's super-block. */
     static final int BLOCK_BYTES = 2432;
-    private static final int SCALES = 128;
-    private static final int MINS = 256;
+    static final int SCALES = 128;
+    static final int MINS = 256;
     private static final int QS = 384;
 
     private Q4_KRowGroups() {
@@ -62,64 +62,40 @@ public final class Q4_KRowGroups {
         long rowBytes = (long) superBlocks * Q4_KKernels.TYPE_SIZE;
         byte[] in = new byte[Q4_KKernels.TYPE_SIZE];
         MemorySegment block = MemorySegment.ofArray(in);
-        MemorySegment out = MemorySegment.ofArray(new byte[BLOCK_BYTES]);
+        byte[] out = new byte[BLOCK_BYTES];
+        MemorySegment outSegment = MemorySegment.ofArray(out);
         for (int b = 0; b < superBlocks; b++) {
+            java.util.Arrays.fill(out, QS, BLOCK_BYTES, (byte) 0);
             for (int r = 0; r < ROWS; r++) {
                 MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (group * ROWS + r) * rowBytes
                         + (long) b * Q4_KKernels.TYPE_SIZE, in, 0, in.length);
-                out.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 0));
-                out.set(Bytes.FLOAT_LE, 64 + 4L * r, Bytes.f16(block, 2));
+                outSegment.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 0));
+                outSegment.set(Bytes.FLOAT_LE, 64 + 4L * r, Bytes.f16(block, 2));
                 for (int j = 0; j < 8; j++) {
-                    out.set(ValueLayout.JAVA_BYTE, SCALES + 16 * j + r, (byte) Q4_KKernels.scale(block, 4, j));
-                    out.set(ValueLayout.JAVA_BYTE, MINS + 16 * j + r, (byte) Q4_KKernels.min(block, 4, j));
+                    out[SCALES + 16 * j + r] = (byte) Q4_KKernels.scale(block, 4, j);
+                    out[MINS + 16 * j + r] = (byte) Q4_KKernels.min(block, 4, j);
                 }
-                for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
-                    setQuant(out, 0, r, k, quant(block, 0, k));
+                for (int i = 0; i < 128; i++) {
+                    // byte i of qs: weight 64 (i / 32) + i % 32 in its low nibble, that weight + 32 in its high one
+                    int q = in[16 + i];
+                    int k = 64 * (i / 32) + i % 32;
+                    out[QUANT_BYTE[k] + 4 * r] |= (byte) ((q & 0xF) << QUANT_SHIFT[k]);
+                    out[QUANT_BYTE[k + 32] + 4 * r] |= (byte) (((q >>> 4) & 0xF) << QUANT_SHIFT[k + 32]);
                 }
             }
-            MemorySegment.copy(out, 0, dst, ((long) group * superBlocks + b) * BLOCK_BYTES, BLOCK_BYTES);
+            MemorySegment.copy(outSegment, 0, dst, ((long) group * superBlocks + b) * BLOCK_BYTES, BLOCK_BYTES);
         }
     }
 
-    /** Writes row {@code row} of a grouped matrix back as {@code block_q4_K}s into {@code dst} from {@code dstOff}. */
-    public static void restoreRow(MemorySegment groups, int row, int cols, MemorySegment dst, long dstOff) {
-        int superBlocks = cols / Q4_KKernels.BLOCK_SIZE;
-        int group = row / ROWS;
-        int r = row % ROWS;
-        for (int b = 0; b < superBlocks; b++) {
-            long in = ((long) group * superBlocks + b) * BLOCK_BYTES;
-            long block = dstOff + (long) b * Q4_KKernels.TYPE_SIZE;
-            dst.set(Bytes.SHORT_LE, block, Float.floatToFloat16(groups.get(Bytes.FLOAT_LE, in + 4L * r)));
-            dst.set(Bytes.SHORT_LE, block + 2,
-                    Float.floatToFloat16(groups.get(Bytes.FLOAT_LE, in + 64 + 4L * r)));
-            byte[] packed = new byte[12];
-            for (int j = 0; j < 8; j++) {
-                int sc = groups.get(ValueLayout.JAVA_BYTE, in + SCALES + 16 * j + r);
-                int mn = groups.get(ValueLayout.JAVA_BYTE, in + MINS + 16 * j + r);
-                if (j < 4) {
-                    packed[j] |= (byte) sc;
-                    packed[j + 4] |= (byte) mn;
-                } else {
-                    packed[j + 4] = (byte) ((sc & 0xF) | (mn & 0xF) << 4);
-                    packed[j - 4] |= (byte) ((sc >>> 4) << 6);
-                    packed[j] |= (byte) ((mn >>> 4) << 6);
-                }
-            }
-            MemorySegment.copy(packed, 0, dst, ValueLayout.JAVA_BYTE, block + 4, 12);
-            for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
-                int q = quantAt(groups, in, r, k);
-                long at = block + 16 + 32 * (k / 64) + k % 32;
-                int old = dst.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
-                int value = (k % 64) < 32 ? (old & 0xF0) | q : (old & 0x0F) | q << 4;
-                dst.set(ValueLayout.JAVA_BYTE, at, (byte) value);
-            }
-        }
-    }
+    /** Per weight of a super-block: the byte (row 0's) and the nibble shift that hold it in a group. */
+    private static final int[] QUANT_BYTE = new int[Q4_KKernels.BLOCK_SIZE];
+    private static final int[] QUANT_SHIFT = new int[Q4_KKernels.BLOCK_SIZE];
 
-    /** Quant {@code k} (0..255) of a {@code block_q4_K}. */
-    private static int quant(MemorySegment src, long block, int k) {
-        int b = src.get(ValueLayout.JAVA_BYTE, block + 16 + 32 * (k / 64) + k % 32) & 0xFF;
-        return (k % 64) < 32 ? b & 0xF : b >>> 4;
+    static {
+        for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
+            QUANT_BYTE[k] = (int) quantByte(0, k);
+            QUANT_SHIFT[k] = quantShift(k);
+        }
     }
 
     /** Byte offset (from the super-block) and nibble shift of row {@code r}'s quant {@code k}. */
@@ -134,14 +110,8 @@ public final class Q4_KRowGroups {
         return 4 * (((k % 32) / 2) % 2);
     }
 
-    private static void setQuant(MemorySegment dst, long out, int r, int k, int q) {
-        long at = out + quantByte(r, k);
-        int shift = quantShift(k);
-        int old = dst.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
-        dst.set(ValueLayout.JAVA_BYTE, at, (byte) ((old & ~(0xF << shift)) | q << shift));
-    }
-
-    private static int quantAt(MemorySegment groups, long in, int r, int k) {
+    /** Row {@code r}'s quant {@code k} in the group super-block at {@code in}. */
+    static int quantAt(MemorySegment groups, long in, int r, int k) {
         return (groups.get(ValueLayout.JAVA_BYTE, in + quantByte(r, k)) >>> quantShift(k)) & 0xF;
     }
 

@@ -24,7 +24,7 @@ class Q4_KRowGroupsTest {
         long rowBytes = QuantType.Q4_K.rowBytes(cols);
         MemorySegment row = MemorySegment.ofArray(new byte[(int) rowBytes]);
         for (int r = 0; r < 2 * ROWS; r++) {
-            Q4_KRowGroups.restoreRow(groups, r, cols, row, 0);
+            restoreRow(groups, r, cols, row, 0);
             assertArrayEquals(src.asSlice(r * rowBytes, rowBytes).toArray(ValueLayout.JAVA_BYTE),
                     row.toArray(ValueLayout.JAVA_BYTE), "row " + r);
         }
@@ -100,6 +100,44 @@ class Q4_KRowGroupsTest {
         assertArrayEquals(scalar, vector);
         for (int r = 0; r < ROWS; r++) {
             assertEquals(Q4_KKernels.dotScalar(src, r * rowBytes, x, cols), vector[r], 1e-4 * Math.abs(vector[r]));
+        }
+    }
+
+    /**
+     * Row {@code row} of a grouped matrix written back as {@code block_q4_K}s into {@code dst} from {@code dstOff}: the
+     * inverse of {@link Q4_KRowGroups#repack}, reading the layout as its table says.
+     */
+    private static void restoreRow(MemorySegment groups, int row, int cols, MemorySegment dst, long dstOff) {
+        int superBlocks = cols / Q4_KKernels.BLOCK_SIZE;
+        int group = row / Q4_KRowGroups.ROWS;
+        int r = row % Q4_KRowGroups.ROWS;
+        for (int b = 0; b < superBlocks; b++) {
+            long in = ((long) group * superBlocks + b) * Q4_KRowGroups.BLOCK_BYTES;
+            long block = dstOff + (long) b * Q4_KKernels.TYPE_SIZE;
+            dst.set(Bytes.SHORT_LE, block, Float.floatToFloat16(groups.get(Bytes.FLOAT_LE, in + 4L * r)));
+            dst.set(Bytes.SHORT_LE, block + 2,
+                    Float.floatToFloat16(groups.get(Bytes.FLOAT_LE, in + 64 + 4L * r)));
+            byte[] packed = new byte[12];
+            for (int j = 0; j < 8; j++) {
+                int sc = groups.get(ValueLayout.JAVA_BYTE, in + Q4_KRowGroups.SCALES + 16 * j + r);
+                int mn = groups.get(ValueLayout.JAVA_BYTE, in + Q4_KRowGroups.MINS + 16 * j + r);
+                if (j < 4) {
+                    packed[j] |= (byte) sc;
+                    packed[j + 4] |= (byte) mn;
+                } else {
+                    packed[j + 4] = (byte) ((sc & 0xF) | (mn & 0xF) << 4);
+                    packed[j - 4] |= (byte) ((sc >>> 4) << 6);
+                    packed[j] |= (byte) ((mn >>> 4) << 6);
+                }
+            }
+            MemorySegment.copy(packed, 0, dst, ValueLayout.JAVA_BYTE, block + 4, 12);
+            for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
+                int q = Q4_KRowGroups.quantAt(groups, in, r, k);
+                long at = block + 16 + 32 * (k / 64) + k % 32;
+                int old = dst.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+                int value = (k % 64) < 32 ? (old & 0xF0) | q : (old & 0x0F) | q << 4;
+                dst.set(ValueLayout.JAVA_BYTE, at, (byte) value);
+            }
         }
     }
 
