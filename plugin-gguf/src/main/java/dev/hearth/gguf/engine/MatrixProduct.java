@@ -84,7 +84,9 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
         } else {
             int grain = 1;
             for (WeightMatrix m : ms) grain = Math.max(grain, m.grain(to - from));
-            pool.parallelFor(rows, grain, this);
+            int batch = to - from;
+            pool.parallelFor(rows, grain, this,
+                    batch <= ThreadActivations.MAX_ROWS ? pool.generationThreads() : pool.threads());
         }
     }
 

@@ -105,18 +105,60 @@ class WorkerPoolTest {
                 int rows = 1 + random.nextInt(marks.length);
                 int grain = new int[] {1, 4, 16}[random.nextInt(3)];
                 int pauseRow = random.nextInt(1000) == 0 ? random.nextInt(rows) : -1;
+                // steps of all threads and of fewer, mixed, as generation and prompt passes mix them
+                int participants = random.nextBoolean() ? 8 : 1 + random.nextInt(8);
+                AtomicInteger outsider = new AtomicInteger(-1);
                 pool.parallelFor(rows, grain, (start, end) -> {
+                    int worker = workerIndex(Thread.currentThread());
+                    if (worker >= participants) outsider.set(worker);
                     for (int r = start; r < end; r++) {
                         if (r == pauseRow) LockSupport.parkNanos(2_000_000);
                         marks[r]++;
                     }
-                });
+                }, participants);
+                assertEquals(-1, outsider.get(), "a worker outside the step's " + participants + " threads took a piece"
+                        + ", step " + step + ", seed " + seed);
                 for (int r = 0; r < rows; r++) {
                     assertEquals(1, marks[r], "row " + r + " of " + rows + ", step " + step + ", seed " + seed);
                     marks[r] = 0;
                 }
                 if (random.nextInt(8) == 0) LockSupport.parkNanos(random.nextInt(2_000_000));
             }
+        }
+    }
+
+    /** The pool's thread index: 0 for the calling thread, N for worker {@code hearth-cpu-N}. */
+    private static int workerIndex(Thread t) {
+        String name = t.getName();
+        return name.startsWith("hearth-cpu-") ? Integer.parseInt(name.substring("hearth-cpu-".length())) : 0;
+    }
+
+    /**
+     * A step of fewer threads leaves the last workers out; the next step of all of them wakes them again: the left-out
+     * worker, parked, must take pieces of a step it shares (each piece waits a little, so no thread can take them all).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aWorkerLeftOutOfGenerationStepsTakesPartInPromptSteps() {
+        try (WorkerPool pool = new WorkerPool(8)) {
+            assertEquals(7, pool.generationThreads());
+            for (int round = 0; round < 5; round++) {
+                Map<Integer, Boolean> took = new ConcurrentHashMap<>();
+                for (int step = 0; step < 200; step++) {
+                    pool.parallelFor(640, 16, (start, end) -> took.put(workerIndex(Thread.currentThread()), true),
+                            pool.generationThreads());
+                }
+                assertTrue(!took.containsKey(7), "worker 7 took a piece of a step of 7 threads");
+                took.clear();
+                pool.parallelFor(64, 1, (start, end) -> {
+                    took.put(workerIndex(Thread.currentThread()), true);
+                    LockSupport.parkNanos(2_000_000);
+                });
+                assertTrue(took.containsKey(7), "worker 7 took no piece of a step of all 8 threads: " + took.keySet());
+            }
+        }
+        try (WorkerPool pool = new WorkerPool(4)) {
+            assertEquals(4, pool.generationThreads(), "below 8 threads generation keeps them all");
         }
     }
 
