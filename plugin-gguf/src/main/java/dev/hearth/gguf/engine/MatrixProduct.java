@@ -84,9 +84,7 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
         } else {
             int grain = 1;
             for (WeightMatrix m : ms) grain = Math.max(grain, m.grain(to - from));
-            int batch = to - from;
-            pool.parallelFor(rows, grain, this,
-                    batch <= ThreadActivations.MAX_ROWS ? pool.generationThreads() : pool.threads());
+            pool.parallelFor(rows, grain, this, pool.threadsFor(to - from));
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * what is left of a share (guided scheduling), so pieces start large and end at one grain: the threads then finish a
  * step at most one grain apart.
  * Claiming rather than a fixed split keeps all cores busy when one of them is slowed down (another process, a slower
- * kernel): the others take its remaining pieces instead of waiting at the barrier. The calling thread works too.
+ * kernel): the others take its remaining pieces instead of waiting at the barrier. The calling thread works too. A
+ * step may take fewer threads than the pool has ({@link #threadsFor}); the workers left out park.
  * Workers spin briefly before parking, since steps follow each other within microseconds during generation.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -103,15 +104,16 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * The threads that the steps of a generation pass (up to {@link ThreadActivations#MAX_ROWS} tokens) take ({@link #parallelFor(int, int, RangeTask, int)}): from 8
-     * threads on, one fewer, its worker parked, so that the JVM's and the system's own threads find a free processor
-     * instead of preempting a pool thread, whose claimed piece then holds up the whole step. On the 16-core Xeon
-     * (2026-11-27) 7 % of generation steps on 16 threads waited 160 us or more for one preempted thread (15 % of the
-     * pool's time; no steal time in the VM); with 15 the p99 token time fell from 40-98 ms to 14-27 ms, Q8_0
-     * generation rose 11 % and Q4_K_M's stayed level. Prompt batches, bound by arithmetic, keep every thread.
+     * The threads a step over a batch of {@code tokens} rows takes ({@link #parallelFor(int, int, RangeTask, int)}):
+     * for generation passes (up to {@link ThreadActivations#MAX_ROWS} tokens), from 8 threads on, one fewer, its
+     * worker parked, so that the JVM's and the system's own threads find a free processor instead of preempting a
+     * pool thread, whose claimed piece then holds up the whole step. On the 16-core Xeon (2026-11-27) 7 % of
+     * generation steps on 16 threads waited 160 us or more for one preempted thread (15 % of the pool's time; no
+     * steal time in the VM); with 15 the p99 token time fell from 37-98 ms to 14-30 ms, Q8_0 generation rose 11 %
+     * and Q4_K_M's stayed level. Prompt batches, bound by arithmetic, take every thread.
      */
-    public int generationThreads() {
-        return threads >= 8 ? threads - 1 : threads;
+    public int threadsFor(int tokens) {
+        return tokens <= ThreadActivations.MAX_ROWS && threads >= 8 ? threads - 1 : threads;
     }
 
     /**

@@ -163,8 +163,7 @@ public final class LlamaForward {
             if (attentionWork < ATTENTION_PARALLEL_MIN) {
                 t.attention.run(0, c.heads() * t.parts);
             } else {
-                pool.parallelFor(c.heads() * t.parts, 1, t.attention,
-                        n <= ThreadActivations.MAX_ROWS ? pool.generationThreads() : pool.threads());
+                pool.parallelFor(c.heads() * t.parts, 1, t.attention, pool.threadsFor(n));
             }
 
             // attention output projection, added into the residual stream

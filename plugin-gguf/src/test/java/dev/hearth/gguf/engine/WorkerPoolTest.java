@@ -141,12 +141,14 @@ class WorkerPoolTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aWorkerLeftOutOfGenerationStepsTakesPartInPromptSteps() {
         try (WorkerPool pool = new WorkerPool(8)) {
-            assertEquals(7, pool.generationThreads());
+            assertEquals(7, pool.threadsFor(1));
+            assertEquals(7, pool.threadsFor(ThreadActivations.MAX_ROWS));
+            assertEquals(8, pool.threadsFor(ThreadActivations.MAX_ROWS + 1));
             for (int round = 0; round < 5; round++) {
                 Map<Integer, Boolean> took = new ConcurrentHashMap<>();
                 for (int step = 0; step < 200; step++) {
                     pool.parallelFor(640, 16, (start, end) -> took.put(workerIndex(Thread.currentThread()), true),
-                            pool.generationThreads());
+                            pool.threadsFor(1));
                 }
                 assertTrue(!took.containsKey(7), "worker 7 took a piece of a step of 7 threads");
                 took.clear();
@@ -158,7 +160,7 @@ class WorkerPoolTest {
             }
         }
         try (WorkerPool pool = new WorkerPool(4)) {
-            assertEquals(4, pool.generationThreads(), "below 8 threads generation keeps them all");
+            assertEquals(4, pool.threadsFor(1), "below 8 threads generation keeps them all");
         }
     }
 
