@@ -55,7 +55,7 @@ final class BenchOptions {
             description = "Layers on the GPU, the rest on the CPU, for backends that offload (default: all).")
     int gpuLayers;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: all).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: one per core; generation steps leave one of 8 or more free).")
     int threads;
 
     @Option(names = "--decode-batch", paramLabel = "N",

@@ -12,7 +12,7 @@ public final class ModelOptions {
     @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "context length in tokens (default: the model's)")
     int contextLength;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: one per core; generation steps leave one of 8 or more free)")
     int threads;
 
     @Option(names = "--gpu-layers", paramLabel = "N", description = "layers on the GPU, the rest on the CPU (default: all)")

@@ -1,0 +1,57 @@
+package dev.hearth.gguf.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+
+import dev.hearth.gguf.engine.WeightMatrix;
+import dev.hearth.gguf.engine.WorkerPool;
+import dev.hearth.gguf.format.GgufFile;
+import dev.hearth.gguf.quant.Q4_KRowGroups;
+import dev.hearth.gguf.quant.QuantType;
+import dev.hearth.gguf.testing.SharedData;
+import org.junit.jupiter.api.Test;
+
+/** {@link LlamaWeights#withRowGroups} repacks the Q4_K matrices of the layers the CPU runs, and nothing else. */
+class LlamaWeightsRowGroupsTest {
+
+    @Test
+    void onlyTheQ4KMatricesFromTheFirstCpuLayerAreRepacked() throws Exception {
+        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf"));
+             WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            LlamaWeights weights = LlamaLoader.weights(file, LlamaLoader.config(file));
+            int first = 2; // as for a GPU holding layers 0 and 1
+            LlamaWeights grouped = weights.withRowGroups(arena, pool, first);
+            long expected = 0;
+            int repacked = 0;
+            for (int l = 0; l < weights.layers().length; l++) {
+                WeightMatrix[] before = matrices(weights.layers()[l]);
+                WeightMatrix[] after = matrices(grouped.layers()[l]);
+                for (int i = 0; i < before.length; i++) {
+                    assertSame(before[i].data(), after[i].data(), "the mapped rows stay");
+                    if (l >= first && before[i].type() == QuantType.Q4_K) {
+                        assertEquals(Q4_KRowGroups.bytes(before[i].rows(), before[i].cols()), after[i].groups().byteSize(),
+                                after[i].name());
+                        expected += after[i].groups().byteSize();
+                        repacked++;
+                    } else {
+                        assertNull(after[i].groups(), after[i].name() + " (" + after[i].type() + ", layer " + l + ")");
+                    }
+                }
+            }
+            assertTrue(repacked > 0, "llama-mini Q4_K_M has Q4_K matrices");
+            assertEquals(expected + (grouped.output().groups() == null ? 0 : grouped.output().groups().byteSize()),
+                    grouped.rowGroupBytes());
+            assertSame(weights.tokenEmbedding(), grouped.tokenEmbedding());
+        }
+    }
+
+    private static WeightMatrix[] matrices(LlamaWeights.Layer l) {
+        return new WeightMatrix[] {l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()};
+    }
+}
