@@ -49,6 +49,10 @@ public class MatMulBench {
     @Param({"2048"})
     public int cols;
 
+    /** Q4_K rows repacked in groups of 16 as the engine does at load ({@link WeightMatrix#withRowGroups}). */
+    @Param({"false"})
+    public boolean rowGroups;
+
     /** Pool threads; 0: the engine's default ({@link WorkerPool#defaultThreads}). */
     @Param({"0"})
     public int threads;
@@ -68,6 +72,7 @@ public class MatMulBench {
         out = new float[batch][rows];
         for (int b = 0; b < batch; b++) xs[b] = BenchData.activation(t, cols, BenchData.SEED + b);
         pool = BenchData.pool(threads);
+        if (rowGroups) m = m.withRowGroups(arena, pool);
     }
 
     @TearDown(Level.Trial)

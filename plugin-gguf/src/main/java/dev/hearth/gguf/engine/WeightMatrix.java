@@ -54,9 +54,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /**
      * This matrix with its rows also repacked in groups of 16 ({@link Q4_KRowGroups}) in memory of {@code arena},
-     * on the pool; this matrix itself when it is not {@link #groupable}. Products of up to 3 tokens then read the
-     * groups (3x as fast as row by row on a Xeon core, 1.9x on Zen 4; docs/perf.md); prompt batches and row lookups
-     * still read the mapped rows.
+     * on the pool; this matrix itself when it is not {@link #groupable}. Every product then reads the groups (one
+     * token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4; prompt batches two tokens at a time, 1.2-1.7x
+     * the unpacked float tiles on Zen 4; docs/perf.md), so the mapped rows' pages are given back; only row lookups
+     * (a tied token embedding) read them again.
      */
     public WeightMatrix withRowGroups(Arena arena, WorkerPool pool) {
         if (!groupable()) return this;
@@ -64,6 +65,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         pool.parallelFor(rows / Q4_KRowGroups.ROWS, 1, (start, end) -> {
             for (int g = start; g < end; g++) Q4_KRowGroups.repack(data, g, cols, grouped);
         });
+        // the products read the groups from now on: give back the mapped pages the repacking read in
+        if (data.isMapped()) data.unload();
         return new WeightMatrix(name, type, data, rows, cols, grouped);
     }
 
@@ -71,8 +74,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
      * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
      * multiplied four rows by four activations at a time ({@link UnpackedRow}); every product then equals the
-     * single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ by float rounding. Makes
-     * a product for this call; the engine reuses one {@link MatrixProduct} per state instead.
+     * single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ by float rounding. Row
+     * groups ({@link #withRowGroups}) take every batch through their own kernel, each product equal to the bit to
+     * the same token alone. Makes a product for this call; the engine reuses one {@link MatrixProduct} per state
+     * instead.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         new MatrixProduct().inSequence(new WeightMatrix[] {this}, ProductInput.shared(xs), from, to,
@@ -103,9 +108,13 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             if (firstGroup < endGroup) {
                 dotRows(xs, from, to, out, r, firstGroup * groupRows);
                 for (int g = firstGroup; g < endGroup; g++) {
-                    for (int b = from; b < to; b++) {
-                        Q4_KRowGroups.dotGroup(groups, g * groupBytes, xs[b].q8_K(), cols, out[b], g * groupRows);
+                    long at = g * groupBytes;
+                    int b = from;
+                    for (; b + 1 < to; b += 2) {
+                        Q4_KRowGroups.dotGroup2(groups, at, xs[b].q8_K(), xs[b + 1].q8_K(), cols, out[b], out[b + 1],
+                                g * groupRows);
                     }
+                    for (; b < to; b++) Q4_KRowGroups.dotGroup(groups, at, xs[b].q8_K(), cols, out[b], g * groupRows);
                 }
                 r = endGroup * groupRows;
             }
@@ -123,13 +132,13 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /** Rows in a unit of the pool's pieces for a product over {@code batch} activations. */
     int grain(int batch) {
-        if (unpacks(batch)) return GRAIN;
-        return groups != null ? Q4_KRowGroups.ROWS : TOKEN_GRAIN;
+        if (groups != null) return Q4_KRowGroups.ROWS;
+        return unpacks(batch) ? GRAIN : TOKEN_GRAIN;
     }
 
     /** Whether a product over {@code batch} activations goes over unpacked rows. */
     private boolean unpacks(int batch) {
-        return batch >= UNPACK_MIN_BATCH && UnpackedRow.supports(type);
+        return groups == null && batch >= UNPACK_MIN_BATCH && UnpackedRow.supports(type);
     }
 
     /**

@@ -196,4 +196,68 @@ public final class Q4_KRowGroups {
         }
         acc.intoArray(out, outOff);
     }
+
+    /**
+     * {@link #dotGroup} for two activations at once, each giving the same floats to the bit as alone: the quants
+     * are loaded and split into nibbles once for both. Written out for two: vectors in arrays would be boxed, and
+     * four written out grow the method past C2's inlining budget, which then boxes them too.
+     */
+    public static void dotGroup2(MemorySegment w, long offset, Q8Activation x0, Q8Activation x1, int n,
+                                 float[] out0, float[] out1, int outOff) {
+        Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
+        x0.require(ActivationFormat.Q8_K, n);
+        x1.require(ActivationFormat.Q8_K, n);
+        int[] p0 = x0.quantPairs();
+        int[] p1 = x1.quantPairs();
+        FloatVector acc0 = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
+        FloatVector acc1 = acc0;
+        for (int b = 0; b < n / Q4_KKernels.BLOCK_SIZE; b++) {
+            long in = offset + (long) b * BLOCK_BYTES;
+            IntVector isum0 = IntVector.zero(GgmlLanes.INT_WIDE);
+            IntVector isum1 = isum0;
+            IntVector msum0 = isum0;
+            IntVector msum1 = isum0;
+            for (int j = 0; j < 8; j++) {
+                ShortVector sub0 = ShortVector.zero(GgmlLanes.SHORT_WIDE);
+                ShortVector sub1 = sub0;
+                for (int z = 0; z < 4; z++) {
+                    ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, in + QS + 256 * j + 64 * z, LE)
+                            .reinterpretAsShorts();
+                    ShortVector n0 = q.and((short) 0xF);
+                    ShortVector n1 = q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
+                    ShortVector n2 = q.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
+                    ShortVector n3 = q.lanewise(VectorOperators.LSHR, 12);
+                    int i = 128 * b + 16 * j + 4 * z;
+                    sub0 = sub0.add(n0.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i]).reinterpretAsShorts()))
+                            .add(n1.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i + 1]).reinterpretAsShorts()))
+                            .add(n2.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i + 2]).reinterpretAsShorts()))
+                            .add(n3.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i + 3]).reinterpretAsShorts()));
+                    sub1 = sub1.add(n0.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i]).reinterpretAsShorts()))
+                            .add(n1.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i + 1]).reinterpretAsShorts()))
+                            .add(n2.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i + 2]).reinterpretAsShorts()))
+                            .add(n3.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i + 3]).reinterpretAsShorts()));
+                }
+                IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * j, LE)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                IntVector r0 = sub0.reinterpretAsInts();
+                IntVector r1 = sub1.reinterpretAsInts();
+                isum0 = isum0.add(r0.add(r0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
+                isum1 = isum1.add(r1.add(r1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
+                IntVector mins = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + MINS + 16 * j, LE)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                int s = 16 * b + 2 * j;
+                msum0 = msum0.add(mins.mul(x0.sums()[s] + x0.sums()[s + 1]));
+                msum1 = msum1.add(mins.mul(x1.sums()[s] + x1.sums()[s + 1]));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE);
+            acc0 = ((FloatVector) isum0.convert(VectorOperators.I2F, 0)).fma(d.mul(x0.scales()[b]), acc0);
+            acc1 = ((FloatVector) isum1.convert(VectorOperators.I2F, 0)).fma(d.mul(x1.scales()[b]), acc1);
+            // the min terms after the scaled sums of the super-block, as in the single kernel
+            FloatVector dmin = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in + 64, LE);
+            acc0 = ((FloatVector) msum0.convert(VectorOperators.I2F, 0)).fma(dmin.mul(-x0.scales()[b]), acc0);
+            acc1 = ((FloatVector) msum1.convert(VectorOperators.I2F, 0)).fma(dmin.mul(-x1.scales()[b]), acc1);
+        }
+        acc0.intoArray(out0, outOff);
+        acc1.intoArray(out1, outOff);
+    }
 }

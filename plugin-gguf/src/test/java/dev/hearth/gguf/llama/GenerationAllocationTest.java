@@ -49,6 +49,12 @@ class GenerationAllocationTest {
         assertPassesAllocateNothing(8, false);
     }
 
+    @Test
+    void aPromptBatchOverRowGroupsAllocatesNothingOnceCompiled() throws Exception {
+        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        assertPassesAllocateNothing(8, true);
+    }
+
     /**
      * Runs passes over the context in batches of {@code batch} tokens, each batch's last logits choosing the next
      * tokens, until one pass allocates nothing in the calling thread or the pool's.

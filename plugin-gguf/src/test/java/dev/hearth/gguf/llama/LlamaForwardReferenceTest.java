@@ -95,6 +95,17 @@ class LlamaForwardReferenceTest {
         assertTrue(sum > 0, "no position differs: the row groups were not used");
     }
 
+    /** Prompt batches over row groups run each token through the same kernel: the logits equal to the bit. */
+    @Test
+    void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime() throws Exception {
+        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q4_K_M.logits"));
+        Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+        float[][] single = ModelLogits.of(model, ref.tokens(), 1, true);
+        float[][] batched = ModelLogits.of(model, ref.tokens(), 7, true);
+        for (int pos = 0; pos < single.length; pos++) assertArrayEquals(single[pos], batched[pos], "position " + pos);
+    }
+
     private static final int GROUPED_POSITIONS = 16;
 
     /** Float rounding in a few layers: about 1e-7 here; a wrong weight or scale moves logits by whole percents. */

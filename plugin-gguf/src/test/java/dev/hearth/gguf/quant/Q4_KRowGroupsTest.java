@@ -75,6 +75,27 @@ class Q4_KRowGroupsTest {
         }
     }
 
+    @Test
+    void twoActivationsAtOnceGiveWhatEachGivesAlone() {
+        assumeTrue(GgmlLanes.WIDE, "the grouped kernel needs 512-bit vectors; this CPU has " + Simd.BITS);
+        Random rnd = new Random(5);
+        int cols = 1024;
+        MemorySegment groups = grouped(KernelFixtures.randomRows(QuantType.Q4_K, 2 * ROWS, cols, 0, rnd), 2 * ROWS, cols);
+        Q8Activation[] x = {activation(KernelFixtures.gaussian(rnd, cols, 1.0)),
+                activation(KernelFixtures.gaussian(rnd, cols, 4.0))};
+        for (int g = 0; g < 2; g++) {
+            long at = g * Q4_KRowGroups.bytes(ROWS, cols);
+            float[][] both = new float[2][2 * ROWS];
+            Q4_KRowGroups.dotGroup2(groups, at, x[0], x[1], cols, both[0], both[1], g * ROWS);
+            for (int k = 0; k < 2; k++) {
+                float[] alone = new float[2 * ROWS];
+                Q4_KRowGroups.dotGroup(groups, at, x[k], cols, alone, g * ROWS);
+                assertArrayEquals(Arrays.copyOfRange(alone, g * ROWS, g * ROWS + ROWS),
+                        Arrays.copyOfRange(both[k], g * ROWS, g * ROWS + ROWS), "group " + g + ", activation " + k);
+            }
+        }
+    }
+
     /** Every quant 15, every scale and min 63, activations at -127 / 127: the 16-bit sums must not overflow. */
     @Test
     void largestQuantsAndActivationsDoNotOverflow() {
