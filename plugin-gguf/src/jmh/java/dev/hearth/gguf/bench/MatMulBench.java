@@ -72,7 +72,7 @@ public class MatMulBench {
         out = new float[batch][rows];
         for (int b = 0; b < batch; b++) xs[b] = BenchData.activation(t, cols, BenchData.SEED + b);
         pool = BenchData.pool(threads);
-        if (rowGroups) m = m.withRowGroups(arena, pool);
+        if (rowGroups) m = m.withRowGroups(arena.allocate(m.groupBytes(), 64), pool);
     }
 
     @TearDown(Level.Trial)

@@ -20,7 +20,14 @@ public final class CpuRepack {
     public static LlamaWeights apply(LlamaWeights weights, Arena arena, WorkerPool pool, int firstLayer) {
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())) return weights;
         long start = System.nanoTime();
-        LlamaWeights grouped = weights.withRowGroups(arena, pool, firstLayer);
+        LlamaWeights grouped;
+        try {
+            grouped = weights.withRowGroups(arena, pool, firstLayer);
+        } catch (OutOfMemoryError e) {
+            System.getLogger("dev.hearth.gguf").log(System.Logger.Level.WARNING,
+                    "gguf-cpu: no memory for Q4_K row groups (" + e.getMessage() + "); products read the mapped rows");
+            return weights;
+        }
         long bytes = grouped.rowGroupBytes();
         if (bytes > 0) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, String.format(

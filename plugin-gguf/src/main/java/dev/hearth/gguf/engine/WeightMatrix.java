@@ -1,6 +1,5 @@
 package dev.hearth.gguf.engine;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
@@ -47,27 +46,27 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         return type.rowBytes(cols);
     }
 
-    /** Whether {@link #withRowGroups} repacks this matrix. */
-    public boolean groupable() {
-        return groups == null && type == QuantType.Q4_K && Q4_KRowGroups.supports(rows, cols);
+    /** Bytes {@link #withRowGroups} needs for this matrix: 0 when it does not repack it. */
+    public long groupBytes() {
+        return groups == null && type == QuantType.Q4_K && Q4_KRowGroups.supports(rows, cols)
+                ? Q4_KRowGroups.bytes(rows, cols) : 0;
     }
 
     /**
-     * This matrix with its rows also repacked in groups of 16 ({@link Q4_KRowGroups}) in memory of {@code arena},
-     * on the pool; this matrix itself when it is not {@link #groupable}. Every product then reads the groups (one
-     * token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4; prompt batches two tokens at a time, 1.2-1.7x
-     * the unpacked float tiles on Zen 4; docs/perf.md), so the mapped rows' pages are given back; only row lookups
-     * (a tied token embedding) read them again.
+     * This matrix with its rows also repacked in groups of 16 ({@link Q4_KRowGroups}) into {@code memory} (of
+     * {@link #groupBytes} bytes, 64-byte aligned), on the pool; this matrix itself when there is nothing to repack.
+     * Every product then reads the groups (one token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4; prompt
+     * batches two tokens at a time, 1.2-1.7x the unpacked float tiles on Zen 4; docs/perf.md), so the mapped rows'
+     * pages are given back; only row lookups (a tied token embedding) read them again.
      */
-    public WeightMatrix withRowGroups(Arena arena, WorkerPool pool) {
-        if (!groupable()) return this;
-        MemorySegment grouped = arena.allocate(Q4_KRowGroups.bytes(rows, cols), 64);
+    public WeightMatrix withRowGroups(MemorySegment memory, WorkerPool pool) {
+        if (groupBytes() == 0) return this;
         pool.parallelFor(rows / Q4_KRowGroups.ROWS, 1, (start, end) -> {
-            for (int g = start; g < end; g++) Q4_KRowGroups.repack(data, g, cols, grouped);
+            for (int g = start; g < end; g++) Q4_KRowGroups.repack(data, g, cols, memory);
         });
         // the products read the groups from now on: give back the mapped pages the repacking read in
         if (data.isMapped()) data.unload();
-        return new WeightMatrix(name, type, data, rows, cols, grouped);
+        return new WeightMatrix(name, type, data, rows, cols, memory);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.hearth.gguf.llama;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.function.UnaryOperator;
 
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
@@ -35,35 +37,51 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
     public record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                         float[] ffnNorm, WeightMatrix wGate, WeightMatrix wUp, WeightMatrix wDown) {
 
-        Layer withRowGroups(Arena arena, WorkerPool pool) {
-            return new Layer(attnNorm, wq.withRowGroups(arena, pool), wk.withRowGroups(arena, pool),
-                    wv.withRowGroups(arena, pool), wo.withRowGroups(arena, pool), ffnNorm,
-                    wGate.withRowGroups(arena, pool), wUp.withRowGroups(arena, pool), wDown.withRowGroups(arena, pool));
+        Layer map(UnaryOperator<WeightMatrix> f) {
+            return new Layer(attnNorm, f.apply(wq), f.apply(wk), f.apply(wv), f.apply(wo), ffnNorm, f.apply(wGate),
+                    f.apply(wUp), f.apply(wDown));
+        }
+
+        WeightMatrix[] matrices() {
+            return new WeightMatrix[] {wq, wk, wv, wo, wGate, wUp, wDown};
         }
     }
 
     /**
-     * These weights with the matrices of layers {@code firstLayer ..} and the output head repacked for single-token
-     * products ({@link WeightMatrix#withRowGroups}) in memory of {@code arena}, which must outlive every use.
+     * These weights with the matrices of layers {@code firstLayer ..} and the output head repacked for the CPU's
+     * products ({@link WeightMatrix#withRowGroups}) in one allocation from {@code arena}, which must outlive every
+     * use; when that allocation fails ({@link OutOfMemoryError}) nothing has been repacked.
      */
     public LlamaWeights withRowGroups(Arena arena, WorkerPool pool, int firstLayer) {
+        long total = output.groupBytes();
+        for (int l = firstLayer; l < layers.length; l++) {
+            for (WeightMatrix m : layers[l].matrices()) total += m.groupBytes();
+        }
+        if (total == 0) return this;
+        MemorySegment memory = arena.allocate(total, 64);
+        long[] next = {0};
+        UnaryOperator<WeightMatrix> group = m -> {
+            long bytes = m.groupBytes();
+            if (bytes == 0) return m;
+            WeightMatrix grouped = m.withRowGroups(memory.asSlice(next[0], bytes), pool);
+            next[0] += bytes;
+            return grouped;
+        };
         Layer[] grouped = layers.clone();
-        for (int l = firstLayer; l < layers.length; l++) grouped[l] = layers[l].withRowGroups(arena, pool);
-        return new LlamaWeights(tokenEmbedding, grouped, outputNorm, output.withRowGroups(arena, pool), ropeFreqs);
+        for (int l = firstLayer; l < layers.length; l++) grouped[l] = layers[l].map(group);
+        return new LlamaWeights(tokenEmbedding, grouped, outputNorm, group.apply(output), ropeFreqs);
     }
 
     /** Bytes of the repacked row groups ({@link #withRowGroups}) these weights hold. */
     public long rowGroupBytes() {
-        long sum = groupBytes(output);
+        long sum = heldGroupBytes(output);
         for (Layer l : layers) {
-            for (WeightMatrix m : new WeightMatrix[] {l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown}) {
-                sum += groupBytes(m);
-            }
+            for (WeightMatrix m : l.matrices()) sum += heldGroupBytes(m);
         }
         return sum;
     }
 
-    private static long groupBytes(WeightMatrix m) {
+    private static long heldGroupBytes(WeightMatrix m) {
         return m.groups() == null ? 0 : m.groups().byteSize();
     }
 

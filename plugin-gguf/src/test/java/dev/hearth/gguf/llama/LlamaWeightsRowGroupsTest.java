@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
+import dev.hearth.gguf.engine.CpuRepack;
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgufFile;
@@ -48,6 +50,32 @@ class LlamaWeightsRowGroupsTest {
             assertEquals(expected + (grouped.output().groups() == null ? 0 : grouped.output().groups().byteSize()),
                     grouped.rowGroupBytes());
             assertSame(weights.tokenEmbedding(), grouped.tokenEmbedding());
+        }
+    }
+
+    /** Native memory for the groups refused: the engine runs on the mapped rows, with nothing half repacked. */
+    @Test
+    void withoutMemoryForTheGroupsTheMappedRowsServe() throws Exception {
+        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        Arena refusing = new Arena() {
+            @Override
+            public MemorySegment allocate(long byteSize, long byteAlignment) {
+                throw new OutOfMemoryError("refused " + byteSize + " bytes (test)");
+            }
+
+            @Override
+            public MemorySegment.Scope scope() {
+                return Arena.global().scope();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf"));
+             WorkerPool pool = new WorkerPool(2)) {
+            LlamaWeights weights = LlamaLoader.weights(file, LlamaLoader.config(file));
+            assertSame(weights, CpuRepack.apply(weights, refusing, pool, 0));
         }
     }
 
