@@ -31,7 +31,7 @@ public final class CpuRepack {
         long bytes = grouped.rowGroupBytes();
         if (bytes > 0) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, String.format(
-                    "gguf-cpu: Q4_K rows repacked in groups of 16 for generation: %.1f MB in %d ms (%s=false turns it off)",
+                    "gguf-cpu: Q4_K rows repacked in groups of 16 for the CPU's products: %.1f MB in %d ms (%s=false turns it off)",
                     bytes / 1e6, (System.nanoTime() - start) / 1_000_000, PROPERTY));
         }
         return grouped;

@@ -9,8 +9,8 @@ import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
  * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file
- * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K its rows repacked in groups of 16 for
- * single-token products ({@code groups}, null when not repacked; {@link #withRowGroups}).
+ * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K its rows repacked in groups of 16 that the products
+ * read instead ({@code groups}, null when not repacked; {@link #withRowGroups}).
  */
 public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols,
                            MemorySegment groups) {

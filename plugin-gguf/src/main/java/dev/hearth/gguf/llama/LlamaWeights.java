@@ -89,9 +89,8 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
     public long bytesPerToken() {
         long sum = output.data().byteSize() + outputNorm.length * 4L;
         for (Layer l : layers) {
-            sum += l.wq.data().byteSize() + l.wk.data().byteSize() + l.wv.data().byteSize() + l.wo.data().byteSize()
-                    + l.wGate.data().byteSize() + l.wUp.data().byteSize() + l.wDown.data().byteSize()
-                    + (l.attnNorm.length + l.ffnNorm.length) * 4L;
+            for (WeightMatrix m : l.matrices()) sum += m.data().byteSize();
+            sum += (l.attnNorm.length + l.ffnNorm.length) * 4L;
         }
         return sum;
     }
