@@ -21,12 +21,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.MatVec;
-import dev.hearth.gguf.quant.Q4_KRowGroups;
+import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.QuantType;
 
 /**
- * A Q4_K matrix times one activation on one thread: row by row ({@link MatVec#matVec}, ggml's layout) against the
- * rows repacked in groups of 16 ({@link Q4_KRowGroups}). Bytes = the matrix's Q4_K bytes, as in {@link MatVecBench}.
+ * A Q4_K or Q6_K matrix times one activation on one thread: row by row ({@link MatVec#matVec}, ggml's layout) against
+ * the rows repacked in groups of 16 ({@link RowGroups}). Bytes = the matrix's bytes in ggml's layout, as in
+ * {@link MatVecBench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,12 +37,16 @@ import dev.hearth.gguf.quant.QuantType;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
 public class GroupBench {
 
+    @Param({"Q4_K", "Q6_K"})
+    public String type;
+
     @Param({"2048"})
     public int rows;
 
     @Param({"2048"})
     public int cols;
 
+    private QuantType t;
     private Arena arena;
     private MemorySegment w;
     private MemorySegment groups;
@@ -51,12 +56,11 @@ public class GroupBench {
     @Setup(Level.Trial)
     public void setup() {
         arena = Arena.ofConfined();
-        w = BenchData.weights(QuantType.Q4_K, rows, cols, arena);
-        groups = arena.allocate(Q4_KRowGroups.bytes(rows, cols), 64);
-        for (int g = 0; g < rows / Q4_KRowGroups.ROWS; g++) {
-            Q4_KRowGroups.repack(w, g, cols, groups);
-        }
-        x = BenchData.activation(QuantType.Q4_K, cols, BenchData.SEED + 7);
+        t = QuantType.valueOf(type);
+        w = BenchData.weights(t, rows, cols, arena);
+        groups = arena.allocate(RowGroups.bytes(t, rows, cols), 64);
+        for (int g = 0; g < rows / RowGroups.ROWS; g++) RowGroups.repack(t, w, g, cols, groups);
+        x = BenchData.activation(t, cols, BenchData.SEED + 7);
         out = new float[rows];
     }
 
@@ -67,15 +71,14 @@ public class GroupBench {
 
     @Benchmark
     public float[] rows() {
-        MatVec.matVec(QuantType.Q4_K, w, 0, rows, cols, x, out, 0, rows);
+        MatVec.matVec(t, w, 0, rows, cols, x, out, 0, rows);
         return out;
     }
 
     @Benchmark
     public float[] groups() {
-        long groupBytes = Q4_KRowGroups.bytes(Q4_KRowGroups.ROWS, cols);
-        for (int g = 0; g < rows / Q4_KRowGroups.ROWS; g++) {
-            Q4_KRowGroups.dotGroup(groups, g * groupBytes, x.q8_K(), cols, out, g * Q4_KRowGroups.ROWS);
+        for (int g = 0; g < rows / RowGroups.ROWS; g++) {
+            RowGroups.dot(t, groups, g, x.q8_K(), cols, out, g * RowGroups.ROWS);
         }
         return out;
     }
@@ -83,6 +86,6 @@ public class GroupBench {
     static Work work(Map<String, String> p) {
         int rows = Integer.parseInt(p.get("rows"));
         int cols = Integer.parseInt(p.get("cols"));
-        return new Work((double) rows * QuantType.Q4_K.rowBytes(cols), 2.0 * rows * cols);
+        return new Work((double) rows * QuantType.valueOf(p.get("type")).rowBytes(cols), 2.0 * rows * cols);
     }
 }

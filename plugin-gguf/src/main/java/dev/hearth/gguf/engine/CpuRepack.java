@@ -5,9 +5,9 @@ import java.lang.foreign.Arena;
 import dev.hearth.gguf.llama.LlamaWeights;
 
 /**
- * Whether the CPU engine repacks Q4_K matrices in row groups at load ({@link WeightMatrix#withRowGroups}): on by
- * default where the CPU has 512-bit vectors; the system property {@value #PROPERTY}{@code =false} turns it off
- * (the mapped rows only, as before, for comparisons and to save the memory).
+ * Whether the CPU engine repacks Q4_K and Q6_K matrices in row groups at load ({@link WeightMatrix#withRowGroups}):
+ * on by default where the CPU has 512-bit vectors; the system property {@value #PROPERTY}{@code =false} turns it off
+ * (the mapped rows only, as before, for comparisons).
  */
 public final class CpuRepack {
 
@@ -25,13 +25,13 @@ public final class CpuRepack {
             grouped = weights.withRowGroups(arena, pool, firstLayer);
         } catch (OutOfMemoryError e) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.WARNING,
-                    "gguf-cpu: no memory for Q4_K row groups (" + e.getMessage() + "); products read the mapped rows");
+                    "gguf-cpu: no memory for row groups (" + e.getMessage() + "); products read the mapped rows");
             return weights;
         }
         long bytes = grouped.rowGroupBytes();
         if (bytes > 0) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, String.format(
-                    "gguf-cpu: Q4_K rows repacked in groups of 16 for the CPU's products: %.1f MB in %d ms (%s=false turns it off)",
+                    "gguf-cpu: Q4_K and Q6_K rows repacked in groups of 16: %.1f MB in %d ms (%s=false turns it off)",
                     bytes / 1e6, (System.nanoTime() - start) / 1_000_000, PROPERTY));
         }
         return grouped;

@@ -3,14 +3,14 @@ package dev.hearth.gguf.engine;
 import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
-import dev.hearth.gguf.quant.Q4_KRowGroups;
+import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
  * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file
- * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K its rows repacked in groups of 16 that the products
- * read instead ({@code groups}, null when not repacked; {@link #withRowGroups}).
+ * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K and Q6_K its rows repacked in groups of 16 that the
+ * products read instead ({@code groups}, null when not repacked; {@link #withRowGroups}).
  */
 public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols,
                            MemorySegment groups) {
@@ -48,21 +48,20 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /** Bytes {@link #withRowGroups} needs for this matrix: 0 when it does not repack it. */
     public long groupBytes() {
-        return groups == null && type == QuantType.Q4_K && Q4_KRowGroups.supports(rows, cols)
-                ? Q4_KRowGroups.bytes(rows, cols) : 0;
+        return groups == null ? RowGroups.bytes(type, rows, cols) : 0;
     }
 
     /**
-     * This matrix with its rows also repacked in groups of 16 ({@link Q4_KRowGroups}) into {@code memory} (of
+     * This matrix with its rows also repacked in groups of 16 ({@link RowGroups}) into {@code memory} (of
      * {@link #groupBytes} bytes, 64-byte aligned), on the pool; this matrix itself when there is nothing to repack.
-     * Every product then reads the groups (one token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4; prompt
-     * batches two tokens at a time, 1.2-1.7x the unpacked float tiles on Zen 4; docs/perf.md), so the mapped rows'
-     * pages are given back; only row lookups (a tied token embedding) read them again.
+     * Every product then reads the groups (Q4_K, one token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4;
+     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time; docs/perf.md), so the mapped rows' pages are given
+     * back; only row lookups (a tied token embedding) read them again.
      */
     public WeightMatrix withRowGroups(MemorySegment memory, WorkerPool pool) {
         if (groupBytes() == 0) return this;
-        pool.parallelFor(rows / Q4_KRowGroups.ROWS, 1, (start, end) -> {
-            for (int g = start; g < end; g++) Q4_KRowGroups.repack(data, g, cols, memory);
+        pool.parallelFor(rows / RowGroups.ROWS, 1, (start, end) -> {
+            for (int g = start; g < end; g++) RowGroups.repack(type, data, g, cols, memory);
         });
         // the products read the groups from now on: give back the mapped pages the repacking read in
         if (data.isMapped()) data.unload();
@@ -100,20 +99,18 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         }
         int r = rowStart;
         if (groups != null) {
-            int groupRows = Q4_KRowGroups.ROWS;
-            long groupBytes = Q4_KRowGroups.bytes(groupRows, cols);
+            int groupRows = RowGroups.ROWS;
             int firstGroup = (rowStart + groupRows - 1) / groupRows;
             int endGroup = rowEnd / groupRows;
             if (firstGroup < endGroup) {
                 dotRows(xs, from, to, out, r, firstGroup * groupRows);
                 for (int g = firstGroup; g < endGroup; g++) {
-                    long at = g * groupBytes;
                     int b = from;
                     for (; b + 1 < to; b += 2) {
-                        Q4_KRowGroups.dotGroup2(groups, at, xs[b].q8_K(), xs[b + 1].q8_K(), cols, out[b], out[b + 1],
+                        RowGroups.dot2(type, groups, g, xs[b].q8_K(), xs[b + 1].q8_K(), cols, out[b], out[b + 1],
                                 g * groupRows);
                     }
-                    for (; b < to; b++) Q4_KRowGroups.dotGroup(groups, at, xs[b].q8_K(), cols, out[b], g * groupRows);
+                    for (; b < to; b++) RowGroups.dot(type, groups, g, xs[b].q8_K(), cols, out[b], g * groupRows);
                 }
                 r = endGroup * groupRows;
             }
@@ -131,7 +128,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /** Rows in a unit of the pool's pieces for a product over {@code batch} activations. */
     int grain(int batch) {
-        if (groups != null) return Q4_KRowGroups.ROWS;
+        if (groups != null) return RowGroups.ROWS;
         return unpacks(batch) ? GRAIN : TOKEN_GRAIN;
     }
 

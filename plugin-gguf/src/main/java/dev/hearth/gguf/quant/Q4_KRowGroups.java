@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorOperators;
  * Q4_K rows repacked at load in groups of {@value #ROWS}, for the CPU's products (one token at a time,
  * {@link #dotGroup}, or two, {@link #dotGroup2}): one 512-bit step holds two weights of each of the 16 rows, so an
  * int lane is a row. Every activation pair is broadcast once for all 16 rows, products sum in 16-bit lanes over a
- * whole sub-block, and the sub-block scales and mins multiply 16 rows in one integer step each. The row-at-a-time kernel ({@link Q4_KKernels#dotVector}) needs a horizontal pair sum
- * and a shuffled scale per 64 weights of one row; this needs them per 32 weights of 16 rows.
+ * whole sub-block, and the sub-block scales and mins multiply 16 rows in one integer step each. The row-at-a-time
+ * kernel ({@link Q4_KKernels#dotVector}) needs a horizontal pair sum and a shuffled scale per 64 weights of one row;
+ * this needs them per 32 weights of 16 rows.
  *
  * <p>Group layout, per super-block {@code b} of 256 weights, {@value #BLOCK_BYTES} bytes at
  * {@code (group * superBlocks + b) * BLOCK_BYTES}:

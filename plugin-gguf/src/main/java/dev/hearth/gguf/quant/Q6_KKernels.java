@@ -37,7 +37,7 @@ public final class Q6_KKernels {
     }
 
     /** Quant (-32..31) of weight {@code 128h + 32k + l} of the block. */
-    private static int quant(MemorySegment w, long block, int h, int k, int l) {
+    static int quant(MemorySegment w, long block, int h, int k, int l) {
         int low = u8(w, block + 64 * h + 32 * (k & 1) + l);
         low = k < 2 ? low & 0xF : low >>> 4;
         int high = (u8(w, block + 128 + 32 * h + l) >>> (2 * k)) & 3;

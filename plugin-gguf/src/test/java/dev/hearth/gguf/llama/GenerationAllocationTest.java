@@ -36,7 +36,7 @@ class GenerationAllocationTest {
         assertPassesAllocateNothing(1, false);
     }
 
-    /** Single tokens over Q4_K row groups take their own kernel ({@link LlamaWeights#withRowGroups}). */
+    /** Single tokens over Q4_K and Q6_K row groups take their own kernels ({@link LlamaWeights#withRowGroups}). */
     @Test
     void decodingOverRowGroupsAllocatesNothingOnceCompiled() throws Exception {
         assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");

@@ -69,10 +69,10 @@ class LlamaForwardReferenceTest {
     }
 
     /**
-     * Q4_K matrices repacked in row groups ({@link LlamaWeights#withRowGroups}) multiply single tokens with their own
-     * kernel, which sums in another float order than the row kernels (ggml's), so products differ in the last bits.
-     * This random-weight model turns such a difference into a different KV cache entry somewhere along the prompt,
-     * and every later position then differs by about 1.5e-2 (so does the row path with each product scaled by
+     * Q4_K and Q6_K matrices repacked in row groups ({@link LlamaWeights#withRowGroups}) multiply single tokens with
+     * their own kernels, which sum in another float order than the row kernels (ggml's), so products differ in the
+     * last bits. This random-weight model turns such a difference into a different KV cache entry somewhere along
+     * the prompt, and every later position then differs by about 1.5e-2 (so does the row path with each product scaled by
      * {@code 1 + 2^-23}: from position 24 on). The first {@value #GROUPED_POSITIONS} positions must agree to
      * float rounding; a wrong quant, scale or min gives whole percents from position 0.
      */

@@ -14,15 +14,15 @@ import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.quant.Q4_KRowGroups;
-import dev.hearth.gguf.quant.QuantType;
+import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
-/** {@link LlamaWeights#withRowGroups} repacks the Q4_K matrices of the layers the CPU runs, and nothing else. */
+/** {@link LlamaWeights#withRowGroups} repacks the Q4_K and Q6_K matrices of the layers the CPU runs, nothing else. */
 class LlamaWeightsRowGroupsTest {
 
     @Test
-    void onlyTheQ4KMatricesFromTheFirstCpuLayerAreRepacked() throws Exception {
+    void onlyTheKQuantMatricesFromTheFirstCpuLayerAreRepacked() throws Exception {
         assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
         try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf"));
              WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
@@ -36,9 +36,9 @@ class LlamaWeightsRowGroupsTest {
                 WeightMatrix[] after = matrices(grouped.layers()[l]);
                 for (int i = 0; i < before.length; i++) {
                     assertSame(before[i].data(), after[i].data(), "the mapped rows stay");
-                    if (l >= first && before[i].type() == QuantType.Q4_K) {
-                        assertEquals(Q4_KRowGroups.bytes(before[i].rows(), before[i].cols()), after[i].groups().byteSize(),
-                                after[i].name());
+                    long bytes = RowGroups.bytes(before[i].type(), before[i].rows(), before[i].cols());
+                    if (l >= first && bytes > 0) {
+                        assertEquals(bytes, after[i].groups().byteSize(), after[i].name());
                         expected += after[i].groups().byteSize();
                         repacked++;
                     } else {
@@ -46,7 +46,7 @@ class LlamaWeightsRowGroupsTest {
                     }
                 }
             }
-            assertTrue(repacked > 0, "llama-mini Q4_K_M has Q4_K matrices");
+            assertTrue(repacked > 0, "llama-mini Q4_K_M has Q4_K and Q6_K matrices");
             assertEquals(expected + (grouped.output().groups() == null ? 0 : grouped.output().groups().byteSize()),
                     grouped.rowGroupBytes());
             assertSame(weights.tokenEmbedding(), grouped.tokenEmbedding());

@@ -23,7 +23,7 @@ public final class ModelLogits {
     }
 
     /**
-     * {@link #of(Path, int[], int)}, with the Q4_K matrices repacked in row groups where {@code rowGroups}
+     * {@link #of(Path, int[], int)}, with the Q4_K and Q6_K matrices repacked in row groups where {@code rowGroups}
      * ({@link LlamaWeights#withRowGroups}); fails when there was nothing to repack.
      */
     public static float[][] of(Path model, int[] tokens, int batch, boolean rowGroups) throws Exception {

@@ -1,0 +1,215 @@
+package dev.hearth.gguf.quant;
+
+import static dev.hearth.gguf.quant.Bytes.LE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q6_K rows repacked in groups of {@value #ROWS}, as {@link Q4_KRowGroups} does for Q4_K: an int lane is a row, an
+ * activation pair is broadcast to all 16 rows, products of the quants (minus 32) sum in 16-bit lanes over a
+ * 16-weight sub-block (at most 8 products of 32 x 127 a lane), then one pair sum and one multiply by the rows'
+ * signed scales.
+ *
+ * <p>Group layout, per super-block {@code b} of 256 weights, {@value #BLOCK_BYTES} bytes at
+ * {@code (group * superBlocks + b) * BLOCK_BYTES}:
+ * <pre>
+ *    0  float d[16]              each row's d (from its F16)
+ *   64  int8 scales[16][16]      sub-block s (16 weights), row r at 16 s + r
+ *  320  per sub-block s, 192 bytes at 320 + 192 s:
+ *         low[2][64]             32 16-bit lanes each; lane l is row l / 2, its nibble t (bits 4t..4t+3) holds the
+ *                                low 4 bits of the quant of weight 16 s + 2 (4 z + t) + l % 2
+ *         high[64]               32 16-bit lanes; bits 2u..2u+1 of lane l hold the top 2 bits of weight
+ *                                16 s + 2 u + l % 2
+ * </pre>
+ * Per row the result is {@code sum_b d dx isum_b}, fused-multiply-added super-block by super-block: it differs from
+ * the row kernel's (ggml's lane order) by float rounding only.
+ */
+public final class Q6_KRowGroups {
+
+    public static final int ROWS = 16;
+    static final int BLOCK_BYTES = 3392;
+    static final int SCALES = 64;
+    private static final int QS = 320;
+    private static final int SUB_BYTES = 192;
+
+    private Q6_KRowGroups() {
+    }
+
+    /** Whether a {@code rows x cols} Q6_K matrix can be grouped, and the CPU has the 512-bit steps it needs. */
+    public static boolean supports(int rows, int cols) {
+        return GgmlLanes.WIDE && rows % ROWS == 0 && cols % Q6_KKernels.BLOCK_SIZE == 0;
+    }
+
+    /** Bytes of a grouped {@code rows x cols} matrix. */
+    public static long bytes(int rows, int cols) {
+        return (long) rows / ROWS * (cols / Q6_KKernels.BLOCK_SIZE) * BLOCK_BYTES;
+    }
+
+    /** Repacks group {@code group} of the Q6_K matrix at {@code src} into its place in the grouped {@code dst}. */
+    public static void repack(MemorySegment src, int group, int cols, MemorySegment dst) {
+        int superBlocks = cols / Q6_KKernels.BLOCK_SIZE;
+        long rowBytes = (long) superBlocks * Q6_KKernels.TYPE_SIZE;
+        byte[] in = new byte[Q6_KKernels.TYPE_SIZE];
+        MemorySegment block = MemorySegment.ofArray(in);
+        byte[] out = new byte[BLOCK_BYTES];
+        MemorySegment outSegment = MemorySegment.ofArray(out);
+        for (int b = 0; b < superBlocks; b++) {
+            java.util.Arrays.fill(out, QS, BLOCK_BYTES, (byte) 0);
+            for (int r = 0; r < ROWS; r++) {
+                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (group * ROWS + r) * rowBytes
+                        + (long) b * Q6_KKernels.TYPE_SIZE, in, 0, in.length);
+                outSegment.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 208));
+                for (int s = 0; s < 16; s++) out[SCALES + 16 * s + r] = in[192 + s];
+                for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
+                    int q = Q6_KKernels.quant(block, 0, k / 128, (k % 128) / 32, k % 32) + 32;
+                    int lane = 2 * r + (k & 1);
+                    int u = (k % 16) / 2;
+                    int low = QS + SUB_BYTES * (k / 16) + 64 * (u / 4) + 2 * lane + (u % 4) / 2;
+                    out[low] |= (byte) ((q & 0xF) << (4 * (u % 2)));
+                    int high = QS + SUB_BYTES * (k / 16) + 128 + 2 * lane + u / 4;
+                    out[high] |= (byte) ((q >>> 4) << (2 * (u % 4)));
+                }
+            }
+            MemorySegment.copy(outSegment, 0, dst, ((long) group * superBlocks + b) * BLOCK_BYTES, BLOCK_BYTES);
+        }
+    }
+
+    /** Row {@code r}'s quant {@code k} (-32..31) in the group super-block at {@code in}. */
+    static int quantAt(MemorySegment groups, long in, int r, int k) {
+        int lane = 2 * r + (k & 1);
+        int u = (k % 16) / 2;
+        long sub = in + QS + SUB_BYTES * (k / 16);
+        int low = (groups.get(ValueLayout.JAVA_BYTE, sub + 64 * (u / 4) + 2 * lane + (u % 4) / 2) >>> (4 * (u % 2))) & 0xF;
+        int high = (groups.get(ValueLayout.JAVA_BYTE, sub + 128 + 2 * lane + u / 4) >>> (2 * (u % 4))) & 3;
+        return (low | high << 4) - 32;
+    }
+
+    /** The scalar twin of {@link #dotGroup}: the same integer sums and fused multiply-adds, the same floats. */
+    static void dotGroupScalar(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
+        Bytes.checkBlocks(n, Q6_KKernels.BLOCK_SIZE, "Q6_K");
+        x.require(ActivationFormat.Q8_K, n);
+        byte[] xq = x.quants();
+        float[] xd = x.scales();
+        for (int r = 0; r < ROWS; r++) {
+            float acc = 0f;
+            for (int b = 0; b < n / Q6_KKernels.BLOCK_SIZE; b++) {
+                long in = offset + (long) b * BLOCK_BYTES;
+                int isum = 0;
+                for (int s = 0; s < 16; s++) {
+                    int sub = 0;
+                    for (int k = 16 * s; k < 16 * s + 16; k++) sub += quantAt(w, in, r, k) * xq[256 * b + k];
+                    isum += sub * w.get(ValueLayout.JAVA_BYTE, in + SCALES + 16 * s + r);
+                }
+                acc = Math.fma((float) isum, w.get(Bytes.FLOAT_LE, in + 4L * r) * xd[b], acc);
+            }
+            out[outOff + r] = acc;
+        }
+    }
+
+    /** {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. */
+    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
+        Bytes.checkBlocks(n, Q6_KKernels.BLOCK_SIZE, "Q6_K");
+        x.require(ActivationFormat.Q8_K, n);
+        int[] xp = x.quantPairs();
+        float[] xd = x.scales();
+        FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
+        for (int b = 0; b < n / Q6_KKernels.BLOCK_SIZE; b++) {
+            long in = offset + (long) b * BLOCK_BYTES;
+            IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
+            for (int s = 0; s < 16; s++) {
+                long at = in + QS + SUB_BYTES * s;
+                ShortVector high = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, at + 128, LE).reinterpretAsShorts();
+                ShortVector sub = ShortVector.zero(GgmlLanes.SHORT_WIDE);
+                for (int z = 0; z < 2; z++) {
+                    ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, at + 64 * z, LE)
+                            .reinterpretAsShorts();
+                    // the top bits of step u = 4z + t come to bits 4..5: shifted by 4 - 2u
+                    ShortVector h = z == 0 ? high : high.lanewise(VectorOperators.LSHR, 8);
+                    int i = 128 * b + 8 * s + 4 * z;
+                    sub = sub.add(q.and((short) 0xF).or(h.lanewise(VectorOperators.LSHL, 4).and((short) 0x30))
+                                    .sub((short) 32)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i]).reinterpretAsShorts()))
+                            .add(q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                                    .or(h.lanewise(VectorOperators.LSHL, 2).and((short) 0x30)).sub((short) 32)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 1]).reinterpretAsShorts()))
+                            .add(q.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).or(h.and((short) 0x30))
+                                    .sub((short) 32)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 2]).reinterpretAsShorts()))
+                            .add(q.lanewise(VectorOperators.LSHR, 12)
+                                    .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 0x30)).sub((short) 32)
+                                    .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 3]).reinterpretAsShorts()));
+                }
+                IntVector pairs = sub.reinterpretAsInts();
+                IntVector rows = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * s, LE)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                isum = isum.add(rows.mul(scales));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE);
+            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(d.mul(xd[b]), acc);
+        }
+        acc.intoArray(out, outOff);
+    }
+
+    /** {@link #dotGroup} for two activations at once, each the same floats to the bit as alone. */
+    public static void dotGroup2(MemorySegment w, long offset, Q8Activation x0, Q8Activation x1, int n,
+                                 float[] out0, float[] out1, int outOff) {
+        Bytes.checkBlocks(n, Q6_KKernels.BLOCK_SIZE, "Q6_K");
+        x0.require(ActivationFormat.Q8_K, n);
+        x1.require(ActivationFormat.Q8_K, n);
+        int[] p0 = x0.quantPairs();
+        int[] p1 = x1.quantPairs();
+        FloatVector acc0 = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
+        FloatVector acc1 = acc0;
+        for (int b = 0; b < n / Q6_KKernels.BLOCK_SIZE; b++) {
+            long in = offset + (long) b * BLOCK_BYTES;
+            IntVector isum0 = IntVector.zero(GgmlLanes.INT_WIDE);
+            IntVector isum1 = isum0;
+            for (int s = 0; s < 16; s++) {
+                long at = in + QS + SUB_BYTES * s;
+                ShortVector high = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, at + 128, LE).reinterpretAsShorts();
+                ShortVector sub0 = ShortVector.zero(GgmlLanes.SHORT_WIDE);
+                ShortVector sub1 = sub0;
+                for (int z = 0; z < 2; z++) {
+                    ShortVector q = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, at + 64 * z, LE)
+                            .reinterpretAsShorts();
+                    ShortVector h = z == 0 ? high : high.lanewise(VectorOperators.LSHR, 8);
+                    ShortVector w0 = q.and((short) 0xF).or(h.lanewise(VectorOperators.LSHL, 4).and((short) 0x30))
+                            .sub((short) 32);
+                    ShortVector w1 = q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                            .or(h.lanewise(VectorOperators.LSHL, 2).and((short) 0x30)).sub((short) 32);
+                    ShortVector w2 = q.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).or(h.and((short) 0x30))
+                            .sub((short) 32);
+                    ShortVector w3 = q.lanewise(VectorOperators.LSHR, 12)
+                            .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 0x30)).sub((short) 32);
+                    int i = 128 * b + 8 * s + 4 * z;
+                    sub0 = sub0.add(w0.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i + 1]).reinterpretAsShorts()))
+                            .add(w2.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i + 2]).reinterpretAsShorts()))
+                            .add(w3.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p0[i + 3]).reinterpretAsShorts()));
+                    sub1 = sub1.add(w0.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i]).reinterpretAsShorts()))
+                            .add(w1.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i + 1]).reinterpretAsShorts()))
+                            .add(w2.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i + 2]).reinterpretAsShorts()))
+                            .add(w3.mul(IntVector.broadcast(GgmlLanes.INT_WIDE, p1[i + 3]).reinterpretAsShorts()));
+                }
+                IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * s, LE)
+                        .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
+                IntVector r0 = sub0.reinterpretAsInts();
+                IntVector r1 = sub1.reinterpretAsInts();
+                isum0 = isum0.add(r0.add(r0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
+                isum1 = isum1.add(r1.add(r1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE);
+            acc0 = ((FloatVector) isum0.convert(VectorOperators.I2F, 0)).fma(d.mul(x0.scales()[b]), acc0);
+            acc1 = ((FloatVector) isum1.convert(VectorOperators.I2F, 0)).fma(d.mul(x1.scales()[b]), acc1);
+        }
+        acc0.intoArray(out0, outOff);
+        acc1.intoArray(out1, outOff);
+    }
+}
