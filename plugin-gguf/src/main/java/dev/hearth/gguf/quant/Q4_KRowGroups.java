@@ -11,7 +11,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Q4_K rows repacked at load in groups of {@value #ROWS}, for the CPU's products (one token at a time,
+ * Q4_K rows repacked at load in groups of 16 ({@link RowGroups}), for the CPU's products (one token at a time,
  * {@link #dotGroup}, or two, {@link #dotGroup2}): one 512-bit step holds two weights of each of the 16 rows, so an
  * int lane is a row. Every activation pair is broadcast once for all 16 rows, products sum in 16-bit lanes over a
  * whole sub-block, and the sub-block scales and mins multiply 16 rows in one integer step each. The row-at-a-time
@@ -33,8 +33,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Q4_KRowGroups {
 
-    /** Rows in a group: the int lanes of a 512-bit vector. */
-    public static final int ROWS = 16;
+    private static final int ROWS = RowGroups.ROWS;
     /** Bytes of one group's super-block. */
     static final int BLOCK_BYTES = 2432;
     static final int SCALES = 128;
@@ -44,47 +43,22 @@ public final class Q4_KRowGroups {
     private Q4_KRowGroups() {
     }
 
-    /** Whether a {@code rows x cols} Q4_K matrix can be grouped, and the CPU has the 512-bit steps it needs. */
-    public static boolean supports(int rows, int cols) {
-        return GgmlLanes.WIDE && rows % ROWS == 0 && cols % Q4_KKernels.BLOCK_SIZE == 0;
-    }
-
-    /** Bytes of a grouped {@code rows x cols} matrix. */
-    public static long bytes(int rows, int cols) {
-        return (long) rows / ROWS * (cols / Q4_KKernels.BLOCK_SIZE) * BLOCK_BYTES;
-    }
-
-    /**
-     * Repacks group {@code group} (rows {@code 16 group ..}) of the Q4_K matrix at {@code src} (rows of {@code cols}
-     * weights) into its place in the grouped matrix {@code dst}.
-     */
-    public static void repack(MemorySegment src, int group, int cols, MemorySegment dst) {
-        int superBlocks = cols / Q4_KKernels.BLOCK_SIZE;
-        long rowBytes = (long) superBlocks * Q4_KKernels.TYPE_SIZE;
-        byte[] in = new byte[Q4_KKernels.TYPE_SIZE];
+    /** Writes a {@code block_q4_K} ({@code in}) as row {@code r} of a zeroed group super-block ({@code out}). */
+    static void pack(byte[] in, int r, byte[] out) {
         MemorySegment block = MemorySegment.ofArray(in);
-        byte[] out = new byte[BLOCK_BYTES];
         MemorySegment outSegment = MemorySegment.ofArray(out);
-        for (int b = 0; b < superBlocks; b++) {
-            java.util.Arrays.fill(out, QS, BLOCK_BYTES, (byte) 0);
-            for (int r = 0; r < ROWS; r++) {
-                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (group * ROWS + r) * rowBytes
-                        + (long) b * Q4_KKernels.TYPE_SIZE, in, 0, in.length);
-                outSegment.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 0));
-                outSegment.set(Bytes.FLOAT_LE, 64 + 4L * r, Bytes.f16(block, 2));
-                for (int j = 0; j < 8; j++) {
-                    out[SCALES + 16 * j + r] = (byte) Q4_KKernels.scale(block, 4, j);
-                    out[MINS + 16 * j + r] = (byte) Q4_KKernels.min(block, 4, j);
-                }
-                for (int i = 0; i < 128; i++) {
-                    // byte i of qs: weight 64 (i / 32) + i % 32 in its low nibble, that weight + 32 in its high one
-                    int q = in[16 + i];
-                    int k = 64 * (i / 32) + i % 32;
-                    out[QUANT_BYTE[k] + 4 * r] |= (byte) ((q & 0xF) << QUANT_SHIFT[k]);
-                    out[QUANT_BYTE[k + 32] + 4 * r] |= (byte) (((q >>> 4) & 0xF) << QUANT_SHIFT[k + 32]);
-                }
-            }
-            MemorySegment.copy(outSegment, 0, dst, ((long) group * superBlocks + b) * BLOCK_BYTES, BLOCK_BYTES);
+        outSegment.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 0));
+        outSegment.set(Bytes.FLOAT_LE, 64 + 4L * r, Bytes.f16(block, 2));
+        for (int j = 0; j < 8; j++) {
+            out[SCALES + 16 * j + r] = (byte) Q4_KKernels.scale(block, 4, j);
+            out[MINS + 16 * j + r] = (byte) Q4_KKernels.min(block, 4, j);
+        }
+        for (int i = 0; i < 128; i++) {
+            // byte i of qs: weight 64 (i / 32) + i % 32 in its low nibble, that weight + 32 in its high one
+            int q = in[16 + i];
+            int k = 64 * (i / 32) + i % 32;
+            out[QUANT_BYTE[k] + 4 * r] |= (byte) ((q & 0xF) << QUANT_SHIFT[k]);
+            out[QUANT_BYTE[k + 32] + 4 * r] |= (byte) (((q >>> 4) & 0xF) << QUANT_SHIFT[k + 32]);
         }
     }
 

@@ -11,7 +11,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Q6_K rows repacked in groups of {@value #ROWS}, as {@link Q4_KRowGroups} does for Q4_K: an int lane is a row, an
+ * Q6_K rows repacked in groups of 16, as {@link Q4_KRowGroups} does for Q4_K: an int lane is a row, an
  * activation pair is broadcast to all 16 rows, products of the quants (minus 32) sum in 16-bit lanes over a
  * 16-weight sub-block (at most 8 products of 32 x 127 a lane), then one pair sum and one multiply by the rows'
  * signed scales.
@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Q6_KRowGroups {
 
-    public static final int ROWS = 16;
+    private static final int ROWS = RowGroups.ROWS;
     static final int BLOCK_BYTES = 3392;
     static final int SCALES = 64;
     private static final int QS = 320;
@@ -41,42 +41,19 @@ public final class Q6_KRowGroups {
     private Q6_KRowGroups() {
     }
 
-    /** Whether a {@code rows x cols} Q6_K matrix can be grouped, and the CPU has the 512-bit steps it needs. */
-    public static boolean supports(int rows, int cols) {
-        return GgmlLanes.WIDE && rows % ROWS == 0 && cols % Q6_KKernels.BLOCK_SIZE == 0;
-    }
-
-    /** Bytes of a grouped {@code rows x cols} matrix. */
-    public static long bytes(int rows, int cols) {
-        return (long) rows / ROWS * (cols / Q6_KKernels.BLOCK_SIZE) * BLOCK_BYTES;
-    }
-
-    /** Repacks group {@code group} of the Q6_K matrix at {@code src} into its place in the grouped {@code dst}. */
-    public static void repack(MemorySegment src, int group, int cols, MemorySegment dst) {
-        int superBlocks = cols / Q6_KKernels.BLOCK_SIZE;
-        long rowBytes = (long) superBlocks * Q6_KKernels.TYPE_SIZE;
-        byte[] in = new byte[Q6_KKernels.TYPE_SIZE];
+    /** Writes a {@code block_q6_K} ({@code in}) as row {@code r} of a zeroed group super-block ({@code out}). */
+    static void pack(byte[] in, int r, byte[] out) {
         MemorySegment block = MemorySegment.ofArray(in);
-        byte[] out = new byte[BLOCK_BYTES];
-        MemorySegment outSegment = MemorySegment.ofArray(out);
-        for (int b = 0; b < superBlocks; b++) {
-            java.util.Arrays.fill(out, QS, BLOCK_BYTES, (byte) 0);
-            for (int r = 0; r < ROWS; r++) {
-                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (group * ROWS + r) * rowBytes
-                        + (long) b * Q6_KKernels.TYPE_SIZE, in, 0, in.length);
-                outSegment.set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 208));
-                for (int s = 0; s < 16; s++) out[SCALES + 16 * s + r] = in[192 + s];
-                for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
-                    int q = Q6_KKernels.quant(block, 0, k / 128, (k % 128) / 32, k % 32) + 32;
-                    int lane = 2 * r + (k & 1);
-                    int u = (k % 16) / 2;
-                    int low = QS + SUB_BYTES * (k / 16) + 64 * (u / 4) + 2 * lane + (u % 4) / 2;
-                    out[low] |= (byte) ((q & 0xF) << (4 * (u % 2)));
-                    int high = QS + SUB_BYTES * (k / 16) + 128 + 2 * lane + u / 4;
-                    out[high] |= (byte) ((q >>> 4) << (2 * (u % 4)));
-                }
-            }
-            MemorySegment.copy(outSegment, 0, dst, ((long) group * superBlocks + b) * BLOCK_BYTES, BLOCK_BYTES);
+        MemorySegment.ofArray(out).set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 208));
+        for (int s = 0; s < 16; s++) out[SCALES + 16 * s + r] = in[192 + s];
+        for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
+            int q = Q6_KKernels.quant(block, 0, k / 128, (k % 128) / 32, k % 32) + 32;
+            int lane = 2 * r + (k & 1);
+            int u = (k % 16) / 2;
+            int low = QS + SUB_BYTES * (k / 16) + 64 * (u / 4) + 2 * lane + (u % 4) / 2;
+            out[low] |= (byte) ((q & 0xF) << (4 * (u % 2)));
+            int high = QS + SUB_BYTES * (k / 16) + 128 + 2 * lane + u / 4;
+            out[high] |= (byte) ((q >>> 4) << (2 * (u % 4)));
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 
-import dev.hearth.gguf.quant.Q4_KRowGroups;
+import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.testing.ModelLogits;
 import dev.hearth.gguf.testing.ReferenceLogits;
 import dev.hearth.gguf.testing.SharedData;
@@ -78,7 +78,7 @@ class LlamaForwardReferenceTest {
      */
     @Test
     void rowGroupsGiveTheLogitsOfTheMappedRows() throws Exception {
-        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
         ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q4_K_M.logits"));
         Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
         float[][] rows = ModelLogits.of(model, ref.tokens(), 1);
@@ -98,7 +98,7 @@ class LlamaForwardReferenceTest {
     /** Prompt batches over row groups run each token through the same kernel: the logits equal to the bit. */
     @Test
     void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime() throws Exception {
-        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
         ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q4_K_M.logits"));
         Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
         float[][] single = ModelLogits.of(model, ref.tokens(), 1, true);

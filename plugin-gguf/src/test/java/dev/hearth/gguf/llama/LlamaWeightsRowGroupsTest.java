@@ -13,7 +13,6 @@ import dev.hearth.gguf.engine.CpuRepack;
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgufFile;
-import dev.hearth.gguf.quant.Q4_KRowGroups;
 import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class LlamaWeightsRowGroupsTest {
 
     @Test
     void onlyTheKQuantMatricesFromTheFirstCpuLayerAreRepacked() throws Exception {
-        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
         try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf"));
              WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             LlamaWeights weights = LlamaLoader.weights(file, LlamaLoader.config(file));
@@ -56,7 +55,7 @@ class LlamaWeightsRowGroupsTest {
     /** Native memory for the groups refused: the engine runs on the mapped rows, with nothing half repacked. */
     @Test
     void withoutMemoryForTheGroupsTheMappedRowsServe() throws Exception {
-        assumeTrue(Q4_KRowGroups.supports(16, 256), "row groups need 512-bit vectors, which this CPU lacks");
+        assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
         Arena refusing = new Arena() {
             @Override
             public MemorySegment allocate(long byteSize, long byteAlignment) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class Q4_KRowGroupsTest {
 
-    private static final int ROWS = Q4_KRowGroups.ROWS;
+    private static final int ROWS = RowGroups.ROWS;
 
     @Test
     void restoringEveryRowGivesBackTheOriginalBlocks() {
@@ -40,7 +40,7 @@ class Q4_KRowGroupsTest {
         long rowBytes = QuantType.Q4_K.rowBytes(cols);
         float[] out = new float[3 * ROWS];
         for (int g = 0; g < 3; g++) {
-            Q4_KRowGroups.dotGroupScalar(groups, g * Q4_KRowGroups.bytes(ROWS, cols), x, cols, out, g * ROWS);
+            Q4_KRowGroups.dotGroupScalar(groups, g * RowGroups.groupBytes(QuantType.Q4_K, cols), x, cols, out, g * ROWS);
         }
         for (int r = 0; r < 3 * ROWS; r++) {
             double exact = 0;
@@ -67,7 +67,7 @@ class Q4_KRowGroupsTest {
             float[] scalar = new float[2 * ROWS];
             float[] vector = new float[2 * ROWS];
             for (int g = 0; g < 2; g++) {
-                long at = g * Q4_KRowGroups.bytes(ROWS, cols);
+                long at = g * RowGroups.groupBytes(QuantType.Q4_K, cols);
                 Q4_KRowGroups.dotGroupScalar(groups, at, x, cols, scalar, g * ROWS);
                 Q4_KRowGroups.dotGroup(groups, at, x, cols, vector, g * ROWS);
             }
@@ -84,7 +84,7 @@ class Q4_KRowGroupsTest {
         Q8Activation[] x = {activation(KernelFixtures.gaussian(rnd, cols, 1.0)),
                 activation(KernelFixtures.gaussian(rnd, cols, 4.0))};
         for (int g = 0; g < 2; g++) {
-            long at = g * Q4_KRowGroups.bytes(ROWS, cols);
+            long at = g * RowGroups.groupBytes(QuantType.Q4_K, cols);
             float[][] both = new float[2][2 * ROWS];
             Q4_KRowGroups.dotGroup2(groups, at, x[0], x[1], cols, both[0], both[1], g * ROWS);
             for (int k = 0; k < 2; k++) {
@@ -130,8 +130,8 @@ class Q4_KRowGroupsTest {
      */
     private static void restoreRow(MemorySegment groups, int row, int cols, MemorySegment dst, long dstOff) {
         int superBlocks = cols / Q4_KKernels.BLOCK_SIZE;
-        int group = row / Q4_KRowGroups.ROWS;
-        int r = row % Q4_KRowGroups.ROWS;
+        int group = row / ROWS;
+        int r = row % ROWS;
         for (int b = 0; b < superBlocks; b++) {
             long in = ((long) group * superBlocks + b) * Q4_KRowGroups.BLOCK_BYTES;
             long block = dstOff + (long) b * Q4_KKernels.TYPE_SIZE;
@@ -163,9 +163,9 @@ class Q4_KRowGroupsTest {
     }
 
     private static MemorySegment grouped(MemorySegment src, int rows, int cols) {
-        MemorySegment groups = Arena.ofAuto().allocate(Q4_KRowGroups.bytes(rows, cols), 64);
+        MemorySegment groups = Arena.ofAuto().allocate(RowGroups.groupBytes(QuantType.Q4_K, cols) * (rows / ROWS), 64);
         for (int g = 0; g < rows / ROWS; g++) {
-            Q4_KRowGroups.repack(src, g, cols, groups);
+            RowGroups.repack(QuantType.Q4_K, src, g, cols, groups);
         }
         return groups;
     }

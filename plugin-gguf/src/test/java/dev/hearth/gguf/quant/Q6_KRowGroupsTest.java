@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class Q6_KRowGroupsTest {
 
-    private static final int ROWS = Q6_KRowGroups.ROWS;
+    private static final int ROWS = RowGroups.ROWS;
 
     @Test
     void groupedQuantsAreTheRowsQuants() {
@@ -41,7 +41,7 @@ class Q6_KRowGroupsTest {
         long rowBytes = QuantType.Q6_K.rowBytes(cols);
         float[] out = new float[2 * ROWS];
         for (int g = 0; g < 2; g++) {
-            Q6_KRowGroups.dotGroupScalar(groups, g * Q6_KRowGroups.bytes(ROWS, cols), x, cols, out, g * ROWS);
+            Q6_KRowGroups.dotGroupScalar(groups, g * RowGroups.groupBytes(QuantType.Q6_K, cols), x, cols, out, g * ROWS);
         }
         for (int r = 0; r < 2 * ROWS; r++) {
             double exact = 0;
@@ -66,7 +66,7 @@ class Q6_KRowGroupsTest {
             float[] scalar = new float[2 * ROWS];
             float[] vector = new float[2 * ROWS];
             for (int g = 0; g < 2; g++) {
-                long at = g * Q6_KRowGroups.bytes(ROWS, cols);
+                long at = g * RowGroups.groupBytes(QuantType.Q6_K, cols);
                 Q6_KRowGroups.dotGroupScalar(groups, at, x, cols, scalar, g * ROWS);
                 Q6_KRowGroups.dotGroup(groups, at, x, cols, vector, g * ROWS);
             }
@@ -116,8 +116,8 @@ class Q6_KRowGroupsTest {
     }
 
     private static MemorySegment grouped(MemorySegment src, int rows, int cols) {
-        MemorySegment groups = Arena.ofAuto().allocate(Q6_KRowGroups.bytes(rows, cols), 64);
-        for (int g = 0; g < rows / ROWS; g++) Q6_KRowGroups.repack(src, g, cols, groups);
+        MemorySegment groups = Arena.ofAuto().allocate(RowGroups.groupBytes(QuantType.Q6_K, cols) * (rows / ROWS), 64);
+        for (int g = 0; g < rows / ROWS; g++) RowGroups.repack(QuantType.Q6_K, src, g, cols, groups);
         return groups;
     }
 
