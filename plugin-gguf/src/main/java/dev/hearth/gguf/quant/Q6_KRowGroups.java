@@ -43,17 +43,35 @@ public final class Q6_KRowGroups {
 
     /** Writes a {@code block_q6_K} ({@code in}) as row {@code r} of a zeroed group super-block ({@code out}). */
     static void pack(byte[] in, int r, byte[] out) {
-        MemorySegment block = MemorySegment.ofArray(in);
-        MemorySegment.ofArray(out).set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(block, 208));
+        MemorySegment.ofArray(out).set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(MemorySegment.ofArray(in), 208));
         for (int s = 0; s < 16; s++) out[SCALES + 16 * s + r] = in[192 + s];
         for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
-            int q = Q6_KKernels.quant(block, 0, k / 128, (k % 128) / 32, k % 32) + 32;
-            int lane = 2 * r + (k & 1);
+            // weight 128 h + 32 g + l: low nibble of ql[64 h + 32 (g % 2) + l] (the high one for g >= 2), top two
+            // bits at 2 g of qh[32 h + l]
+            int h = k / 128;
+            int g = (k % 128) / 32;
+            int l = k % 32;
+            int low = in[64 * h + 32 * (g & 1) + l] >>> (g < 2 ? 0 : 4);
+            int high = in[128 + 32 * h + l] >>> (2 * g);
+            int at = 4 * r + 2 * (k & 1);
+            out[LOW_BYTE[k] + at] |= (byte) ((low & 0xF) << LOW_SHIFT[k]);
+            out[HIGH_BYTE[k] + at] |= (byte) ((high & 3) << HIGH_SHIFT[k]);
+        }
+    }
+
+    /** Per weight of a super-block: where its low nibble and top bits go in row 0's even lane, and their shifts. */
+    private static final int[] LOW_BYTE = new int[Q6_KKernels.BLOCK_SIZE];
+    private static final int[] LOW_SHIFT = new int[Q6_KKernels.BLOCK_SIZE];
+    private static final int[] HIGH_BYTE = new int[Q6_KKernels.BLOCK_SIZE];
+    private static final int[] HIGH_SHIFT = new int[Q6_KKernels.BLOCK_SIZE];
+
+    static {
+        for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
             int u = (k % 16) / 2;
-            int low = QS + SUB_BYTES * (k / 16) + 64 * (u / 4) + 2 * lane + (u % 4) / 2;
-            out[low] |= (byte) ((q & 0xF) << (4 * (u % 2)));
-            int high = QS + SUB_BYTES * (k / 16) + 128 + 2 * lane + u / 4;
-            out[high] |= (byte) ((q >>> 4) << (2 * (u % 4)));
+            LOW_BYTE[k] = QS + SUB_BYTES * (k / 16) + 64 * (u / 4) + (u % 4) / 2;
+            LOW_SHIFT[k] = 4 * (u % 2);
+            HIGH_BYTE[k] = QS + SUB_BYTES * (k / 16) + 128 + u / 4;
+            HIGH_SHIFT[k] = 2 * (u % 4);
         }
     }
 
