@@ -2,9 +2,7 @@ package dev.hearth.gguf.quant;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -12,15 +10,19 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+/**
+ * The Q4_K group layout (a round trip) and its 16-bit bound; what every grouped type's kernels owe is in
+ * {@link RowGroupsTest}.
+ */
 class Q4_KRowGroupsTest {
 
-    private static final int ROWS = RowGroups.ROWS;
+    private static final int ROWS = RowGroupsTest.ROWS;
 
     @Test
     void restoringEveryRowGivesBackTheOriginalBlocks() {
         int cols = 768;
         MemorySegment src = KernelFixtures.randomRows(QuantType.Q4_K, 2 * ROWS, cols, 0, new Random(1));
-        MemorySegment groups = grouped(src, 2 * ROWS, cols);
+        MemorySegment groups = RowGroupsTest.grouped(QuantType.Q4_K, src, 2 * ROWS, cols);
         long rowBytes = QuantType.Q4_K.rowBytes(cols);
         MemorySegment row = MemorySegment.ofArray(new byte[(int) rowBytes]);
         for (int r = 0; r < 2 * ROWS; r++) {
@@ -30,76 +32,10 @@ class Q4_KRowGroupsTest {
         }
     }
 
-    @Test
-    void groupProductsMatchTheRowKernelsUpToRounding() {
-        int cols = 2048;
-        Random rnd = new Random(2);
-        MemorySegment src = KernelFixtures.randomRows(QuantType.Q4_K, 3 * ROWS, cols, 0, rnd);
-        MemorySegment groups = grouped(src, 3 * ROWS, cols);
-        Q8Activation x = activation(KernelFixtures.gaussian(rnd, cols, 1.0));
-        long rowBytes = QuantType.Q4_K.rowBytes(cols);
-        float[] out = new float[3 * ROWS];
-        for (int g = 0; g < 3; g++) {
-            Q4_KRowGroups.dotGroupScalar(groups, g * RowGroups.groupBytes(QuantType.Q4_K, cols), x, cols, out, g * ROWS);
-        }
-        for (int r = 0; r < 3 * ROWS; r++) {
-            double exact = 0;
-            double magnitude = 0;
-            for (int i = 0; i < cols; i++) {
-                double term = KernelFixtures.reference(QuantType.Q4_K, src, r * rowBytes, i) * x.get(i);
-                exact += term;
-                magnitude += Math.abs(term);
-            }
-            float rowKernel = Q4_KKernels.dotScalar(src, r * rowBytes, x, cols);
-            assertEquals(exact, out[r], 1e-5 * magnitude, "row " + r + " against the exact sum");
-            assertEquals(rowKernel, out[r], 2e-5 * magnitude, "row " + r + " against the row kernel");
-        }
-    }
-
-    @Test
-    void vectorKernelEqualsItsScalarTwinToTheBit() {
-        assumeTrue(GgmlLanes.WIDE, "the grouped kernel needs 512-bit vectors; this CPU has " + Simd.BITS);
-        Random rnd = new Random(3);
-        for (int cols : new int[] {256, 2048, 5632}) {
-            MemorySegment src = KernelFixtures.randomRows(QuantType.Q4_K, 2 * ROWS, cols, 0, rnd);
-            MemorySegment groups = grouped(src, 2 * ROWS, cols);
-            Q8Activation x = activation(KernelFixtures.gaussian(rnd, cols, 3.0));
-            float[] scalar = new float[2 * ROWS];
-            float[] vector = new float[2 * ROWS];
-            for (int g = 0; g < 2; g++) {
-                long at = g * RowGroups.groupBytes(QuantType.Q4_K, cols);
-                Q4_KRowGroups.dotGroupScalar(groups, at, x, cols, scalar, g * ROWS);
-                Q4_KRowGroups.dotGroup(groups, at, x, cols, vector, g * ROWS);
-            }
-            assertArrayEquals(scalar, vector, "cols " + cols);
-        }
-    }
-
-    @Test
-    void twoActivationsAtOnceGiveWhatEachGivesAlone() {
-        assumeTrue(GgmlLanes.WIDE, "the grouped kernel needs 512-bit vectors; this CPU has " + Simd.BITS);
-        Random rnd = new Random(5);
-        int cols = 1024;
-        MemorySegment groups = grouped(KernelFixtures.randomRows(QuantType.Q4_K, 2 * ROWS, cols, 0, rnd), 2 * ROWS, cols);
-        Q8Activation[] x = {activation(KernelFixtures.gaussian(rnd, cols, 1.0)),
-                activation(KernelFixtures.gaussian(rnd, cols, 4.0))};
-        for (int g = 0; g < 2; g++) {
-            long at = g * RowGroups.groupBytes(QuantType.Q4_K, cols);
-            float[][] both = new float[2][2 * ROWS];
-            Q4_KRowGroups.dotGroup2(groups, at, x[0], x[1], cols, both[0], both[1], g * ROWS);
-            for (int k = 0; k < 2; k++) {
-                float[] alone = new float[2 * ROWS];
-                Q4_KRowGroups.dotGroup(groups, at, x[k], cols, alone, g * ROWS);
-                assertArrayEquals(Arrays.copyOfRange(alone, g * ROWS, g * ROWS + ROWS),
-                        Arrays.copyOfRange(both[k], g * ROWS, g * ROWS + ROWS), "group " + g + ", activation " + k);
-            }
-        }
-    }
-
     /** Every quant 15, every scale and min 63, activations at -127 / 127: the 16-bit sums must not overflow. */
     @Test
     void largestQuantsAndActivationsDoNotOverflow() {
-        assumeTrue(GgmlLanes.WIDE, "the grouped kernel needs 512-bit vectors; this CPU has " + Simd.BITS);
+        RowGroupsTest.assumeWide();
         int cols = 512;
         MemorySegment src = KernelFixtures.randomRows(QuantType.Q4_K, ROWS, cols, 0, new Random(4));
         long rowBytes = QuantType.Q4_K.rowBytes(cols);
@@ -112,8 +48,8 @@ class Q4_KRowGroupsTest {
         float[] big = new float[cols];
         Arrays.fill(big, -1f); // quants of +-127 (Q8_K maps the first largest magnitude to -127)
         for (int i = 0; i < cols; i += 3) big[i] = 1f;
-        Q8Activation x = activation(big);
-        MemorySegment groups = grouped(src, ROWS, cols);
+        Q8Activation x = RowGroupsTest.activation(big);
+        MemorySegment groups = RowGroupsTest.grouped(QuantType.Q4_K, src, ROWS, cols);
         float[] scalar = new float[ROWS];
         float[] vector = new float[ROWS];
         Q4_KRowGroups.dotGroupScalar(groups, 0, x, cols, scalar, 0);
@@ -160,19 +96,5 @@ class Q4_KRowGroupsTest {
                 dst.set(ValueLayout.JAVA_BYTE, at, (byte) value);
             }
         }
-    }
-
-    private static MemorySegment grouped(MemorySegment src, int rows, int cols) {
-        MemorySegment groups = Arena.ofAuto().allocate(RowGroups.groupBytes(QuantType.Q4_K, cols) * (rows / ROWS), 64);
-        for (int g = 0; g < rows / ROWS; g++) {
-            RowGroups.repack(QuantType.Q4_K, src, g, cols, groups);
-        }
-        return groups;
-    }
-
-    private static Q8Activation activation(float[] x) {
-        Q8Activation a = new Q8Activation(x.length);
-        Q8Activation.quantizeQ8_K(x, 0, x.length, a);
-        return a;
     }
 }
