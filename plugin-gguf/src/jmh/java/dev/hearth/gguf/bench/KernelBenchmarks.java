@@ -23,7 +23,6 @@ public final class KernelBenchmarks {
     static {
         WORK.put(DotBench.class.getName(), DotBench::work);
         WORK.put(MatVecBench.class.getName(), MatVecBench::work);
-        WORK.put(GroupBench.class.getName(), GroupBench::work);
         WORK.put(MatMulBench.class.getName(), MatMulBench::work);
         WORK.put(AttentionBench.class.getName(), AttentionBench::work);
         // not MaddBench::work: linking MaddBench needs jdk.incubator.vector, which only the forked JVMs add
