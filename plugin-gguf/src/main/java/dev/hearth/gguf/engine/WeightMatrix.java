@@ -85,14 +85,15 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** Rows {@code [rowStart, rowEnd)} times the activations {@code [from, to)} into {@code out}. */
     void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         if (unpacks(to - from)) {
+            long rowBytes = rowBytes();
             UnpackedRow[] four = SCRATCH.get();
             int r = rowStart;
             for (; r + 3 < rowEnd; r += 4) {
-                for (int i = 0; i < 4; i++) four[i].unpack(type, data, (r + i) * rowBytes(), cols);
+                for (int i = 0; i < 4; i++) four[i].unpack(type, data, (r + i) * rowBytes, cols);
                 UnpackedRow.dotFour(four, xs, from, to, out, r);
             }
             for (; r < rowEnd; r++) {
-                four[0].unpack(type, data, r * rowBytes(), cols);
+                four[0].unpack(type, data, r * rowBytes, cols);
                 for (int b = from; b < to; b++) out[b][r] = four[0].dot(xs[b]);
             }
             return;
@@ -120,8 +121,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
 
     /** Rows {@code [rowStart, rowEnd)} one at a time through the row kernel. */
     private void dotRows(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
+        long rowBytes = rowBytes();
         for (int r = rowStart; r < rowEnd; r++) {
-            long offset = r * rowBytes();
+            long offset = r * rowBytes;
             for (int b = from; b < to; b++) out[b][r] = type.dot(data, offset, xs[b], cols);
         }
     }

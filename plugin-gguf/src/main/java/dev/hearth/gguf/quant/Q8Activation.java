@@ -248,7 +248,7 @@ public final class Q8Activation {
 
     /**
      * Q8_K: quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j}, so that broadcasting
-     * one int gives every 32-bit lane the pair ({@link Q4_KRowGroups#dotGroup}).
+     * one int gives every 32-bit lane the pair ({@link RowGroups}); filled only where they run.
      */
     int[] quantPairs() {
         return quantPairs;
@@ -297,8 +297,12 @@ public final class Q8Activation {
         fillPairSums(n);
     }
 
-    /** Fills {@link #quantPairs} for the first {@code n} Q8_K quants from {@link #evens} and {@link #odds}. */
+    /**
+     * Fills {@link #quantPairs} for the first {@code n} Q8_K quants from {@link #evens} and {@link #odds}; only where
+     * the row groups' 512-bit kernels, their only reader, can run ({@link RowGroups#supported}).
+     */
     private void fillQuantPairs(int n) {
+        if (!RowGroups.supported()) return;
         for (int j = 0; j < n / 2; j++) {
             quantPairs[j] = (evens[j] & 0xFFFF) | odds[j] << 16;
         }
