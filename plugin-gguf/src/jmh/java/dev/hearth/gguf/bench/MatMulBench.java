@@ -49,7 +49,7 @@ public class MatMulBench {
     @Param({"2048"})
     public int cols;
 
-    /** Q4_K and Q6_K rows repacked in groups of 16 as the engine does at load ({@link WeightMatrix#withRowGroups}). */
+    /** Q4_K, Q6_K and Q8_0 rows repacked in groups of 16 as the engine does at load ({@link WeightMatrix#withRowGroups}). */
     @Param({"false"})
     public boolean rowGroups;
 

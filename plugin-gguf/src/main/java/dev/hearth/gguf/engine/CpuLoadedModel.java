@@ -13,8 +13,8 @@ import dev.hearth.gguf.llama.KvCacheType;
 import dev.hearth.gguf.llama.LlamaForward;
 
 /**
- * A GGUF model mapped for the CPU: the file stays mapped, weights are read in place (Q4_K and Q6_K matrices
- * repacked in row groups instead where the CPU allows, held by {@code groups}), one thread pool.
+ * A GGUF model mapped for the CPU: the file stays mapped, weights are read in place (Q4_K, Q6_K and Q8_0
+ * matrices repacked in row groups instead where the CPU allows, held by {@code groups}), one thread pool.
  */
 final class CpuLoadedModel extends GgufLoadedModel {
 

@@ -5,7 +5,7 @@ import java.lang.foreign.Arena;
 import dev.hearth.gguf.llama.LlamaWeights;
 
 /**
- * Whether the CPU engine repacks Q4_K and Q6_K matrices in row groups at load ({@link WeightMatrix#withRowGroups}):
+ * Whether the CPU engine repacks Q4_K, Q6_K and Q8_0 matrices in row groups at load ({@link WeightMatrix#withRowGroups}):
  * on by default where the CPU has 512-bit vectors; the system property {@value #PROPERTY}{@code =false} turns it off
  * (the mapped rows only, as before, for comparisons).
  */
@@ -31,7 +31,7 @@ public final class CpuRepack {
         long bytes = grouped.rowGroupBytes();
         if (bytes > 0) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, String.format(
-                    "gguf-cpu: Q4_K and Q6_K rows repacked in groups of 16: %.1f MB in %d ms (%s=false turns it off)",
+                    "gguf-cpu: rows repacked in groups of 16: %.1f MB in %d ms (%s=false turns it off)",
                     bytes / 1e6, (System.nanoTime() - start) / 1_000_000, PROPERTY));
         }
         return grouped;

@@ -3,14 +3,15 @@ package dev.hearth.gguf.engine;
 import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
+import dev.hearth.gguf.quant.ActivationFormat;
 import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
  * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file
- * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K and Q6_K its rows repacked in groups of 16 that the
- * products read instead ({@code groups}, null when not repacked; {@link #withRowGroups}).
+ * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K, Q6_K and Q8_0 its rows repacked in groups of 16
+ * that the products read instead ({@code groups}, null when not repacked; {@link #withRowGroups}).
  */
 public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols,
                            MemorySegment groups) {
@@ -105,13 +106,16 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             int endGroup = rowEnd / groupRows;
             if (firstGroup < endGroup) {
                 dotRows(xs, from, to, out, r, firstGroup * groupRows);
+                ActivationFormat format = type.activationFormat();
                 for (int g = firstGroup; g < endGroup; g++) {
                     int b = from;
                     for (; b + 1 < to; b += 2) {
-                        RowGroups.dot2(type, groups, g, xs[b].q8_K(), xs[b + 1].q8_K(), cols, out[b], out[b + 1],
-                                g * groupRows);
+                        RowGroups.dot2(type, groups, g, xs[b].quantized(format), xs[b + 1].quantized(format), cols,
+                                out[b], out[b + 1], g * groupRows);
                     }
-                    for (; b < to; b++) RowGroups.dot(type, groups, g, xs[b].q8_K(), cols, out[b], g * groupRows);
+                    for (; b < to; b++) {
+                        RowGroups.dot(type, groups, g, xs[b].quantized(format), cols, out[b], g * groupRows);
+                    }
                 }
                 r = endGroup * groupRows;
             }

@@ -103,4 +103,9 @@ public final class Activation {
         }
         return q8_K;
     }
+
+    /** The quantized form {@code format} ({@link ActivationFormat#Q8_0} or {@link ActivationFormat#Q8_K}). */
+    public Q8Activation quantized(ActivationFormat format) {
+        return format == ActivationFormat.Q8_0 ? q8_0() : q8_K();
+    }
 }

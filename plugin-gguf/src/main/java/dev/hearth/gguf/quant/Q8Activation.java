@@ -37,7 +37,7 @@ public final class Q8Activation {
     private boolean laneFloatsReady;
     /** Q8_K only: per super-block the 8 sums of 32 quants in pair order ({@link #pairSums}). */
     private final int[] pairSums;
-    /** Q8_K only: quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j} ({@link #quantPairs}). */
+    /** Quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j} ({@link #quantPairs}). */
     private final int[] quantPairs;
     private ActivationFormat format;
     private int length;
@@ -115,6 +115,7 @@ public final class Q8Activation {
             quantizeQ8_0Block(x, off + 32 * b, b, out);
         }
         out.split(n);
+        out.fillQuantPairs(n);
     }
 
     /** Block {@code b} of {@link #quantizeQ8_0Scalar}, its elements starting at {@code x[base]}. */
@@ -247,7 +248,7 @@ public final class Q8Activation {
     }
 
     /**
-     * Q8_K: quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j}, so that broadcasting
+     * Quants {@code 2j} and {@code 2j+1} as the low and high 16 bits of int {@code j}, so that broadcasting
      * one int gives every 32-bit lane the pair ({@link RowGroups}); filled only where they run.
      */
     int[] quantPairs() {
@@ -298,7 +299,7 @@ public final class Q8Activation {
     }
 
     /**
-     * Fills {@link #quantPairs} for the first {@code n} Q8_K quants from {@link #evens} and {@link #odds}; only where
+     * Fills {@link #quantPairs} for the first {@code n} quants from {@link #evens} and {@link #odds}; only where
      * the row groups' 512-bit kernels, their only reader, can run ({@link RowGroups#supported}).
      */
     private void fillQuantPairs(int n) {
@@ -371,6 +372,7 @@ public final class Q8Activation {
             out.sums[b] = sum.reduceLanes(VectorOperators.ADD);
         }
         out.fillFormsVector(n, false);
+        out.fillQuantPairs(n);
     }
 
     /**

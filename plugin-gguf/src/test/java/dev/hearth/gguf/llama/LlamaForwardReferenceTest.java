@@ -13,6 +13,7 @@ import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CPU forward pass against llama.cpp's logits for every prompt position (../shared/reference). */
 class LlamaForwardReferenceTest {
@@ -69,18 +70,19 @@ class LlamaForwardReferenceTest {
     }
 
     /**
-     * Q4_K and Q6_K matrices repacked in row groups ({@link LlamaWeights#withRowGroups}) multiply single tokens with
-     * their own kernels, which sum in another float order than the row kernels (ggml's), so products differ in the
-     * last bits. This random-weight model turns such a difference into a different KV cache entry somewhere along
+     * Q4_K, Q6_K and Q8_0 matrices repacked in row groups ({@link LlamaWeights#withRowGroups}) multiply single tokens
+     * with their own kernels, which sum in another float order than the row kernels (ggml's), so products differ in
+     * the last bits. This random-weight model turns such a difference into a different KV cache entry somewhere along
      * the prompt, and every later position then differs by about 1.5e-2 (so does the row path with each product scaled by
      * {@code 1 + 2^-23}: from position 24 on). The first {@value #GROUPED_POSITIONS} positions must agree to
      * float rounding; a wrong quant, scale or min gives whole percents from position 0.
      */
-    @Test
-    void rowGroupsGiveTheLogitsOfTheMappedRows() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-mini-Q4_K_M", "llama-mini-Q8_0"})
+    void rowGroupsGiveTheLogitsOfTheMappedRows(String name) throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
-        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q4_K_M.logits"));
-        Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/" + name + ".logits"));
+        Path model = SharedData.file("models/llama-mini/" + name + ".gguf");
         float[][] rows = ModelLogits.of(model, ref.tokens(), 1);
         float[][] groups = ModelLogits.of(model, ref.tokens(), 1, true);
         double worst = 0;
@@ -91,16 +93,17 @@ class LlamaForwardReferenceTest {
             worst = Math.max(worst, error);
             sum += error;
         }
-        System.out.printf("llama-mini-Q4_K_M: row groups against rows, worst relative L2 %.2e%n", worst);
+        System.out.printf("%s: row groups against rows, worst relative L2 %.2e%n", name, worst);
         assertTrue(sum > 0, "no position differs: the row groups were not used");
     }
 
     /** Prompt batches over row groups run each token through the same kernel: the logits equal to the bit. */
-    @Test
-    void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-mini-Q4_K_M", "llama-mini-Q8_0"})
+    void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime(String name) throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
-        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q4_K_M.logits"));
-        Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/" + name + ".logits"));
+        Path model = SharedData.file("models/llama-mini/" + name + ".gguf");
         float[][] single = ModelLogits.of(model, ref.tokens(), 1, true);
         float[][] batched = ModelLogits.of(model, ref.tokens(), 7, true);
         for (int pos = 0; pos < single.length; pos++) assertArrayEquals(single[pos], batched[pos], "position " + pos);

@@ -17,11 +17,11 @@ import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
-/** {@link LlamaWeights#withRowGroups} repacks the Q4_K and Q6_K matrices of the layers the CPU runs, nothing else. */
+/** {@link LlamaWeights#withRowGroups} repacks the groupable matrices of the layers the CPU runs, nothing else. */
 class LlamaWeightsRowGroupsTest {
 
     @Test
-    void onlyTheKQuantMatricesFromTheFirstCpuLayerAreRepacked() throws Exception {
+    void onlyTheGroupableMatricesFromTheFirstCpuLayerAreRepacked() throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
         try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf"));
              WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {

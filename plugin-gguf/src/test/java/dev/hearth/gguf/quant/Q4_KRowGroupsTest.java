@@ -48,7 +48,7 @@ class Q4_KRowGroupsTest {
         float[] big = new float[cols];
         Arrays.fill(big, -1f); // quants of +-127 (Q8_K maps the first largest magnitude to -127)
         for (int i = 0; i < cols; i += 3) big[i] = 1f;
-        Q8Activation x = RowGroupsTest.activation(big);
+        Q8Activation x = RowGroupsTest.activation(QuantType.Q4_K, big);
         MemorySegment groups = RowGroupsTest.grouped(QuantType.Q4_K, src, ROWS, cols);
         float[] scalar = new float[ROWS];
         float[] vector = new float[ROWS];

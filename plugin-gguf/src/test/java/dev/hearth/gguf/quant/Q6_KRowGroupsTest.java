@@ -43,7 +43,7 @@ class Q6_KRowGroupsTest {
             for (int r = 0; r < ROWS; r++) src.asSlice(r * 210L, 192).fill(fill); // every quant -32, or every one 31
             float[] big = new float[cols];
             for (int i = 0; i < cols; i++) big[i] = (i & 1) == 0 ? 1f : -1f;
-            Q8Activation x = RowGroupsTest.activation(big);
+            Q8Activation x = RowGroupsTest.activation(QuantType.Q6_K, big);
             MemorySegment groups = RowGroupsTest.grouped(QuantType.Q6_K, src, ROWS, cols);
             float[] scalar = new float[ROWS];
             float[] vector = new float[ROWS];

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * What every grouped type's kernels owe ({@link RowGroups}): products equal to the exact sums up to float rounding,
  * a vector kernel equal to its scalar twin to the bit, and two activations at once equal to each alone. The layouts
- * and the overflow bounds are tested per type ({@link Q4_KRowGroupsTest}, {@link Q6_KRowGroupsTest}).
+ * and the overflow bounds are tested per type ({@link Q4_KRowGroupsTest}, {@link Q6_KRowGroupsTest},
+ * {@link Q8_0RowGroupsTest}).
  */
 class RowGroupsTest {
 
@@ -26,7 +27,9 @@ class RowGroupsTest {
         Q4_K(QuantType.Q4_K, Q4_KRowGroups::dotGroupScalar, Q4_KRowGroups::dotGroup, Q4_KRowGroups::dotGroup2,
                 Q4_KKernels::dotScalar),
         Q6_K(QuantType.Q6_K, Q6_KRowGroups::dotGroupScalar, Q6_KRowGroups::dotGroup, Q6_KRowGroups::dotGroup2,
-                Q6_KKernels::dotScalar);
+                Q6_KKernels::dotScalar),
+        Q8_0(QuantType.Q8_0, Q8_0RowGroups::dotGroupScalar, Q8_0RowGroups::dotGroup, Q8_0RowGroups::dotGroup2,
+                Q8_0Kernels::dotScalar);
 
         final QuantType type;
         final GroupDot scalar;
@@ -63,7 +66,7 @@ class RowGroupsTest {
         Random rnd = new Random(2);
         MemorySegment src = KernelFixtures.randomRows(k.type, 3 * ROWS, cols, 0, rnd);
         MemorySegment groups = grouped(k.type, src, 3 * ROWS, cols);
-        Q8Activation x = activation(KernelFixtures.gaussian(rnd, cols, 1.0));
+        Q8Activation x = activation(k.type, KernelFixtures.gaussian(rnd, cols, 1.0));
         long rowBytes = k.type.rowBytes(cols);
         float[] out = new float[3 * ROWS];
         for (int g = 0; g < 3; g++) {
@@ -91,7 +94,7 @@ class RowGroupsTest {
         for (int cols : new int[] {256, 2048, 5632}) {
             MemorySegment groups = grouped(k.type, KernelFixtures.randomRows(k.type, 2 * ROWS, cols, 0, rnd), 2 * ROWS,
                     cols);
-            Q8Activation x = activation(KernelFixtures.gaussian(rnd, cols, 3.0));
+            Q8Activation x = activation(k.type, KernelFixtures.gaussian(rnd, cols, 3.0));
             float[] scalar = new float[2 * ROWS];
             float[] vector = new float[2 * ROWS];
             for (int g = 0; g < 2; g++) {
@@ -111,8 +114,8 @@ class RowGroupsTest {
         int cols = 1024;
         MemorySegment src = KernelFixtures.randomRows(k.type, 2 * ROWS, cols, 0, rnd);
         MemorySegment groups = grouped(k.type, src, 2 * ROWS, cols);
-        Q8Activation[] x = {activation(KernelFixtures.gaussian(rnd, cols, 1.0)),
-                activation(KernelFixtures.gaussian(rnd, cols, 4.0))};
+        Q8Activation[] x = {activation(k.type, KernelFixtures.gaussian(rnd, cols, 1.0)),
+                activation(k.type, KernelFixtures.gaussian(rnd, cols, 4.0))};
         for (int g = 0; g < 2; g++) {
             long at = g * RowGroups.groupBytes(k.type, cols);
             float[][] both = new float[2][2 * ROWS];
@@ -137,9 +140,14 @@ class RowGroupsTest {
         return groups;
     }
 
-    static Q8Activation activation(float[] x) {
+    /** {@code x} quantized to the activation form {@code type}'s rows multiply with. */
+    static Q8Activation activation(QuantType type, float[] x) {
         Q8Activation a = new Q8Activation(x.length);
-        Q8Activation.quantizeQ8_K(x, 0, x.length, a);
+        if (type.activationFormat() == ActivationFormat.Q8_0) {
+            Q8Activation.quantizeQ8_0(x, 0, x.length, a);
+        } else {
+            Q8Activation.quantizeQ8_K(x, 0, x.length, a);
+        }
         return a;
     }
 }

@@ -23,8 +23,8 @@ public final class ModelLogits {
     }
 
     /**
-     * {@link #of(Path, int[], int)}, with the Q4_K and Q6_K matrices repacked in row groups where {@code rowGroups}
-     * ({@link LlamaWeights#withRowGroups}); fails when there was nothing to repack.
+     * {@link #of(Path, int[], int)}, with the Q4_K, Q6_K and Q8_0 matrices repacked in row groups where
+     * {@code rowGroups} ({@link LlamaWeights#withRowGroups}); fails when there was nothing to repack.
      */
     public static float[][] of(Path model, int[] tokens, int batch, boolean rowGroups) throws Exception {
         try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
