@@ -14,6 +14,8 @@ import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A forward pass allocates nothing once the JIT has compiled it (#8), decoding or over a prompt batch: the products,
@@ -30,37 +32,41 @@ class GenerationAllocationTest {
     /** Positions a pass decodes: attention runs on the calling thread for the first 128, on the pool after. */
     private static final int CONTEXT = 256;
     private static final int PASSES = 20;
+    private static final String Q4_K_M = "llama-mini-Q4_K_M";
+    private static final String Q8_0 = "llama-mini-Q8_0";
 
     @Test
     void decodingATokenAllocatesNothingOnceCompiled() throws Exception {
-        assertPassesAllocateNothing(1, false);
+        assertPassesAllocateNothing(Q4_K_M, 1, false);
     }
 
-    /** Single tokens over Q4_K and Q6_K row groups take their own kernels ({@link LlamaWeights#withRowGroups}). */
-    @Test
-    void decodingOverRowGroupsAllocatesNothingOnceCompiled() throws Exception {
+    /** Single tokens over row groups take their own kernels ({@link LlamaWeights#withRowGroups}). */
+    @ParameterizedTest
+    @ValueSource(strings = {Q4_K_M, Q8_0})
+    void decodingOverRowGroupsAllocatesNothingOnceCompiled(String model) throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
-        assertPassesAllocateNothing(1, true);
+        assertPassesAllocateNothing(model, 1, true);
     }
 
     /** Prompt batches take the other paths: activations made once a row, rows decoded once for the batch. */
     @Test
     void aPromptBatchAllocatesNothingOnceCompiled() throws Exception {
-        assertPassesAllocateNothing(8, false);
+        assertPassesAllocateNothing(Q4_K_M, 8, false);
     }
 
-    @Test
-    void aPromptBatchOverRowGroupsAllocatesNothingOnceCompiled() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {Q4_K_M, Q8_0})
+    void aPromptBatchOverRowGroupsAllocatesNothingOnceCompiled(String model) throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
-        assertPassesAllocateNothing(8, true);
+        assertPassesAllocateNothing(model, 8, true);
     }
 
     /**
      * Runs passes over the context in batches of {@code batch} tokens, each batch's last logits choosing the next
      * tokens, until one pass allocates nothing in the calling thread or the pool's.
      */
-    private static void assertPassesAllocateNothing(int batch, boolean rowGroups) throws Exception {
-        Path model = SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf");
+    private static void assertPassesAllocateNothing(String name, int batch, boolean rowGroups) throws Exception {
+        Path model = SharedData.file("models/llama-mini/" + name + ".gguf");
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM does not count allocated bytes per thread");
