@@ -18,8 +18,8 @@ import jdk.incubator.vector.ShortVector;
  * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
  * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, two accumulators over
  * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum and the scalar
- * tail. The accumulators are independent, so {@link #dot4xN} sums them in separate passes: 16 per pass fit in
- * registers where 32 would spill.
+ * tail. The accumulators are independent, so {@link #dotTiles} sums them in separate passes: 16 or 24 per pass
+ * fit in registers where twice as many would spill.
  */
 final class FloatRowKernels {
 
@@ -73,40 +73,65 @@ final class FloatRowKernels {
     }
 
     /**
-     * Rows {@code r[0..3]} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, from + 4
-     * tiles)}: {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. The paired vectors go
-     * slice by slice ({@code slice} weights, a multiple of two vectors) over all tiles, each tile's accumulators kept
-     * in memory between slices, so the rows' slice stays in L1; every accumulator still takes its vectors in order.
+     * Rows {@code r[0..3]} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
+     * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of 6 while six
+     * remain, then one tile of 4 if four remain, the rest one at a time through {@link #dot}. A tile of 6 lets each
+     * activation load serve 4 multiply-adds and each weight load 6 (pp512 F16 on the 16-core Xeon: 311-312 tokens/s
+     * against 276-302 for tiles of 4; docs/perf.md). The paired vectors go slice by slice ({@code slice} weights, a
+     * multiple of two vectors) over all tiles, each tile's sums kept in memory between slices, so the rows' slice
+     * stays in L1; every accumulator still takes its vectors in order.
      */
-    static void dot4xN(UnpackedRow[] r, float[][] a, int[] off, int from, int tiles, float[][] out, int row,
-                       int slice) {
+    static void dotTiles(UnpackedRow[] r, float[][] a, int[] off, int from, int to, float[][] out, int row,
+                         int slice) {
         int n = r[0].length();
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         int paired = pairedEnd(upper);
-        int set = 16 * lanes; // one set of a tile's 16 accumulators: acc0 of tile k at 2k set, acc1 at (2k + 1) set
-        if (r[0].runningSums.length < 2 * set * tiles) r[0].runningSums = new float[2 * set * tiles];
+        int sixEnd = from + 6 * ((to - from) / 6);
+        int tiled = sixEnd + 4 * ((to - sixEnd) / 4);
+        // per token of a tile: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
+        int sums = 8 * lanes * (tiled - from);
+        if (r[0].runningSums.length < sums) r[0].runningSums = new float[sums];
         float[] acc = r[0].runningSums;
-        Arrays.fill(acc, 0, 2 * set * tiles, 0f);
-        // acc1: the odd vectors of each pair; acc0: the even ones, then the unpaired rest
+        Arrays.fill(acc, 0, sums, 0f);
         for (int s0 = 0; s0 < paired; s0 += slice) {
             int s1 = Math.min(paired, s0 + slice);
-            for (int k = 0; k < tiles; k++) {
-                pass(r, a, off, from + 4 * k, s0 + lanes, s1, acc, (2 * k + 1) * set);
-                pass(r, a, off, from + 4 * k, s0, s1, acc, 2 * k * set);
+            for (int t = from; t < tiled; t += width(t, sixEnd)) {
+                int even = 8 * lanes * (t - from);
+                int odd = even + 4 * lanes * width(t, sixEnd);
+                tilePass(r, a, off, t, sixEnd, s0 + lanes, s1, acc, odd);
+                tilePass(r, a, off, t, sixEnd, s0, s1, acc, even);
             }
         }
-        for (int k = 0; k < tiles; k++) {
-            int t = from + 4 * k;
-            pass(r, a, off, t, paired, upper, acc, 2 * k * set); // the unpaired vector, if any
+        for (int t = from; t < tiled; t += width(t, sixEnd)) {
+            int w = width(t, sixEnd);
+            int even = 8 * lanes * (t - from);
+            int odd = even + 4 * lanes * w;
+            tilePass(r, a, off, t, sixEnd, paired, upper, acc, even); // the unpaired vector, if any
             for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < 4; j++) {
-                    int at = (4 * i + j) * lanes;
+                for (int j = 0; j < w; j++) {
+                    int at = (w * i + j) * lanes;
                     out[t + j][row + i] = finish(n, r[i].weights, a[t + j], off[t + j],
-                            FloatVector.fromArray(FLOAT, acc, 2 * k * set + at),
-                            FloatVector.fromArray(FLOAT, acc, (2 * k + 1) * set + at));
+                            FloatVector.fromArray(FLOAT, acc, even + at), FloatVector.fromArray(FLOAT, acc, odd + at));
                 }
             }
+        }
+        for (int t = tiled; t < to; t++) {
+            for (int i = 0; i < 4; i++) out[t][row + i] = dot(r[i].weights, a[t], off[t], n);
+        }
+    }
+
+    /** Tokens in the tile starting at {@code t}: 6 before {@code sixEnd}, 4 after. */
+    private static int width(int t, int sixEnd) {
+        return t < sixEnd ? 6 : 4;
+    }
+
+    private static void tilePass(UnpackedRow[] r, float[][] a, int[] off, int t, int sixEnd, int from, int to,
+                                 float[] acc, int base) {
+        if (t < sixEnd) {
+            pass6(r, a, off, t, from, to, acc, base);
+        } else {
+            pass(r, a, off, t, from, to, acc, base);
         }
     }
 
@@ -174,6 +199,90 @@ final class FloatRowKernels {
         c31.intoArray(acc, base + 13 * lanes);
         c32.intoArray(acc, base + 14 * lanes);
         c33.intoArray(acc, base + 15 * lanes);
+    }
+
+    /**
+     * {@link #pass} for 4 rows by 6 tokens: 24 accumulators, 4 weight vectors and one activation vector, 29 of the 32
+     * vector registers of AVX-512 (row {@code i}, token {@code j} at {@code base + (6i + j) L}).
+     */
+    private static void pass6(UnpackedRow[] r, float[][] a, int[] off, int t, int from, int to, float[] acc,
+                              int base) {
+        if (from >= to) {
+            return;
+        }
+        int lanes = FLOAT.length();
+        float[] w0 = r[0].weights, w1 = r[1].weights, w2 = r[2].weights, w3 = r[3].weights;
+        float[] a0 = a[t], a1 = a[t + 1], a2 = a[t + 2], a3 = a[t + 3], a4 = a[t + 4], a5 = a[t + 5];
+        int o0 = off[t], o1 = off[t + 1], o2 = off[t + 2], o3 = off[t + 3], o4 = off[t + 4], o5 = off[t + 5];
+        FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);
+        FloatVector c03 = load(acc, base, 3), c04 = load(acc, base, 4), c05 = load(acc, base, 5);
+        FloatVector c10 = load(acc, base, 6), c11 = load(acc, base, 7), c12 = load(acc, base, 8);
+        FloatVector c13 = load(acc, base, 9), c14 = load(acc, base, 10), c15 = load(acc, base, 11);
+        FloatVector c20 = load(acc, base, 12), c21 = load(acc, base, 13), c22 = load(acc, base, 14);
+        FloatVector c23 = load(acc, base, 15), c24 = load(acc, base, 16), c25 = load(acc, base, 17);
+        FloatVector c30 = load(acc, base, 18), c31 = load(acc, base, 19), c32 = load(acc, base, 20);
+        FloatVector c33 = load(acc, base, 21), c34 = load(acc, base, 22), c35 = load(acc, base, 23);
+        for (int i = from; i < to; i += 2 * lanes) {
+            FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
+            FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
+            FloatVector v2 = FloatVector.fromArray(FLOAT, w2, i);
+            FloatVector v3 = FloatVector.fromArray(FLOAT, w3, i);
+            FloatVector y0 = FloatVector.fromArray(FLOAT, a0, o0 + i);
+            c00 = v0.fma(y0, c00);
+            c10 = v1.fma(y0, c10);
+            c20 = v2.fma(y0, c20);
+            c30 = v3.fma(y0, c30);
+            FloatVector y1 = FloatVector.fromArray(FLOAT, a1, o1 + i);
+            c01 = v0.fma(y1, c01);
+            c11 = v1.fma(y1, c11);
+            c21 = v2.fma(y1, c21);
+            c31 = v3.fma(y1, c31);
+            FloatVector y2 = FloatVector.fromArray(FLOAT, a2, o2 + i);
+            c02 = v0.fma(y2, c02);
+            c12 = v1.fma(y2, c12);
+            c22 = v2.fma(y2, c22);
+            c32 = v3.fma(y2, c32);
+            FloatVector y3 = FloatVector.fromArray(FLOAT, a3, o3 + i);
+            c03 = v0.fma(y3, c03);
+            c13 = v1.fma(y3, c13);
+            c23 = v2.fma(y3, c23);
+            c33 = v3.fma(y3, c33);
+            FloatVector y4 = FloatVector.fromArray(FLOAT, a4, o4 + i);
+            c04 = v0.fma(y4, c04);
+            c14 = v1.fma(y4, c14);
+            c24 = v2.fma(y4, c24);
+            c34 = v3.fma(y4, c34);
+            FloatVector y5 = FloatVector.fromArray(FLOAT, a5, o5 + i);
+            c05 = v0.fma(y5, c05);
+            c15 = v1.fma(y5, c15);
+            c25 = v2.fma(y5, c25);
+            c35 = v3.fma(y5, c35);
+        }
+        // stored one by one: an array of vectors would box them
+        c00.intoArray(acc, base);
+        c01.intoArray(acc, base + lanes);
+        c02.intoArray(acc, base + 2 * lanes);
+        c03.intoArray(acc, base + 3 * lanes);
+        c04.intoArray(acc, base + 4 * lanes);
+        c05.intoArray(acc, base + 5 * lanes);
+        c10.intoArray(acc, base + 6 * lanes);
+        c11.intoArray(acc, base + 7 * lanes);
+        c12.intoArray(acc, base + 8 * lanes);
+        c13.intoArray(acc, base + 9 * lanes);
+        c14.intoArray(acc, base + 10 * lanes);
+        c15.intoArray(acc, base + 11 * lanes);
+        c20.intoArray(acc, base + 12 * lanes);
+        c21.intoArray(acc, base + 13 * lanes);
+        c22.intoArray(acc, base + 14 * lanes);
+        c23.intoArray(acc, base + 15 * lanes);
+        c24.intoArray(acc, base + 16 * lanes);
+        c25.intoArray(acc, base + 17 * lanes);
+        c30.intoArray(acc, base + 18 * lanes);
+        c31.intoArray(acc, base + 19 * lanes);
+        c32.intoArray(acc, base + 20 * lanes);
+        c33.intoArray(acc, base + 21 * lanes);
+        c34.intoArray(acc, base + 22 * lanes);
+        c35.intoArray(acc, base + 23 * lanes);
     }
 
     private static FloatVector load(float[] acc, int base, int k) {

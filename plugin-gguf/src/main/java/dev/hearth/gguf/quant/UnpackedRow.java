@@ -127,7 +127,8 @@ public final class UnpackedRow {
 
     /**
      * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
-     * the bit to {@link #dot}; four activations at a time share every load of the four rows. The tiles go through
+     * the bit to {@link #dot}; four activations at a time (float rows: six, {@link FloatRowKernels#dotTiles}) share
+     * every load of the four rows. The tiles go through
      * the rows a slice of {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in L1 while the
      * tokens stream past it; each product still sums its blocks in order.
      */
@@ -139,7 +140,6 @@ public final class UnpackedRow {
                         + " x " + rows[i].n);
             }
         }
-        int tiles = (to - from) / 4;
         if (a.floatRows()) {
             if (a.tokenFloats.length < to) {
                 a.tokenFloats = new float[to][];
@@ -150,12 +150,13 @@ public final class UnpackedRow {
                 a.tokenFloats[t] = a.floats(xs[t]);
                 a.tokenOffsets[t] = a.offset(xs[t]);
             }
-            FloatRowKernels.dot4xN(rows, a.tokenFloats, a.tokenOffsets, from, tiles, out, row, SLICE);
+            FloatRowKernels.dotTiles(rows, a.tokenFloats, a.tokenOffsets, from, to, out, row, SLICE);
             // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
             java.util.Arrays.fill(a.tokenFloats, from, to, null);
-        } else {
-            quantTiles(rows, xs, from, tiles, out, row);
+            return;
         }
+        int tiles = (to - from) / 4;
+        quantTiles(rows, xs, from, tiles, out, row);
         for (int t = from + 4 * tiles; t < to; t++) {
             for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
         }

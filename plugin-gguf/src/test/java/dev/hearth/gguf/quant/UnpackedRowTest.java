@@ -190,41 +190,48 @@ class UnpackedRowTest {
     }
 
     /**
-     * F16 / BF16: four rows by 11 activations (two tiles, three single products), at lengths with and without a
-     * scalar tail and an odd pair of vectors, each product equal to the bit to the single-token dot.
+     * F16 / BF16 / Q8_0 float rows: four rows by batches of 1 to 13 activations (every mix of six- and four-token
+     * tiles and single products) and of 96, at lengths with and without a scalar tail and an odd pair of vectors,
+     * each product equal to the bit to the row's single-token dot, and for F16 / BF16 to the type's kernel.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 33, 100, 2048, 2049, 2056, 2816, 5632, 5650})
+    @ValueSource(ints = {1, 7, 32, 33, 100, 2048, 2049, 2056, 2816, 5632, 5650})
     void floatRowsMatchDotBitForBit(int n) {
-        for (QuantType type : new QuantType[] {QuantType.F16, QuantType.BF16}) {
+        for (QuantType type : new QuantType[] {QuantType.F16, QuantType.BF16, QuantType.Q8_0}) {
             assumeTrue(UnpackedRow.supports(type), "vector paths off");
+            if (n % type.blockSize() != 0) continue;
             Random rnd = new Random(31L * n + type.ordinal());
             long prefix = 2;
             MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
             long rowBytes = type.rowBytes(n);
-            int tokens = 11;
-            Activation[] xs = new Activation[tokens];
-            for (int t = 0; t < tokens; t++) {
+            int most = n <= 2816 ? 96 : 13;
+            Activation[] xs = new Activation[most];
+            for (int t = 0; t < most; t++) {
                 // activations at an offset into a larger array, as the engine's batch rows are
-                xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + 3 + t, 0.5 + t), 3 + t, n);
+                xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + 3 + t, 0.5 + t % 7), 3 + t, n)
+                        .prepare(type.activationFormat(), true);
             }
-            float[][] out = new float[tokens][6];
             UnpackedRow[] rows = new UnpackedRow[4];
             for (int r = 0; r < 4; r++) {
                 rows[r] = new UnpackedRow();
                 rows[r].unpack(type, w, prefix + r * rowBytes, n);
             }
-            UnpackedRow.dotFour(rows, xs, 0, tokens, out, 2);
-            for (int t = 0; t < tokens; t++) {
-                for (int r = 0; r < 4; r++) {
-                    float expected = type.dot(w, prefix + r * rowBytes, xs[t], n);
-                    float tile = out[t][2 + r];
-                    float single = rows[r].dot(xs[t]);
-                    String where = type + " n=" + n + " token " + t + " row " + r + ": expected " + expected;
-                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(tile),
-                            where + " tile " + tile);
-                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(single),
-                            where + " single " + single);
+            for (int tokens = 1; tokens <= most; tokens = tokens == 13 ? 96 : tokens + 1) {
+                float[][] out = new float[tokens][6];
+                UnpackedRow.dotFour(rows, xs, 0, tokens, out, 2);
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < 4; r++) {
+                        float single = rows[r].dot(xs[t]);
+                        float tile = out[t][2 + r];
+                        String where = type + " n=" + n + " batch " + tokens + " token " + t + " row " + r;
+                        assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(tile),
+                                where + ": single " + single + ", tile " + tile);
+                        if (type != QuantType.Q8_0) {
+                            float kernel = type.dot(w, prefix + r * rowBytes, xs[t], n);
+                            assertEquals(Float.floatToRawIntBits(kernel), Float.floatToRawIntBits(single),
+                                    where + ": kernel " + kernel + ", single " + single);
+                        }
+                    }
                 }
             }
         }
