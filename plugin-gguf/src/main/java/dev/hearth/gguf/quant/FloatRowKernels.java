@@ -74,20 +74,21 @@ final class FloatRowKernels {
 
     /**
      * Rows {@code r[0..3]} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
-     * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of 6 while six
-     * remain, then one tile of 4 if four remain, the rest one at a time through {@link #dot}. A tile of 6 lets each
-     * activation load serve 4 multiply-adds and each weight load 6 (pp512 F16 on the 16-core Xeon: 311-312 tokens/s
-     * against 276-302 for tiles of 4; docs/perf.md). The paired vectors go slice by slice ({@code slice} weights, a
+     * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of
+     * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}) while that many remain, then one tile of 4 if four
+     * remain, the rest one at a time through {@link #dot}. A tile of 6 lets each activation load serve 4
+     * multiply-adds and each weight load 6. The paired vectors go slice by slice ({@code slice} weights, a
      * multiple of two vectors) over all tiles, each tile's sums kept in memory between slices, so the rows' slice
      * stays in L1; every accumulator still takes its vectors in order.
      */
     static void dotTiles(UnpackedRow[] r, float[][] a, int[] off, int from, int to, float[][] out, int row,
-                         int slice) {
+                         int slice, int tokens) {
+        if (tokens != 4 && tokens != 6) throw new IllegalArgumentException("tiles of " + tokens + " tokens");
         int n = r[0].length();
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         int paired = pairedEnd(upper);
-        int sixEnd = from + 6 * ((to - from) / 6);
+        int sixEnd = tokens == 6 ? from + 6 * ((to - from) / 6) : from;
         int tiled = sixEnd + 4 * ((to - sixEnd) / 4);
         // per token of a tile: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
         int sums = 8 * lanes * (tiled - from);

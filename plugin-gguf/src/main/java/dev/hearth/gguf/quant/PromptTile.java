@@ -1,15 +1,17 @@
 package dev.hearth.gguf.quant;
 
 /**
- * Which prompt tile {@link UnpackedKernels#accumulate4x4} takes for K-quant rows: 256-bit steps, or 512-bit
- * steps. Both give the same floats to the bit; only the speed differs, and by core:
+ * Which prompt tiles this CPU takes: for K-quant rows ({@link UnpackedKernels#accumulate4x4}) 256-bit or 512-bit
+ * steps, and for float rows ({@link FloatRowKernels#dotTiles}) 4 or 6 tokens a tile. Each choice gives the same
+ * floats to the bit; only the speed differs, and by core:
  *
  * <ul>
- *   <li>Intel cores with AVX-512: 512 bits. Measured on a 16-core Xeon (Emerald Rapids class, 2026-11-26): pp512
- *       Q4_K_M +11%.</li>
- *   <li>AMD Zen 4 (its 512-bit multiply-adds take both 256-bit units, so only the extra per-block reduction of the
- *       halves shows): 256 bits. Measured on a 2-core EPYC: the 512-bit tile 10-15% slower in JMH
- *       {@code MatMulBench}, batch 32. Any other vendor likewise, until measured.</li>
+ *   <li>Intel cores with AVX-512: 512 bits and 6 tokens. Measured on a 16-core Xeon (Emerald Rapids class): pp512
+ *       Q4_K_M +11% (2026-11-26); F16 311-312 against 276-302 tokens/s (2026-11-27).</li>
+ *   <li>AMD Zen 4 (its 512-bit multiply-adds take both 256-bit units, so the tiles are bound by the multiply-adds,
+ *       not the loads): 256 bits and 4 tokens. Measured on a 2-core EPYC: the 512-bit tile 10-15% slower in JMH
+ *       {@code MatMulBench}, batch 32; 6 tokens 5% slower in F16 pp512 (50.0 against 52.6 tokens/s). Any other
+ *       vendor likewise, until measured.</li>
  * </ul>
  *
  * The system property {@value #BITS_PROPERTY} ({@code 256} or {@code 512}) overrides the choice; 512 needs
@@ -22,6 +24,8 @@ final class PromptTile {
 
     /** Whether K-quant rows take the 512-bit tile in this process. */
     static final boolean WIDE = choose();
+    /** Tokens a float row tile takes in this process. */
+    static final int FLOAT_TOKENS = WIDE ? 6 : 4;
 
     private PromptTile() {
     }
@@ -29,8 +33,8 @@ final class PromptTile {
     private static boolean choose() {
         String property = System.getProperty(BITS_PROPERTY);
         boolean wide = wide(property, GgmlLanes.WIDE, CpuInfo.VENDOR, CpuInfo.FLAGS);
-        System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu prompt tile: " + (wide ? 512 : 256)
-                + " bits (" + CpuInfo.reason(BITS_PROPERTY, property) + ")");
+        System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu prompt tiles: " + (wide ? 512 : 256)
+                + " bits, float rows " + (wide ? 6 : 4) + " tokens (" + CpuInfo.reason(BITS_PROPERTY, property) + ")");
         return wide;
     }
 

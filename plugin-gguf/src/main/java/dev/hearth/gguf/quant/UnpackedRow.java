@@ -127,12 +127,18 @@ public final class UnpackedRow {
 
     /**
      * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
-     * the bit to {@link #dot}; four activations at a time (float rows: six, {@link FloatRowKernels#dotTiles}) share
-     * every load of the four rows. The tiles go through
+     * the bit to {@link #dot}; four activations at a time (float rows: six on some CPUs,
+     * {@link PromptTile#FLOAT_TOKENS}) share every load of the four rows. The tiles go through
      * the rows a slice of {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in L1 while the
      * tokens stream past it; each product still sums its blocks in order.
      */
     public static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
+        dotFour(rows, xs, from, to, out, row, PromptTile.FLOAT_TOKENS);
+    }
+
+    /** {@link #dotFour} with float rows in tiles of {@code floatTokens} (4 or 6): the tests run both. */
+    static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row,
+                        int floatTokens) {
         UnpackedRow a = rows[0];
         for (int i = 1; i < 4; i++) {
             if (a.type == null || a.type != rows[i].type || a.n != rows[i].n) {
@@ -150,7 +156,7 @@ public final class UnpackedRow {
                 a.tokenFloats[t] = a.floats(xs[t]);
                 a.tokenOffsets[t] = a.offset(xs[t]);
             }
-            FloatRowKernels.dotTiles(rows, a.tokenFloats, a.tokenOffsets, from, to, out, row, SLICE);
+            FloatRowKernels.dotTiles(rows, a.tokenFloats, a.tokenOffsets, from, to, out, row, SLICE, floatTokens);
             // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
             java.util.Arrays.fill(a.tokenFloats, from, to, null);
             return;

@@ -217,20 +217,25 @@ class UnpackedRowTest {
                 rows[r].unpack(type, w, prefix + r * rowBytes, n);
             }
             for (int tokens = 1; tokens <= most; tokens = tokens == 13 ? 96 : tokens + 1) {
-                float[][] out = new float[tokens][6];
-                UnpackedRow.dotFour(rows, xs, 0, tokens, out, 2);
-                for (int t = 0; t < tokens; t++) {
-                    for (int r = 0; r < 4; r++) {
-                        float single = rows[r].dot(xs[t]);
-                        float tile = out[t][2 + r];
-                        String where = type + " n=" + n + " batch " + tokens + " token " + t + " row " + r;
-                        assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(tile),
-                                where + ": single " + single + ", tile " + tile);
-                        if (type != QuantType.Q8_0) {
-                            float kernel = type.dot(w, prefix + r * rowBytes, xs[t], n);
-                            assertEquals(Float.floatToRawIntBits(kernel), Float.floatToRawIntBits(single),
-                                    where + ": kernel " + kernel + ", single " + single);
+                for (int width : new int[] {4, 6}) {
+                    float[][] out = new float[tokens][6];
+                    UnpackedRow.dotFour(rows, xs, 0, tokens, out, 2, width);
+                    for (int t = 0; t < tokens; t++) {
+                        for (int r = 0; r < 4; r++) {
+                            float single = rows[r].dot(xs[t]);
+                            float tile = out[t][2 + r];
+                            String where = type + " n=" + n + " tiles of " + width + ", batch " + tokens + " token "
+                                    + t + " row " + r;
+                            assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(tile),
+                                    where + ": single " + single + ", tile " + tile);
                         }
+                    }
+                }
+                for (int t = 0; t < tokens && type != QuantType.Q8_0; t++) {
+                    for (int r = 0; r < 4; r++) {
+                        float kernel = type.dot(w, prefix + r * rowBytes, xs[t], n);
+                        assertEquals(Float.floatToRawIntBits(kernel), Float.floatToRawIntBits(rows[r].dot(xs[t])),
+                                type + " n=" + n + " token " + t + " row " + r + ": the single-token kernel");
                     }
                 }
             }
