@@ -5,9 +5,9 @@ import java.lang.foreign.Arena;
 import dev.hearth.gguf.llama.LlamaWeights;
 
 /**
- * Whether the CPU engine repacks Q4_K, Q6_K and Q8_0 matrices in row groups at load ({@link WeightMatrix#withRowGroups}):
- * on by default where the CPU has 512-bit vectors; the system property {@value #PROPERTY}{@code =false} turns it off
- * (the mapped rows only, as before, for comparisons).
+ * Whether the CPU engine repacks Q4_K, Q6_K and Q8_0 matrices in row groups at load
+ * ({@link WeightMatrix#withRowGroups}): on by default where the CPU has 512-bit vectors; the system property
+ * {@value #PROPERTY}{@code =false} turns it off (the mapped rows only, as before, for comparisons).
  */
 public final class CpuRepack {
 

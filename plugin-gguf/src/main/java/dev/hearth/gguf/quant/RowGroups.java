@@ -14,6 +14,7 @@ public final class RowGroups {
 
     /** Rows in a group: the int lanes of a 512-bit vector. */
     public static final int ROWS = 16;
+
     private RowGroups() {
     }
 

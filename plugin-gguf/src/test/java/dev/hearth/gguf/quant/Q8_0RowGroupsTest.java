@@ -59,7 +59,8 @@ class Q8_0RowGroupsTest {
             Q8_0RowGroups.dotGroup(groups, 0, x, cols, vector, 0);
             assertArrayEquals(scalar, vector);
             for (int r = 0; r < ROWS; r++) {
-                assertEquals(Q8_0Kernels.dotScalar(src, r * 272L, x, cols), vector[r], 1e-4 * Math.abs(vector[r]) + 1e-6);
+                float row = Q8_0Kernels.dotScalar(src, r * 272L, x, cols);
+                assertEquals(row, vector[r], 1e-4 * Math.abs(vector[r]) + 1e-6);
             }
         }
     }
