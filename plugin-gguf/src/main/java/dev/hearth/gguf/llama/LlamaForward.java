@@ -370,10 +370,12 @@ public final class LlamaForward {
         boolean lanes16 = headDim % 16 == 0;
         float[] q = s.q[b];
         float[] out = s.xb[b];
-        for (int t = 0; t <= pos; t++) {
-            int k = t * kvDim + kvOff;
-            seq.att[attOff + t] = (lanes16 ? LlamaOps.dot16(keys, k, q, qOff, headDim)
-                    : LlamaOps.dot(q, qOff, keys, k, headDim)) * scale;
+        if (lanes16) {
+            AttentionScores.scores16(q, qOff, keys, kvOff, kvDim, pos + 1, headDim, scale, seq.att, attOff);
+        } else {
+            for (int t = 0; t <= pos; t++) {
+                seq.att[attOff + t] = LlamaOps.dot(q, qOff, keys, t * kvDim + kvOff, headDim) * scale;
+            }
         }
         LlamaOps.softmax(seq.att, attOff, pos + 1);
         seq.kvType.round(seq.att, attOff, pos + 1); // and with F16 attention weights
