@@ -53,23 +53,21 @@ public final class Q4_KRowGroups {
             out[SCALES + 16 * j + r] = (byte) Q4_KKernels.scale(block, 4, j);
             out[MINS + 16 * j + r] = (byte) Q4_KKernels.min(block, 4, j);
         }
-        for (int i = 0; i < 128; i++) {
-            // byte i of qs: weight 64 (i / 32) + i % 32 in its low nibble, that weight + 32 in its high one
-            int q = in[16 + i];
-            int k = 64 * (i / 32) + i % 32;
-            out[QUANT_BYTE[k] + 4 * r] |= (byte) ((q & 0xF) << QUANT_SHIFT[k]);
-            out[QUANT_BYTE[k + 32] + 4 * r] |= (byte) (((q >>> 4) & 0xF) << QUANT_SHIFT[k + 32]);
-        }
-    }
-
-    /** Per weight of a super-block: the byte (row 0's) and the nibble shift that hold it in a group. */
-    private static final int[] QUANT_BYTE = new int[Q4_KKernels.BLOCK_SIZE];
-    private static final int[] QUANT_SHIFT = new int[Q4_KKernels.BLOCK_SIZE];
-
-    static {
-        for (int k = 0; k < Q4_KKernels.BLOCK_SIZE; k++) {
-            QUANT_BYTE[k] = (int) quantByte(0, k);
-            QUANT_SHIFT[k] = quantShift(k);
+        // each 16-bit lane whole: nibble t of row r's lane for parity p in step group z of sub-block j is weight
+        // k + 2 t, k = 32 j + 8 z + p; quant k of a block_q4_K is in byte 16 + 32 (k / 64) + k % 32, in its low
+        // nibble for the first 32 of each 64, so the lane's four lie two bytes apart under one shift
+        for (int j = 0; j < 8; j++) {
+            int shift = 4 * (j % 2);
+            for (int z = 0; z < 4; z++) {
+                for (int p = 0; p < 2; p++) {
+                    int at = 16 + 32 * (j / 2) + 8 * z + p;
+                    int lane = (in[at] >>> shift & 0xF) | (in[at + 2] >>> shift & 0xF) << 4
+                            | (in[at + 4] >>> shift & 0xF) << 8 | (in[at + 6] >>> shift & 0xF) << 12;
+                    int to = QS + 256 * j + 64 * z + 2 * (2 * r + p);
+                    out[to] = (byte) lane;
+                    out[to + 1] = (byte) (lane >>> 8);
+                }
+            }
         }
     }
 

@@ -45,34 +45,36 @@ public final class Q6_KRowGroups {
     static void pack(byte[] in, int r, byte[] out) {
         MemorySegment.ofArray(out).set(Bytes.FLOAT_LE, 4L * r, Bytes.f16(MemorySegment.ofArray(in), 208));
         for (int s = 0; s < 16; s++) out[SCALES + 16 * s + r] = in[192 + s];
-        for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
-            // weight 128 h + 32 g + l: low nibble of ql[64 h + 32 (g % 2) + l] (the high one for g >= 2), top two
-            // bits at 2 g of qh[32 h + l]
-            int h = k / 128;
-            int g = (k % 128) / 32;
-            int l = k % 32;
-            int low = in[64 * h + 32 * (g & 1) + l] >>> (g < 2 ? 0 : 4);
-            int high = in[128 + 32 * h + l] >>> (2 * g);
-            int at = 4 * r + 2 * (k & 1);
-            out[LOW_BYTE[k] + at] |= (byte) ((low & 0xF) << LOW_SHIFT[k]);
-            out[HIGH_BYTE[k] + at] |= (byte) ((high & 3) << HIGH_SHIFT[k]);
+        // each 16-bit lane whole. Lane 2 r + p of sub-block s holds weights 16 s + 2 u + p (u < 8): weight
+        // 128 h + 32 g + l has the low nibble of ql[64 h + 32 (g % 2) + l] (the high one for g >= 2) and bits 2 g of
+        // qh[32 h + l], so within a lane h and g are fixed and l steps by 2
+        for (int sub = 0; sub < 16; sub++) {
+            int h = sub / 8;
+            int g = (sub % 8) / 2;
+            int lowShift = g < 2 ? 0 : 4;
+            for (int p = 0; p < 2; p++) {
+                int l = 16 * (sub % 2) + p;
+                int low = 64 * h + 32 * (g & 1) + l;
+                int high = 128 + 32 * h + l;
+                int low0 = 0;
+                int low1 = 0;
+                int top = 0;
+                for (int t = 0; t < 4; t++) {
+                    low0 |= (in[low + 2 * t] >>> lowShift & 0xF) << 4 * t;
+                    low1 |= (in[low + 2 * (4 + t)] >>> lowShift & 0xF) << 4 * t;
+                }
+                for (int u = 0; u < 8; u++) top |= (in[high + 2 * u] >>> 2 * g & 3) << 2 * u;
+                int at = QS + SUB_BYTES * sub + 2 * (2 * r + p);
+                putShort(out, at, low0);
+                putShort(out, at + 64, low1);
+                putShort(out, at + 128, top);
+            }
         }
     }
 
-    /** Per weight of a super-block: where its low nibble and top bits go in row 0's even lane, and their shifts. */
-    private static final int[] LOW_BYTE = new int[Q6_KKernels.BLOCK_SIZE];
-    private static final int[] LOW_SHIFT = new int[Q6_KKernels.BLOCK_SIZE];
-    private static final int[] HIGH_BYTE = new int[Q6_KKernels.BLOCK_SIZE];
-    private static final int[] HIGH_SHIFT = new int[Q6_KKernels.BLOCK_SIZE];
-
-    static {
-        for (int k = 0; k < Q6_KKernels.BLOCK_SIZE; k++) {
-            int u = (k % 16) / 2;
-            LOW_BYTE[k] = QS + SUB_BYTES * (k / 16) + 64 * (u / 4) + (u % 4) / 2;
-            LOW_SHIFT[k] = 4 * (u % 2);
-            HIGH_BYTE[k] = QS + SUB_BYTES * (k / 16) + 128 + u / 4;
-            HIGH_SHIFT[k] = 2 * (u % 4);
-        }
+    private static void putShort(byte[] out, int at, int value) {
+        out[at] = (byte) value;
+        out[at + 1] = (byte) (value >>> 8);
     }
 
     /** Row {@code r}'s quant {@code k} (-32..31) in the group super-block at {@code in}. */
