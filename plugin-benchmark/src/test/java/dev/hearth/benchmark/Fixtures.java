@@ -41,9 +41,13 @@ final class Fixtures {
         return Environment.capture(Path.of("."), List.of(), Map.of("a", "1"));
     }
 
-    /** A measured report of two matmul backends of different speeds. */
+    /**
+     * A measured report of two matmul backends of different speeds: about 30 times the work a token apart, so that
+     * JIT warm-up and a busy machine cannot swap them (at 96 x 3 against 32 x 1, about 4 times, a CI run once measured
+     * the slow one faster).
+     */
     static BenchmarkReport twoBackendReport() {
-        List<Backend> live = live(new MatmulBackend("fast-cpu", 32, 1), new MatmulBackend("slow-cpu", 96, 3));
+        List<Backend> live = live(new MatmulBackend("fast-cpu", 32, 1), new MatmulBackend("slow-cpu", 256, 6));
         BenchmarkRunner runner = new BenchmarkRunner(() -> targets(live), BenchmarkRunner.Progress.NONE, () -> false);
         List<BenchmarkResult> results = runner.run(plan(smallScenarios(), 3));
         return BenchmarkReport.of(environment(), 3, 1, 7, false, results, List.of());
