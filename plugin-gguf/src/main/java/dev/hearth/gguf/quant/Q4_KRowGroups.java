@@ -124,7 +124,8 @@ public final class Q4_KRowGroups {
     /**
      * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. Per sub-block, 16
      * broadcast activation pairs times the 4-bit quants in 16-bit lanes (at most 16 products of 15 x 128 a lane,
-     * so no overflow), one pair sum into the row's int lane, one multiply by the 16 rows' scales.
+     * so no overflow), the row's two lanes widened and added into its int lane (their sum, up to 32 x 15 x 128,
+     * does not fit 16 bits), one multiply by the 16 rows' scales.
      */
     public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
         Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
@@ -152,8 +153,11 @@ public final class Q4_KRowGroups {
                             .add(q.lanewise(VectorOperators.LSHR, 12)
                                     .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 3]).reinterpretAsShorts()));
                 }
+                // GgmlLanes.pairSum written out: through the helper the kernels grew past C2's inlining budget
+                // and boxed (GenerationAllocationTest)
                 IntVector pairs = sub.reinterpretAsInts();
-                IntVector rows = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                IntVector rows = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(pairs.lanewise(VectorOperators.ASHR, 16));
                 IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * j, LE)
                         .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 IntVector mins = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + MINS + 16 * j, LE)
@@ -213,9 +217,11 @@ public final class Q4_KRowGroups {
                 IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * j, LE)
                         .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 IntVector r0 = sub0.reinterpretAsInts();
+                isum0 = isum0.add(r0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(r0.lanewise(VectorOperators.ASHR, 16)).mul(scales));
                 IntVector r1 = sub1.reinterpretAsInts();
-                isum0 = isum0.add(r0.add(r0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
-                isum1 = isum1.add(r1.add(r1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
+                isum1 = isum1.add(r1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(r1.lanewise(VectorOperators.ASHR, 16)).mul(scales));
                 IntVector mins = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + MINS + 16 * j, LE)
                         .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 int s = 16 * b + 2 * j;

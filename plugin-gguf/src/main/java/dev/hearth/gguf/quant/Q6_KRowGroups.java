@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Q6_K rows repacked in groups of 16, as {@link Q4_KRowGroups} does for Q4_K: an int lane is a row, an
  * activation pair is broadcast to all 16 rows, products of the quants (minus 32) sum in 16-bit lanes over a
- * 16-weight sub-block (at most 8 products of 32 x 127 a lane), then one pair sum and one multiply by the rows'
- * signed scales.
+ * 16-weight sub-block (at most 8 products of 32 x 127 a lane), then the row's two lanes widened and added (their
+ * sum does not fit 16 bits) and one multiply by the rows' signed scales.
  *
  * <p>Group layout, per super-block {@code b} of 256 weights, {@value #BLOCK_BYTES} bytes at
  * {@code (group * superBlocks + b) * BLOCK_BYTES}:
@@ -142,8 +142,11 @@ public final class Q6_KRowGroups {
                                     .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 0x30)).sub((short) 32)
                                     .mul(IntVector.broadcast(GgmlLanes.INT_WIDE, xp[i + 3]).reinterpretAsShorts()));
                 }
+                // GgmlLanes.pairSum written out: through the helper the kernels grew past C2's inlining budget
+                // and boxed (GenerationAllocationTest)
                 IntVector pairs = sub.reinterpretAsInts();
-                IntVector rows = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                IntVector rows = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(pairs.lanewise(VectorOperators.ASHR, 16));
                 IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * s, LE)
                         .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 isum = isum.add(rows.mul(scales));
@@ -198,9 +201,11 @@ public final class Q6_KRowGroups {
                 IntVector scales = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, in + SCALES + 16 * s, LE)
                         .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0);
                 IntVector r0 = sub0.reinterpretAsInts();
+                isum0 = isum0.add(r0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(r0.lanewise(VectorOperators.ASHR, 16)).mul(scales));
                 IntVector r1 = sub1.reinterpretAsInts();
-                isum0 = isum0.add(r0.add(r0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
-                isum1 = isum1.add(r1.add(r1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(scales));
+                isum1 = isum1.add(r1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(r1.lanewise(VectorOperators.ASHR, 16)).mul(scales));
             }
             FloatVector d = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE);
             acc0 = ((FloatVector) isum0.convert(VectorOperators.I2F, 0)).fma(d.mul(x0.scales()[b]), acc0);

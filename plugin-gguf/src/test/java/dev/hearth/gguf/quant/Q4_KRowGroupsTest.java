@@ -32,7 +32,10 @@ class Q4_KRowGroupsTest {
         }
     }
 
-    /** Every quant 15, every scale and min 63, activations at -127 / 127: the 16-bit sums must not overflow. */
+    /**
+     * Every quant 15, every scale and min 63, activations at -127 / 127 of mixed signs and of one sign: neither the
+     * 16-bit sums nor their pair sums (up to 32 x 15 x 127 a row and sub-block) may overflow.
+     */
     @Test
     void largestQuantsAndActivationsDoNotOverflow() {
         RowGroupsTest.assumeWide();
@@ -45,18 +48,21 @@ class Q4_KRowGroupsTest {
                 src.asSlice(block + 4, 140).fill((byte) 0xFF);
             }
         }
-        float[] big = new float[cols];
-        Arrays.fill(big, -1f); // quants of +-127 (Q8_K maps the first largest magnitude to -127)
-        for (int i = 0; i < cols; i += 3) big[i] = 1f;
-        Q8Activation x = RowGroupsTest.activation(QuantType.Q4_K, big);
         MemorySegment groups = RowGroupsTest.grouped(QuantType.Q4_K, src, ROWS, cols);
-        float[] scalar = new float[ROWS];
-        float[] vector = new float[ROWS];
-        Q4_KRowGroups.dotGroupScalar(groups, 0, x, cols, scalar, 0);
-        Q4_KRowGroups.dotGroup(groups, 0, x, cols, vector, 0);
-        assertArrayEquals(scalar, vector);
-        for (int r = 0; r < ROWS; r++) {
-            assertEquals(Q4_KKernels.dotScalar(src, r * rowBytes, x, cols), vector[r], 1e-4 * Math.abs(vector[r]));
+        for (boolean oneSign : new boolean[] {false, true}) {
+            float[] big = new float[cols];
+            Arrays.fill(big, -1f); // quants of +-127 (Q8_K maps the first largest magnitude to -127)
+            for (int i = 0; i < cols && !oneSign; i += 3) big[i] = 1f;
+            Q8Activation x = RowGroupsTest.activation(QuantType.Q4_K, big);
+            float[] scalar = new float[ROWS];
+            float[] vector = new float[ROWS];
+            Q4_KRowGroups.dotGroupScalar(groups, 0, x, cols, scalar, 0);
+            Q4_KRowGroups.dotGroup(groups, 0, x, cols, vector, 0);
+            assertArrayEquals(scalar, vector, "one sign: " + oneSign);
+            for (int r = 0; r < ROWS; r++) {
+                assertEquals(Q4_KKernels.dotScalar(src, r * rowBytes, x, cols), vector[r], 1e-4 * Math.abs(vector[r]),
+                        "one sign: " + oneSign + ", row " + r);
+            }
         }
     }
 

@@ -33,16 +33,21 @@ class Q6_KRowGroupsTest {
         }
     }
 
-    /** Quants at -32 and 31, activations at +-127: eight products a 16-bit lane must not overflow. */
+    /**
+     * Quants at -32 and 31, activations at +-127 alternating and of one sign: neither eight products a 16-bit lane
+     * nor the pair sum of two lanes (up to 16 x 32 x 127) may overflow.
+     */
     @Test
     void extremeQuantsDoNotOverflow() {
         RowGroupsTest.assumeWide();
         int cols = 256;
-        for (byte fill : new byte[] {0, (byte) 0xFF}) {
+        for (int pattern = 0; pattern < 4; pattern++) {
+            byte fill = (pattern & 1) == 0 ? 0 : (byte) 0xFF;
+            boolean oneSign = pattern >= 2;
             MemorySegment src = KernelFixtures.randomRows(QuantType.Q6_K, ROWS, cols, 0, new Random(4));
             for (int r = 0; r < ROWS; r++) src.asSlice(r * 210L, 192).fill(fill); // every quant -32, or every one 31
             float[] big = new float[cols];
-            for (int i = 0; i < cols; i++) big[i] = (i & 1) == 0 ? 1f : -1f;
+            for (int i = 0; i < cols; i++) big[i] = (i & 1) == 0 || oneSign ? 1f : -1f;
             Q8Activation x = RowGroupsTest.activation(QuantType.Q6_K, big);
             MemorySegment groups = RowGroupsTest.grouped(QuantType.Q6_K, src, ROWS, cols);
             float[] scalar = new float[ROWS];
