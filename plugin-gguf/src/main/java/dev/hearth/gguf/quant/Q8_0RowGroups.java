@@ -142,7 +142,11 @@ public final class Q8_0RowGroups {
         return IntVector.broadcast(GgmlLanes.INT_WIDE, quants).reinterpretAsShorts();
     }
 
-    /** {@code sums} plus both 16-bit halves of each int lane of {@code p}, sign-extended. */
+    /**
+     * {@code sums} plus both 16-bit halves of each int lane of {@code p}, sign-extended: {@link Simd#pairSum} added
+     * in one step. Through that helper (two calls deep from here) the kernels grew past C2's inlining budget and
+     * boxed their vectors (GenerationAllocationTest, 2026-11-27).
+     */
     private static IntVector widenAdd(IntVector sums, ShortVector p) {
         IntVector lanes = p.reinterpretAsInts();
         return sums.add(lanes.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
