@@ -21,8 +21,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     }
 
     /**
-     * The fewest rows a thread takes at a time in a product over unpacked rows: four tiles of four rows, and slices on
-     * cache-line boundaries of the output.
+     * The fewest rows a thread takes at a time in a product over unpacked rows: one tile of float rows
+     * ({@link UnpackedRow#tileRows}), and slices on cache-line boundaries of the output.
      */
     private static final int GRAIN = 16;
     /**
@@ -39,9 +39,12 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     private static final int UNPACK_MIN_BATCH = 4;
 
-    /** Four decoded rows per thread, reused from row to row and product to product. */
-    private static final ThreadLocal<UnpackedRow[]> SCRATCH = ThreadLocal.withInitial(
-            () -> new UnpackedRow[] {new UnpackedRow(), new UnpackedRow(), new UnpackedRow(), new UnpackedRow()});
+    /** A tile of decoded rows per thread ({@link UnpackedRow#tileRows}), reused from row to row and product to product. */
+    private static final ThreadLocal<UnpackedRow[]> SCRATCH = ThreadLocal.withInitial(() -> {
+        UnpackedRow[] rows = new UnpackedRow[16];
+        for (int i = 0; i < rows.length; i++) rows[i] = new UnpackedRow();
+        return rows;
+    });
 
     public long rowBytes() {
         return type.rowBytes(cols);
@@ -87,15 +90,18 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
         if (unpacks(to - from)) {
             long rowBytes = rowBytes();
-            UnpackedRow[] four = SCRATCH.get();
+            UnpackedRow[] rows = SCRATCH.get();
+            int tile = UnpackedRow.tileRows(type);
             int r = rowStart;
-            for (; r + 3 < rowEnd; r += 4) {
-                for (int i = 0; i < 4; i++) four[i].unpack(type, data, (r + i) * rowBytes, cols);
-                UnpackedRow.dotFour(four, xs, from, to, out, r);
+            while (r + 4 <= rowEnd) {
+                int count = r + tile <= rowEnd ? tile : 4;
+                for (int i = 0; i < count; i++) rows[i].unpack(type, data, (r + i) * rowBytes, cols);
+                UnpackedRow.dotRows(rows, count, xs, from, to, out, r);
+                r += count;
             }
             for (; r < rowEnd; r++) {
-                four[0].unpack(type, data, r * rowBytes, cols);
-                for (int b = from; b < to; b++) out[b][r] = four[0].dot(xs[b]);
+                rows[0].unpack(type, data, r * rowBytes, cols);
+                for (int b = from; b < to; b++) out[b][r] = rows[0].dot(xs[b]);
             }
             return;
         }

@@ -73,15 +73,19 @@ final class FloatRowKernels {
     }
 
     /**
-     * Rows {@code r[0..3]} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
+     * Rows {@code r[0 .. 4 quads)} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
      * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of
      * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}) while that many remain, then one tile of 4 if four
-     * remain, the rest one at a time through {@link #dot}. A tile of 6 lets each activation load serve 4
-     * multiply-adds and each weight load 6. The paired vectors go slice by slice ({@code slice} weights, a
-     * multiple of two vectors) over all tiles, each tile's sums kept in memory between slices, so the rows' slice
-     * stays in L1; every accumulator still takes its vectors in order.
+     * remain, the rest one at a time through {@link #dot}; each tile multiplies four rows at a time. A tile of 6 lets
+     * each activation load serve 4 multiply-adds and each weight load 6.
+     *
+     * <p>The paired vectors go slice by slice ({@code slice} weights, a multiple of two vectors): per slice, each
+     * token tile's activations serve all the quads of rows while they are in L1, so the activations stream from the
+     * outer caches once per {@code 4 quads} rows. On a 16-core Xeon the activations of a 512-token prompt did not fit
+     * in a core's L2, and a 4-row tile ran at 28-36 GFLOP/s a core, 16 rows at 49-53 (docs/perf.md). Each tile's
+     * sums are kept in memory between slices, so every accumulator still takes its vectors in order.
      */
-    static void dotTiles(UnpackedRow[] r, float[][] a, int[] off, int from, int to, float[][] out, int row,
+    static void dotTiles(UnpackedRow[] r, int quads, float[][] a, int[] off, int from, int to, float[][] out, int row,
                          int slice, int tokens) {
         if (tokens != 4 && tokens != 6) throw new IllegalArgumentException("tiles of " + tokens + " tokens");
         int n = r[0].length();
@@ -90,35 +94,42 @@ final class FloatRowKernels {
         int paired = pairedEnd(upper);
         int sixEnd = tokens == 6 ? from + 6 * ((to - from) / 6) : from;
         int tiled = sixEnd + 4 * ((to - sixEnd) / 4);
-        // per token of a tile: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
-        int sums = 8 * lanes * (tiled - from);
+        // per token of a tile and quad: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
+        int perToken = 8 * lanes * quads;
+        int sums = perToken * (tiled - from);
         if (r[0].runningSums.length < sums) r[0].runningSums = new float[sums];
         float[] acc = r[0].runningSums;
         Arrays.fill(acc, 0, sums, 0f);
         for (int s0 = 0; s0 < paired; s0 += slice) {
             int s1 = Math.min(paired, s0 + slice);
             for (int t = from; t < tiled; t += width(t, sixEnd)) {
-                int even = 8 * lanes * (t - from);
-                int odd = even + 4 * lanes * width(t, sixEnd);
-                tilePass(r, a, off, t, sixEnd, s0 + lanes, s1, acc, odd);
-                tilePass(r, a, off, t, sixEnd, s0, s1, acc, even);
+                int w = width(t, sixEnd);
+                for (int q = 0; q < quads; q++) {
+                    int even = perToken * (t - from) + 8 * lanes * w * q;
+                    tilePass(r, q, a, off, t, sixEnd, s0 + lanes, s1, acc, even + 4 * lanes * w);
+                    tilePass(r, q, a, off, t, sixEnd, s0, s1, acc, even);
+                }
             }
         }
         for (int t = from; t < tiled; t += width(t, sixEnd)) {
             int w = width(t, sixEnd);
-            int even = 8 * lanes * (t - from);
-            int odd = even + 4 * lanes * w;
-            tilePass(r, a, off, t, sixEnd, paired, upper, acc, even); // the unpaired vector, if any
-            for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < w; j++) {
-                    int at = (w * i + j) * lanes;
-                    out[t + j][row + i] = finish(n, r[i].weights, a[t + j], off[t + j],
-                            FloatVector.fromArray(FLOAT, acc, even + at), FloatVector.fromArray(FLOAT, acc, odd + at));
+            for (int q = 0; q < quads; q++) {
+                int even = perToken * (t - from) + 8 * lanes * w * q;
+                int odd = even + 4 * lanes * w;
+                tilePass(r, q, a, off, t, sixEnd, paired, upper, acc, even); // the unpaired vector, if any
+                for (int i = 0; i < 4; i++) {
+                    float[] weights = r[4 * q + i].weights;
+                    for (int j = 0; j < w; j++) {
+                        int at = (w * i + j) * lanes;
+                        out[t + j][row + 4 * q + i] = finish(n, weights, a[t + j], off[t + j],
+                                FloatVector.fromArray(FLOAT, acc, even + at),
+                                FloatVector.fromArray(FLOAT, acc, odd + at));
+                    }
                 }
             }
         }
         for (int t = tiled; t < to; t++) {
-            for (int i = 0; i < 4; i++) out[t][row + i] = dot(r[i].weights, a[t], off[t], n);
+            for (int i = 0; i < 4 * quads; i++) out[t][row + i] = dot(r[i].weights, a[t], off[t], n);
         }
     }
 
@@ -127,28 +138,30 @@ final class FloatRowKernels {
         return t < sixEnd ? 6 : 4;
     }
 
-    private static void tilePass(UnpackedRow[] r, float[][] a, int[] off, int t, int sixEnd, int from, int to,
-                                 float[] acc, int base) {
+    private static void tilePass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int sixEnd, int from,
+                                 int to, float[] acc, int base) {
         if (t < sixEnd) {
-            pass6(r, a, off, t, from, to, acc, base);
+            pass6(r, quad, a, off, t, from, to, acc, base);
         } else {
-            pass(r, a, off, t, from, to, acc, base);
+            pass(r, quad, a, off, t, from, to, acc, base);
         }
     }
 
     /**
-     * Adds the products of every other vector, at {@code from, from + 2L, ... < to}, onto the 16 accumulators at
+     * Adds the products of every other vector, at {@code from, from + 2L, ... < to}, of rows {@code r[4 quad ..
+     * 4 quad + 3]} onto the 16 accumulators at
      * {@code acc[base ..]} (row {@code i}, token {@code j} at {@code base + (4i + j) L}), in that order. The stride
      * is a constant so that C2 hoists the bounds checks of the loads out of the loop (with a stride passed in, each
      * token's load kept a check of its own).
      */
-    private static void pass(UnpackedRow[] r, float[][] a, int[] off, int t, int from, int to, float[] acc,
+    private static void pass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int from, int to, float[] acc,
                              int base) {
         if (from >= to) {
             return;
         }
         int lanes = FLOAT.length();
-        float[] w0 = r[0].weights, w1 = r[1].weights, w2 = r[2].weights, w3 = r[3].weights;
+        float[] w0 = r[4 * quad].weights, w1 = r[4 * quad + 1].weights;
+        float[] w2 = r[4 * quad + 2].weights, w3 = r[4 * quad + 3].weights;
         float[] a0 = a[t], a1 = a[t + 1], a2 = a[t + 2], a3 = a[t + 3];
         int o0 = off[t], o1 = off[t + 1], o2 = off[t + 2], o3 = off[t + 3];
         FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);
@@ -206,13 +219,14 @@ final class FloatRowKernels {
      * {@link #pass} for 4 rows by 6 tokens: 24 accumulators, 4 weight vectors and one activation vector, 29 of the 32
      * vector registers of AVX-512 (row {@code i}, token {@code j} at {@code base + (6i + j) L}).
      */
-    private static void pass6(UnpackedRow[] r, float[][] a, int[] off, int t, int from, int to, float[] acc,
+    private static void pass6(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int from, int to, float[] acc,
                               int base) {
         if (from >= to) {
             return;
         }
         int lanes = FLOAT.length();
-        float[] w0 = r[0].weights, w1 = r[1].weights, w2 = r[2].weights, w3 = r[3].weights;
+        float[] w0 = r[4 * quad].weights, w1 = r[4 * quad + 1].weights;
+        float[] w2 = r[4 * quad + 2].weights, w3 = r[4 * quad + 3].weights;
         float[] a0 = a[t], a1 = a[t + 1], a2 = a[t + 2], a3 = a[t + 3], a4 = a[t + 4], a5 = a[t + 5];
         int o0 = off[t], o1 = off[t + 1], o2 = off[t + 2], o3 = off[t + 3], o4 = off[t + 4], o5 = off[t + 5];
         FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);

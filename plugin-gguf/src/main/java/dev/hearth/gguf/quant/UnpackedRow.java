@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * One weight row decoded once into floats, so that a batch of activations can be multiplied with it without
  * decoding the row again for every token: the engine's prompt path unpacks rows and then multiplies each with every
- * token ({@link #dot}, or four rows by four tokens at once with {@link #dotFour}).
+ * token ({@link #dot}, or a tile of rows by a batch of tokens with {@link #dotRows}).
  *
  * <ul>
  *   <li>Q4_K and Q6_K: each product is equal to the bit to the type's {@link RowKernel#dot}; see
@@ -39,13 +39,13 @@ public final class UnpackedRow {
     /** Per block {@code d} (and for Q4_K {@code dmin}) as floats. */
     float[] d = new float[0];
     float[] dmin = new float[0];
-    /** {@link #dotFour}: the running sums of every tile of a batch between slices of the rows. */
+    /** {@link #dotRows}: the running sums of every tile of a batch between slices of the rows. */
     float[] runningSums = new float[0];
     /** Q4_K, as the first of four rows: their mins as {@link UnpackedKernels#prepareMins} lays them out, min lanes. */
     int[] quadMins = new int[0];
     float[] quadDmins = new float[0];
     final float[] minLanes = new float[64];
-    /** {@link #dotFour} of float rows: each token's activation floats and their offset, in the weights' order. */
+    /** {@link #dotRows} of float rows: each token's activation floats and their offset, in the weights' order. */
     private float[][] tokenFloats = new float[0][];
     private int[] tokenOffsets = new int[0];
 
@@ -63,7 +63,7 @@ public final class UnpackedRow {
         Bytes.checkBlocks(n, type.blockSize(), type.typeName());
         this.type = type;
         this.n = n;
-        if (floatRows()) {
+        if (floatRows(type)) {
             if (weights.length < n) weights = new float[n];
             if (type == QuantType.Q8_0) {
                 Q8_0Kernels.unpack(w, wOffset, n, weights);
@@ -86,8 +86,8 @@ public final class UnpackedRow {
         }
     }
 
-    /** Whether the row is multiplied as floats ({@link FloatRowKernels}) rather than by the exact K-quant tiles. */
-    private boolean floatRows() {
+    /** Whether rows of {@code type} are multiplied as floats ({@link FloatRowKernels}), not by the K-quant tiles. */
+    private static boolean floatRows(QuantType type) {
         return type == QuantType.Q8_0 || FloatRowKernels.supports(type);
     }
 
@@ -118,7 +118,7 @@ public final class UnpackedRow {
         if (type == null) {
             throw new IllegalStateException("nothing unpacked");
         }
-        if (!floatRows()) {
+        if (!floatRows(type)) {
             return UnpackedKernels.dot(this, x.q8_K());
         }
         checkLength(x);
@@ -126,27 +126,39 @@ public final class UnpackedRow {
     }
 
     /**
-     * {@code out[t][row + i] = rows[i] · xs[t]} for the four rows and {@code t} in {@code [from, to)}, each equal to
-     * the bit to {@link #dot}; four activations at a time (float rows: six on some CPUs,
-     * {@link PromptTile#FLOAT_TOKENS}) share every load of the four rows. The tiles go through
-     * the rows a slice of {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in L1 while the
-     * tokens stream past it; each product still sums its blocks in order.
+     * Rows a tile of {@link #dotRows} takes for rows of {@code type}: 16 for float rows, whose tiles run four rows at a
+     * time over the same activations while they are in L1; 4 for K-quant rows.
      */
-    public static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
-        dotFour(rows, xs, from, to, out, row, PromptTile.FLOAT_TOKENS);
+    public static int tileRows(QuantType type) {
+        return floatRows(type) ? 16 : 4;
     }
 
-    /** {@link #dotFour} with float rows in tiles of {@code floatTokens} (4 or 6): the tests run both. */
-    static void dotFour(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row,
+    /**
+     * {@code out[t][row + i] = rows[i] · xs[t]} for the {@code count} rows ({@link #tileRows} or 4) and {@code t} in
+     * {@code [from, to)}, each equal to the bit to {@link #dot}; four activations at a time (float rows: six on some
+     * CPUs, {@link PromptTile#FLOAT_TOKENS}) share every load of four rows. The tiles go through the rows a slice of
+     * {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in the near caches while the tokens
+     * stream past it; each product still sums its blocks in order.
+     */
+    public static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, int from, int to, float[][] out,
+                               int row) {
+        dotRows(rows, count, xs, from, to, out, row, PromptTile.FLOAT_TOKENS);
+    }
+
+    /** {@link #dotRows} with float rows in tiles of {@code floatTokens} (4 or 6): the tests run both. */
+    static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, int from, int to, float[][] out, int row,
                         int floatTokens) {
         UnpackedRow a = rows[0];
-        for (int i = 1; i < 4; i++) {
-            if (a.type == null || a.type != rows[i].type || a.n != rows[i].n) {
+        if (a.type == null || count != 4 && count != tileRows(a.type)) {
+            throw new IllegalArgumentException(count + " rows of " + a.type + " in one tile");
+        }
+        for (int i = 1; i < count; i++) {
+            if (a.type != rows[i].type || a.n != rows[i].n) {
                 throw new IllegalArgumentException("rows differ: " + a.type + " x " + a.n + " and " + rows[i].type
                         + " x " + rows[i].n);
             }
         }
-        if (a.floatRows()) {
+        if (floatRows(a.type)) {
             if (a.tokenFloats.length < to) {
                 a.tokenFloats = new float[to][];
                 a.tokenOffsets = new int[to];
@@ -156,7 +168,8 @@ public final class UnpackedRow {
                 a.tokenFloats[t] = a.floats(xs[t]);
                 a.tokenOffsets[t] = a.offset(xs[t]);
             }
-            FloatRowKernels.dotTiles(rows, a.tokenFloats, a.tokenOffsets, from, to, out, row, SLICE, floatTokens);
+            FloatRowKernels.dotTiles(rows, count / 4, a.tokenFloats, a.tokenOffsets, from, to, out, row, SLICE,
+                    floatTokens);
             // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
             java.util.Arrays.fill(a.tokenFloats, from, to, null);
             return;
@@ -175,14 +188,14 @@ public final class UnpackedRow {
     }
 
     /**
-     * Weights of each row per slice of {@link #dotFour}: 4 rows of floats take 16 KiB. Each slice costs every tile a
+     * Weights of each row per slice of {@link #dotRows}: 4 rows of floats take 16 KiB. Each slice costs every tile a
      * call (and a float tile a store and reload of its sums), so longer slices pay that less often: on the 16-core
      * Xeon (2026-11-26, in one call each) F16 pp512 took 243-256 tokens/s with 1024, 210 with 512, 192-199 with 256
      * and 199 with 2048, and Q4_K_M pp512 203 with 1024, 186 with 512 and 173 with 256.
      */
     static final int SLICE = 1024;
 
-    /** {@link #dotFour}'s tiles of K-quant and Q8_0 rows: running sums per tile between slices. */
+    /** {@link #dotRows}' tiles of K-quant rows: running sums per tile between slices. */
     private static void quantTiles(UnpackedRow[] rows, Activation[] xs, int from, int tiles, float[][] out, int row) {
         UnpackedRow a = rows[0];
         int sums = tiles * UnpackedKernels.RUNNING_SUMS;

@@ -34,6 +34,7 @@ class GenerationAllocationTest {
     private static final int PASSES = 20;
     private static final String Q4_K_M = "llama-mini-Q4_K_M";
     private static final String Q8_0 = "llama-mini-Q8_0";
+    private static final String F16 = "llama-mini-F16";
 
     @Test
     void decodingATokenAllocatesNothingOnceCompiled() throws Exception {
@@ -48,10 +49,14 @@ class GenerationAllocationTest {
         assertPassesAllocateNothing(model, 1, true);
     }
 
-    /** Prompt batches take the other paths: activations made once a row, rows decoded once for the batch. */
-    @Test
-    void aPromptBatchAllocatesNothingOnceCompiled() throws Exception {
-        assertPassesAllocateNothing(Q4_K_M, 8, false);
+    /**
+     * Prompt batches take the other paths: activations made once a row, rows decoded once for the batch (K-quant
+     * tiles of 4 rows, F16 float tiles of 16).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Q4_K_M, F16})
+    void aPromptBatchAllocatesNothingOnceCompiled(String model) throws Exception {
+        assertPassesAllocateNothing(model, 8, false);
     }
 
     @ParameterizedTest

@@ -88,6 +88,38 @@ class LlamaOpsTest {
     }
 
     /**
+     * The weighted value sum in ggml's 16-lane order, to the bit: position {@code t} goes to lane {@code t mod 16} by
+     * fused multiply-add, the lanes added as {@code sum16}; replayed here one output at a time, over runs that end
+     * anywhere in a group of 16 and values at a stride with an offset.
+     */
+    @Test
+    void weightedSum16AddsInGgmlsLaneOrder() {
+        Random rnd = new Random(11);
+        for (int n : new int[] {16, 64, 128}) {
+            for (int nT : new int[] {1, 2, 9, 15, 16, 17, 31, 37, 100, 257}) {
+                int stride = n + 48;
+                int vOff = 5;
+                float[] w = new float[nT + 3];
+                float[] v = new float[vOff + nT * stride];
+                for (int t = 0; t < w.length; t++) w[t] = rnd.nextFloat();
+                for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
+                float[] out = new float[n + 7];
+                LlamaOps.weightedSum16(out, 7, w, 3, nT, v, vOff, stride, n, new float[3 + 16 * n], 3);
+                for (int d = 0; d < n; d++) {
+                    float[] lanes = new float[16];
+                    for (int t = 0; t < nT; t++) {
+                        lanes[t & 15] = Math.fma(v[vOff + t * stride + d], w[3 + t], lanes[t & 15]);
+                    }
+                    float expected = LlamaOps.sum16(lanes, 0, 16);
+                    int at = d;
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[7 + d]),
+                            () -> "n=" + n + " nT=" + nT + " d=" + at + ": expected " + expected + " got " + out[7 + at]);
+                }
+            }
+        }
+    }
+
+    /**
      * RoPE with llama.cpp's frequency factors: pair i of a head turns by pos * base^(-2i/d) / factor[i], computed
      * here in double; factors of 1 give the unscaled rotation bit for bit, and the factors change the result.
      */

@@ -34,7 +34,7 @@ class UnpackedRowTest {
         Activation[] xs = activations(type, n, tokens, rnd);
         UnpackedRow[] rows = unpackFour(type, w, prefix, n);
         float[][] out = new float[tokens + 1][7];
-        UnpackedRow.dotFour(rows, xs, 1, tokens + 1, out, 3);
+        UnpackedRow.dotRows(rows, 4, xs, 1, tokens + 1, out, 3);
         for (int r = 0; r < 4; r++) {
             float[] weights = new float[n];
             type.dequantizeRow(w, prefix + r * rowBytes, weights, 0, n);
@@ -122,7 +122,7 @@ class UnpackedRowTest {
     /** Four rows by 11 activations: two four-activation tiles and three single products, all equal to the bit. */
     @ParameterizedTest
     @ValueSource(strings = {"Q4_K", "Q6_K"})
-    void dotFourMatchesDotBitForBit(String typeName) {
+    void fourRowTilesMatchDotBitForBit(String typeName) {
         QuantType type = QuantType.valueOf(typeName);
         assumeTrue(UnpackedRow.supports(type), "no 256-bit vector path here");
         int n = 2816;
@@ -134,7 +134,7 @@ class UnpackedRowTest {
         Activation[] xs = activations(type, n, tokens, rnd);
         float[][] out = new float[tokens + 1][7];
         UnpackedRow[] rows = unpackFour(type, w, prefix, n);
-        UnpackedRow.dotFour(rows, xs, 1, tokens + 1, out, 3);
+        UnpackedRow.dotRows(rows, 4, xs, 1, tokens + 1, out, 3);
         for (int t = 1; t <= tokens; t++) {
             for (int r = 0; r < 4; r++) {
                 float expected = type.dot(w, prefix + r * rowBytes, xs[t], n);
@@ -190,8 +190,8 @@ class UnpackedRowTest {
     }
 
     /**
-     * F16 / BF16 / Q8_0 float rows: four rows by batches of 1 to 13 activations (every mix of six- and four-token
-     * tiles and single products) and of 96, at lengths with and without a scalar tail and an odd pair of vectors,
+     * F16 / BF16 / Q8_0 float rows: tiles of 4 and of 16 rows by batches of 1 to 13 activations (every mix of six-
+     * and four-token tiles and single products) and of 96, at lengths with and without a scalar tail and an odd pair of vectors,
      * each product equal to the bit to the row's single-token dot, and for F16 / BF16 to the type's kernel.
      */
     @ParameterizedTest
@@ -202,7 +202,7 @@ class UnpackedRowTest {
             if (n % type.blockSize() != 0) continue;
             Random rnd = new Random(31L * n + type.ordinal());
             long prefix = 2;
-            MemorySegment w = KernelFixtures.randomRows(type, 4, n, prefix, rnd);
+            MemorySegment w = KernelFixtures.randomRows(type, 16, n, prefix, rnd);
             long rowBytes = type.rowBytes(n);
             int most = n <= 2816 ? 96 : 13;
             Activation[] xs = new Activation[most];
@@ -211,23 +211,25 @@ class UnpackedRowTest {
                 xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + 3 + t, 0.5 + t % 7), 3 + t, n)
                         .prepare(type.activationFormat(), true);
             }
-            UnpackedRow[] rows = new UnpackedRow[4];
-            for (int r = 0; r < 4; r++) {
+            UnpackedRow[] rows = new UnpackedRow[16];
+            for (int r = 0; r < 16; r++) {
                 rows[r] = new UnpackedRow();
                 rows[r].unpack(type, w, prefix + r * rowBytes, n);
             }
             for (int tokens = 1; tokens <= most; tokens = tokens == 13 ? 96 : tokens + 1) {
-                for (int width : new int[] {4, 6}) {
-                    float[][] out = new float[tokens][6];
-                    UnpackedRow.dotFour(rows, xs, 0, tokens, out, 2, width);
-                    for (int t = 0; t < tokens; t++) {
-                        for (int r = 0; r < 4; r++) {
-                            float single = rows[r].dot(xs[t]);
-                            float tile = out[t][2 + r];
-                            String where = type + " n=" + n + " tiles of " + width + ", batch " + tokens + " token "
-                                    + t + " row " + r;
-                            assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(tile),
-                                    where + ": single " + single + ", tile " + tile);
+                for (int count : new int[] {4, 16}) {
+                    for (int width : new int[] {4, 6}) {
+                        float[][] out = new float[tokens][2 + count];
+                        UnpackedRow.dotRows(rows, count, xs, 0, tokens, out, 2, width);
+                        for (int t = 0; t < tokens; t++) {
+                            for (int r = 0; r < count; r++) {
+                                float single = rows[r].dot(xs[t]);
+                                float tile = out[t][2 + r];
+                                String where = type + " n=" + n + " " + count + " rows, tiles of " + width + ", batch "
+                                        + tokens + " token " + t + " row " + r;
+                                assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(tile),
+                                        where + ": single " + single + ", tile " + tile);
+                            }
                         }
                     }
                 }
