@@ -75,9 +75,11 @@ final class FloatRowKernels {
     /**
      * Rows {@code r[0 .. 4 quads)} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
      * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of
-     * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}) while that many remain, then one tile of 4 if four
-     * remain, the rest one at a time through {@link #dot}; each tile multiplies four rows at a time. A tile of 6 lets
-     * each activation load serve 4 multiply-adds and each weight load 6.
+     * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}) while that many remain, the rest in tiles of 4, the last
+     * of which repeats the last token in its empty places and drops their sums; each tile multiplies four rows at a
+     * time. A tile of 6 lets each activation load serve 4 multiply-adds and each weight load 6. No token takes a
+     * path of its own: a path taken once in a while is compiled as a trap, and each trap ran the rest of the call in
+     * the interpreter, where the Vector API allocates every vector (the 16-core Xeon's JFR, 2026-11-27).
      *
      * <p>The paired vectors go slice by slice ({@code slice} weights, a multiple of two vectors): per slice, each
      * token tile's activations serve all the quads of rows while they are in L1, so the activations stream from the
@@ -93,7 +95,8 @@ final class FloatRowKernels {
         int upper = FLOAT.loopBound(n);
         int paired = pairedEnd(upper);
         int sixEnd = tokens == 6 ? from + 6 * ((to - from) / 6) : from;
-        int tiled = sixEnd + 4 * ((to - sixEnd) / 4);
+        int tiled = sixEnd + 4 * ((to - sixEnd + 3) / 4);
+        int last = to - 1;
         // per token of a tile and quad: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
         int perToken = 8 * lanes * quads;
         int sums = perToken * (tiled - from);
@@ -106,8 +109,8 @@ final class FloatRowKernels {
                 int w = width(t, sixEnd);
                 for (int q = 0; q < quads; q++) {
                     int even = perToken * (t - from) + 8 * lanes * w * q;
-                    tilePass(r, q, a, off, t, sixEnd, s0 + lanes, s1, acc, even + 4 * lanes * w);
-                    tilePass(r, q, a, off, t, sixEnd, s0, s1, acc, even);
+                    tilePass(r, q, a, off, t, sixEnd, last, s0 + lanes, s1, acc, even + 4 * lanes * w);
+                    tilePass(r, q, a, off, t, sixEnd, last, s0, s1, acc, even);
                 }
             }
         }
@@ -115,21 +118,28 @@ final class FloatRowKernels {
             int w = width(t, sixEnd);
             for (int q = 0; q < quads; q++) {
                 int even = perToken * (t - from) + 8 * lanes * w * q;
-                int odd = even + 4 * lanes * w;
-                tilePass(r, q, a, off, t, sixEnd, paired, upper, acc, even); // the unpaired vector, if any
-                for (int i = 0; i < 4; i++) {
-                    float[] weights = r[4 * q + i].weights;
-                    for (int j = 0; j < w; j++) {
-                        int at = (w * i + j) * lanes;
-                        out[t + j][row + 4 * q + i] = finish(n, weights, a[t + j], off[t + j],
-                                FloatVector.fromArray(FLOAT, acc, even + at),
-                                FloatVector.fromArray(FLOAT, acc, odd + at));
-                    }
-                }
+                tilePass(r, q, a, off, t, sixEnd, last, paired, upper, acc, even); // the unpaired vector, if any
+                finishTile(r, q, a, off, t, Math.min(w, to - t), w, acc, even, out, row);
             }
         }
-        for (int t = tiled; t < to; t++) {
-            for (int i = 0; i < 4 * quads; i++) out[t][row + i] = dot(r[i].weights, a[t], off[t], n);
+    }
+
+    /**
+     * Writes the products of tile {@code t} (width {@code w}, of which the first {@code real} tokens are real) and quad
+     * {@code q} from their sums at {@code acc[even ..]}.
+     */
+    private static void finishTile(UnpackedRow[] r, int q, float[][] a, int[] off, int t, int real, int w,
+                                   float[] acc, int even, float[][] out, int row) {
+        int lanes = FLOAT.length();
+        int n = r[0].length();
+        int odd = even + 4 * lanes * w;
+        for (int i = 0; i < 4; i++) {
+            float[] weights = r[4 * q + i].weights;
+            for (int j = 0; j < real; j++) {
+                int at = (w * i + j) * lanes;
+                out[t + j][row + 4 * q + i] = finish(n, weights, a[t + j], off[t + j],
+                        FloatVector.fromArray(FLOAT, acc, even + at), FloatVector.fromArray(FLOAT, acc, odd + at));
+            }
         }
     }
 
@@ -138,32 +148,34 @@ final class FloatRowKernels {
         return t < sixEnd ? 6 : 4;
     }
 
-    private static void tilePass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int sixEnd, int from,
-                                 int to, float[] acc, int base) {
+    private static void tilePass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int sixEnd, int last,
+                                 int from, int to, float[] acc, int base) {
         if (t < sixEnd) {
             pass6(r, quad, a, off, t, from, to, acc, base);
         } else {
-            pass(r, quad, a, off, t, from, to, acc, base);
+            pass(r, quad, a, off, t, last, from, to, acc, base);
         }
     }
 
     /**
      * Adds the products of every other vector, at {@code from, from + 2L, ... < to}, of rows {@code r[4 quad ..
-     * 4 quad + 3]} onto the 16 accumulators at
-     * {@code acc[base ..]} (row {@code i}, token {@code j} at {@code base + (4i + j) L}), in that order. The stride
-     * is a constant so that C2 hoists the bounds checks of the loads out of the loop (with a stride passed in, each
+     * 4 quad + 3]} onto the 16 accumulators at {@code acc[base ..]} (row {@code i}, token {@code j} at
+     * {@code base + (4i + j) L}), in that order; tokens past {@code last} are {@code last} again. The stride is a
+     * constant so that C2 hoists the bounds checks of the loads out of the loop (with a stride passed in, each
      * token's load kept a check of its own).
      */
-    private static void pass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int from, int to, float[] acc,
-                             int base) {
+    private static void pass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int last, int from, int to,
+                             float[] acc, int base) {
         if (from >= to) {
             return;
         }
         int lanes = FLOAT.length();
         float[] w0 = r[4 * quad].weights, w1 = r[4 * quad + 1].weights;
         float[] w2 = r[4 * quad + 2].weights, w3 = r[4 * quad + 3].weights;
-        float[] a0 = a[t], a1 = a[t + 1], a2 = a[t + 2], a3 = a[t + 3];
-        int o0 = off[t], o1 = off[t + 1], o2 = off[t + 2], o3 = off[t + 3];
+        // a tile past the last token repeats it
+        int t1 = Math.min(t + 1, last), t2 = Math.min(t + 2, last), t3 = Math.min(t + 3, last);
+        float[] a0 = a[t], a1 = a[t1], a2 = a[t2], a3 = a[t3];
+        int o0 = off[t], o1 = off[t1], o2 = off[t2], o3 = off[t3];
         FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);
         FloatVector c03 = load(acc, base, 3), c10 = load(acc, base, 4), c11 = load(acc, base, 5);
         FloatVector c12 = load(acc, base, 6), c13 = load(acc, base, 7), c20 = load(acc, base, 8);

@@ -191,8 +191,9 @@ class UnpackedRowTest {
 
     /**
      * F16 / BF16 / Q8_0 float rows: tiles of 4 and of 16 rows by batches of 1 to 13 activations (every mix of six-
-     * and four-token tiles and single products) and of 96, at lengths with and without a scalar tail and an odd pair of vectors,
-     * each product equal to the bit to the row's single-token dot, and for F16 / BF16 to the type's kernel.
+     * and four-token tiles, the last one part filled), of 96 and of 101, at lengths with and
+     * without a scalar tail and an odd pair of vectors, each product equal to the bit to the row's single-token dot,
+     * and for F16 / BF16 to the type's kernel.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 32, 33, 100, 2048, 2049, 2056, 2816, 5632, 5650})
@@ -204,7 +205,7 @@ class UnpackedRowTest {
             long prefix = 2;
             MemorySegment w = KernelFixtures.randomRows(type, 16, n, prefix, rnd);
             long rowBytes = type.rowBytes(n);
-            int most = n <= 2816 ? 96 : 13;
+            int most = n <= 2816 ? 101 : 13;
             Activation[] xs = new Activation[most];
             for (int t = 0; t < most; t++) {
                 // activations at an offset into a larger array, as the engine's batch rows are
@@ -216,7 +217,7 @@ class UnpackedRowTest {
                 rows[r] = new UnpackedRow();
                 rows[r].unpack(type, w, prefix + r * rowBytes, n);
             }
-            for (int tokens = 1; tokens <= most; tokens = tokens == 13 ? 96 : tokens + 1) {
+            for (int tokens = 1; tokens <= most; tokens = tokens == 13 ? 96 : tokens == 96 ? 101 : tokens + 1) {
                 for (int count : new int[] {4, 16}) {
                     for (int width : new int[] {4, 6}) {
                         float[][] out = new float[tokens][2 + count];
