@@ -49,7 +49,6 @@ public class AttentionBench {
     private float[] keys;
     private float[] values;
     private float[] att;
-    private float[] lanes;
     private float[] out;
 
     @Setup(Level.Trial)
@@ -59,7 +58,6 @@ public class AttentionBench {
         keys = BenchData.gaussian(positions * kvDim, 1f, BenchData.SEED + 1);
         values = BenchData.gaussian(positions * kvDim, 1f, BenchData.SEED + 2);
         att = new float[positions];
-        lanes = new float[16 * headDim];
         out = new float[heads * headDim];
     }
 
@@ -75,7 +73,7 @@ public class AttentionBench {
                 att[t] = LlamaOps.dot16(keys, t * kvDim + kvOff, q, qOff, headDim) * scale;
             }
             LlamaOps.softmax(att, 0, positions);
-            LlamaOps.weightedSum16(out, qOff, att, 0, positions, values, kvOff, kvDim, headDim, lanes, 0);
+            LlamaOps.weightedSum16(out, qOff, att, 0, positions, values, kvOff, kvDim, headDim);
         }
         return out;
     }

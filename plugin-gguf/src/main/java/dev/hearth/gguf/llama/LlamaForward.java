@@ -380,8 +380,7 @@ public final class LlamaForward {
         LlamaOps.softmax(seq.att, attOff, pos + 1);
         seq.kvType.round(seq.att, attOff, pos + 1); // and with F16 attention weights
         if (lanes16) {
-            LlamaOps.weightedSum16(out, qOff, seq.att, attOff, pos + 1, values, kvOff, kvDim, headDim, seq.attLanes,
-                    slot * 16 * headDim);
+            LlamaOps.weightedSum16(out, qOff, seq.att, attOff, pos + 1, values, kvOff, kvDim, headDim);
             return;
         }
         java.util.Arrays.fill(out, qOff, qOff + headDim, 0f);

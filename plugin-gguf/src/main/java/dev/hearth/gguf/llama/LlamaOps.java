@@ -90,18 +90,25 @@ public final class LlamaOps {
      * {@code (float) (1 / sum)}.
      */
     public static void softmax(float[] x, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
-        int i = 0;
+        int vectors = F.loopBound(n);
+        // the maximum and the scaling are exact in any order: vectors, then the tail
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < vectors; i += F.length()) mv = mv.max(FloatVector.fromArray(F, x, off + i));
+        float max = mv.reduceLanes(VectorOperators.MAX);
+        for (int i = vectors; i < n; i++) max = Math.max(max, x[off + i]);
         FloatVector m = FloatVector.broadcast(F, max);
-        for (; i <= n - F.length(); i += F.length()) {
+        for (int i = 0; i < vectors; i += F.length()) {
             expf(FloatVector.fromArray(F, x, off + i).sub(m)).intoArray(x, off + i);
         }
-        for (; i < n; i++) x[off + i] = expf(x[off + i] - max);
+        for (int i = vectors; i < n; i++) x[off + i] = expf(x[off + i] - max);
         double sum = 0;
         for (int c = 0; c < n; c += 16) sum += sum16(x, off + c, Math.min(16, n - c));
         float inv = (float) (1.0 / sum);
-        for (int k = 0; k < n; k++) x[off + k] *= inv;
+        FloatVector iv = FloatVector.broadcast(F, inv);
+        for (int i = 0; i < vectors; i += F.length()) {
+            FloatVector.fromArray(F, x, off + i).mul(iv).intoArray(x, off + i);
+        }
+        for (int i = vectors; i < n; i++) x[off + i] *= inv;
     }
 
     /**
@@ -257,47 +264,59 @@ public final class LlamaOps {
     }
 
     /**
-     * {@code out[outOff + d] = sum_t w[wOff + t] * v[vOff + t * stride + d]} for {@code t < nT}, {@code d < n},
-     * with position {@code t} in lane {@code t mod 16}: {@code lanes} (16 rows of {@code n} at {@code lanesOff})
-     * collects each lane by fused multiply-add, vectorised over {@code d}, then the rows are added as
-     * {@link #sum16}.
+     * {@code out[outOff + d] = sum_t w[wOff + t] * v[vOff + t * stride + d]} for {@code t < nT}, {@code d < n}
+     * ({@code n} a multiple of 16), with position {@code t} in lane {@code t mod 16}: each lane collects its positions
+     * by fused multiply-add in order, and the lanes are added as {@link #sum16}. Vectorised over {@code d}; the lane
+     * sums stay in registers, eight lanes a pass: the even lanes give {@code s0 + s2} of {@link #sum16}'s tree, the
+     * odd ones {@code s1 + s3} (a pass over all 16 would spill, and sums kept in memory cost a store per product).
      */
     public static void weightedSum16(float[] out, int outOff, float[] w, int wOff, int nT, float[] v, int vOff,
-                                     int stride, int n, float[] lanes, int lanesOff) {
-        java.util.Arrays.fill(lanes, lanesOff, lanesOff + 16 * n, 0f);
-        for (int t = 0; t < nT; t++) {
-            axpy(lanes, lanesOff + (t & 15) * n, w[wOff + t], v, vOff + t * stride, n);
-        }
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
-            FloatVector s0 = row(lanes, lanesOff, n, 0, i).add(row(lanes, lanesOff, n, 8, i))
-                    .add(row(lanes, lanesOff, n, 4, i).add(row(lanes, lanesOff, n, 12, i)));
-            FloatVector s1 = row(lanes, lanesOff, n, 1, i).add(row(lanes, lanesOff, n, 9, i))
-                    .add(row(lanes, lanesOff, n, 5, i).add(row(lanes, lanesOff, n, 13, i)));
-            FloatVector s2 = row(lanes, lanesOff, n, 2, i).add(row(lanes, lanesOff, n, 10, i))
-                    .add(row(lanes, lanesOff, n, 6, i).add(row(lanes, lanesOff, n, 14, i)));
-            FloatVector s3 = row(lanes, lanesOff, n, 3, i).add(row(lanes, lanesOff, n, 11, i))
-                    .add(row(lanes, lanesOff, n, 7, i).add(row(lanes, lanesOff, n, 15, i)));
-            s0.add(s2).add(s1.add(s3)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            float s0 = (lane(lanes, lanesOff, n, 0, i) + lane(lanes, lanesOff, n, 8, i))
-                    + (lane(lanes, lanesOff, n, 4, i) + lane(lanes, lanesOff, n, 12, i));
-            float s1 = (lane(lanes, lanesOff, n, 1, i) + lane(lanes, lanesOff, n, 9, i))
-                    + (lane(lanes, lanesOff, n, 5, i) + lane(lanes, lanesOff, n, 13, i));
-            float s2 = (lane(lanes, lanesOff, n, 2, i) + lane(lanes, lanesOff, n, 10, i))
-                    + (lane(lanes, lanesOff, n, 6, i) + lane(lanes, lanesOff, n, 14, i));
-            float s3 = (lane(lanes, lanesOff, n, 3, i) + lane(lanes, lanesOff, n, 11, i))
-                    + (lane(lanes, lanesOff, n, 7, i) + lane(lanes, lanesOff, n, 15, i));
-            out[outOff + i] = (s0 + s2) + (s1 + s3);
+                                     int stride, int n) {
+        for (int d = 0; d < n; d += F.length()) {
+            laneSums(w, wOff, nT, v, vOff + d, stride, 0, out, outOff + d);
+            laneSums(w, wOff, nT, v, vOff + d, stride, 1, out, outOff + d);
         }
     }
 
-    private static float lane(float[] lanes, int lanesOff, int n, int k, int i) {
-        return lanes[lanesOff + k * n + i];
-    }
-
-    private static FloatVector row(float[] lanes, int lanesOff, int n, int k, int i) {
-        return FloatVector.fromArray(F, lanes, lanesOff + k * n + i);
+    /**
+     * For lanes {@code c = parity, parity + 2, .., parity + 14} the sums {@code a_c} of {@code w[t] v[t]} over the
+     * positions {@code t = c mod 16}, then {@code s_parity + s_(parity + 2)} of {@link #sum16}'s tree:
+     * {@code ((a_p + a_(p+8)) + (a_(p+4) + a_(p+12))) + ((a_(p+2) + a_(p+10)) + (a_(p+6) + a_(p+14)))}, stored to
+     * {@code out} (even lanes) or added to what the even lanes stored (odd lanes). It stores rather than returns: a
+     * vector returned from a call that is not inlined is boxed.
+     */
+    private static void laneSums(float[] w, int wOff, int nT, float[] v, int vOff, int stride, int parity,
+                                 float[] out, int outOff) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int s = stride;
+        int full = nT & ~15;
+        // written out rather than through a helper: past C2's inlining budget the vectors would be boxed
+        for (int t = parity; t < full; t += 16) {
+            int p = vOff + t * s;
+            int q = wOff + t;
+            a0 = FloatVector.fromArray(F, v, p).fma(FloatVector.broadcast(F, w[q]), a0);
+            a1 = FloatVector.fromArray(F, v, p + 2 * s).fma(FloatVector.broadcast(F, w[q + 2]), a1);
+            a2 = FloatVector.fromArray(F, v, p + 4 * s).fma(FloatVector.broadcast(F, w[q + 4]), a2);
+            a3 = FloatVector.fromArray(F, v, p + 6 * s).fma(FloatVector.broadcast(F, w[q + 6]), a3);
+            a4 = FloatVector.fromArray(F, v, p + 8 * s).fma(FloatVector.broadcast(F, w[q + 8]), a4);
+            a5 = FloatVector.fromArray(F, v, p + 10 * s).fma(FloatVector.broadcast(F, w[q + 10]), a5);
+            a6 = FloatVector.fromArray(F, v, p + 12 * s).fma(FloatVector.broadcast(F, w[q + 12]), a6);
+            a7 = FloatVector.fromArray(F, v, p + 14 * s).fma(FloatVector.broadcast(F, w[q + 14]), a7);
+        }
+        // the last positions, fewer than 16
+        int t = full + parity;
+        int p = vOff + t * s;
+        int q = wOff + t;
+        if (t < nT) a0 = FloatVector.fromArray(F, v, p).fma(FloatVector.broadcast(F, w[q]), a0);
+        if (t + 2 < nT) a1 = FloatVector.fromArray(F, v, p + 2 * s).fma(FloatVector.broadcast(F, w[q + 2]), a1);
+        if (t + 4 < nT) a2 = FloatVector.fromArray(F, v, p + 4 * s).fma(FloatVector.broadcast(F, w[q + 4]), a2);
+        if (t + 6 < nT) a3 = FloatVector.fromArray(F, v, p + 6 * s).fma(FloatVector.broadcast(F, w[q + 6]), a3);
+        if (t + 8 < nT) a4 = FloatVector.fromArray(F, v, p + 8 * s).fma(FloatVector.broadcast(F, w[q + 8]), a4);
+        if (t + 10 < nT) a5 = FloatVector.fromArray(F, v, p + 10 * s).fma(FloatVector.broadcast(F, w[q + 10]), a5);
+        if (t + 12 < nT) a6 = FloatVector.fromArray(F, v, p + 12 * s).fma(FloatVector.broadcast(F, w[q + 12]), a6);
+        if (t + 14 < nT) a7 = FloatVector.fromArray(F, v, p + 14 * s).fma(FloatVector.broadcast(F, w[q + 14]), a7);
+        FloatVector sums = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
+        if (parity == 1) sums = FloatVector.fromArray(F, out, outOff).add(sums);
+        sums.intoArray(out, outOff);
     }
 }

@@ -40,8 +40,6 @@ public final class LlamaState {
     static final int ATTENTION_PARTS = 4;
     /** Attention scores, one row of contextLength per head and part of the batch rows (one slot each). */
     final float[] att;
-    /** Per slot, scratch of the attention-weighted value sums in 16 lanes: slots x 16 x headDim. */
-    final float[] attLanes;
     /** SwiGLU gate and up projections: ffnDim per token. */
     final float[][] hb;
     final float[][] hb2;
@@ -99,7 +97,6 @@ public final class LlamaState {
         k = new float[batch][c.kvDim()];
         v = new float[batch][c.kvDim()];
         att = new float[c.heads() * ATTENTION_PARTS * contextLength];
-        attLanes = new float[c.heads() * ATTENTION_PARTS * 16 * c.headDim()];
         hb = new float[batch][c.ffnDim()];
         hb2 = new float[batch][c.ffnDim()];
         logits = new float[batch][];

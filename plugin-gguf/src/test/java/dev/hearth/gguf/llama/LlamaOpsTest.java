@@ -61,6 +61,34 @@ class LlamaOpsTest {
         }
     }
 
+    /**
+     * The vector softmax equals its steps done one value at a time to the bit: the maximum, ggml's exponential
+     * ({@code expf}, whose vector and scalar forms agree), the sum in groups of 16 ({@code sum16}) added in double, and
+     * the scaling by the inverse.
+     */
+    @Test
+    void softmaxEqualsItsScalarSteps() {
+        Random rnd = new Random(13);
+        for (int n : new int[] {1, 5, 16, 17, 100, 513}) {
+            float[] x = new float[n + 2];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (4 * rnd.nextGaussian());
+            float[] expected = x.clone();
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, expected[1 + i]);
+            for (int i = 0; i < n; i++) expected[1 + i] = LlamaOps.expf(expected[1 + i] - max);
+            double sum = 0;
+            for (int c = 0; c < n; c += 16) sum += LlamaOps.sum16(expected, 1 + c, Math.min(16, n - c));
+            float inv = (float) (1.0 / sum);
+            for (int i = 0; i < n; i++) expected[1 + i] *= inv;
+            LlamaOps.softmax(x, 1, n);
+            for (int i = 0; i < x.length; i++) {
+                int at = i;
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(x[i]),
+                        () -> "n=" + n + " index " + at + ": expected " + expected[at] + " got " + x[at]);
+            }
+        }
+    }
+
     @Test
     void sixteenLaneProductsMatchDouble() {
         Random rnd = new Random(5);
@@ -79,7 +107,7 @@ class LlamaOpsTest {
         for (int t = 0; t < nT; t++) w[t] = rnd.nextFloat();
         for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
         float[] out = new float[n];
-        LlamaOps.weightedSum16(out, 0, w, 0, nT, v, 0, n, n, new float[16 * n], 0);
+        LlamaOps.weightedSum16(out, 0, w, 0, nT, v, 0, n, n);
         for (int d = 0; d < n; d++) {
             double e = 0;
             for (int t = 0; t < nT; t++) e += (double) w[t] * v[t * n + d];
@@ -104,7 +132,7 @@ class LlamaOpsTest {
                 for (int t = 0; t < w.length; t++) w[t] = rnd.nextFloat();
                 for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
                 float[] out = new float[n + 7];
-                LlamaOps.weightedSum16(out, 7, w, 3, nT, v, vOff, stride, n, new float[3 + 16 * n], 3);
+                LlamaOps.weightedSum16(out, 7, w, 3, nT, v, vOff, stride, n);
                 for (int d = 0; d < n; d++) {
                     float[] lanes = new float[16];
                     for (int t = 0; t < nT; t++) {
