@@ -174,11 +174,7 @@ public final class UnpackedRow {
             java.util.Arrays.fill(a.tokenFloats, from, to, null);
             return;
         }
-        int tiles = (to - from) / 4;
-        quantTiles(rows, xs, from, tiles, out, row);
-        for (int t = from + 4 * tiles; t < to; t++) {
-            for (int i = 0; i < 4; i++) out[t][row + i] = rows[i].dot(xs[t]);
-        }
+        quantTiles(rows, xs, from, to, out, row);
     }
 
     private void checkLength(Activation x) {
@@ -195,9 +191,15 @@ public final class UnpackedRow {
      */
     static final int SLICE = 1024;
 
-    /** {@link #dotRows}' tiles of K-quant rows: running sums per tile between slices. */
-    private static void quantTiles(UnpackedRow[] rows, Activation[] xs, int from, int tiles, float[][] out, int row) {
+    /**
+     * {@link #dotRows}' tiles of K-quant rows: running sums per tile between slices. The last tile repeats the last
+     * token in its empty places and writes its products again, the same to the bit, rather than take a path of its
+     * own (see {@link FloatRowKernels#dotTiles} for why).
+     */
+    private static void quantTiles(UnpackedRow[] rows, Activation[] xs, int from, int to, float[][] out, int row) {
         UnpackedRow a = rows[0];
+        int tiles = (to - from + 3) / 4;
+        int last = to - 1;
         int sums = tiles * UnpackedKernels.RUNNING_SUMS;
         if (a.runningSums.length < sums) a.runningSums = new float[sums];
         float[] c = a.runningSums;
@@ -208,16 +210,17 @@ public final class UnpackedRow {
             int b1 = Math.min(blocks, b0 + step);
             for (int k = 0; k < tiles; k++) {
                 int t = from + 4 * k;
-                UnpackedKernels.accumulate4x4(rows, xs[t].q8_K(), xs[t + 1].q8_K(),
-                        xs[t + 2].q8_K(), xs[t + 3].q8_K(), c, k * UnpackedKernels.RUNNING_SUMS, b0, b1);
+                UnpackedKernels.accumulate4x4(rows, xs[t].q8_K(), xs[Math.min(t + 1, last)].q8_K(),
+                        xs[Math.min(t + 2, last)].q8_K(), xs[Math.min(t + 3, last)].q8_K(), c,
+                        k * UnpackedKernels.RUNNING_SUMS, b0, b1);
             }
         }
         if (a.type == QuantType.Q4_K) UnpackedKernels.prepareMins(rows);
         for (int k = 0; k < tiles; k++) {
             int t = from + 4 * k;
-            UnpackedKernels.finish4x4(rows, xs[t].q8_K(), xs[t + 1].q8_K(), xs[t + 2].q8_K(),
-                    xs[t + 3].q8_K(), c, k * UnpackedKernels.RUNNING_SUMS, out[t], out[t + 1], out[t + 2],
-                    out[t + 3], row);
+            int t1 = Math.min(t + 1, last), t2 = Math.min(t + 2, last), t3 = Math.min(t + 3, last);
+            UnpackedKernels.finish4x4(rows, xs[t].q8_K(), xs[t1].q8_K(), xs[t2].q8_K(), xs[t3].q8_K(), c,
+                    k * UnpackedKernels.RUNNING_SUMS, out[t], out[t1], out[t2], out[t3], row);
         }
     }
 }
