@@ -39,7 +39,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     private static final int UNPACK_MIN_BATCH = 4;
 
-    /** A tile of decoded rows per thread ({@link UnpackedRow#tileRows}), reused from row to row and product to product. */
+    /**
+     * A tile of decoded rows per thread ({@link UnpackedRow#tileRows}), reused from row to row and product to product.
+     */
     private static final ThreadLocal<UnpackedRow[]> SCRATCH = ThreadLocal.withInitial(() -> {
         UnpackedRow[] rows = new UnpackedRow[16];
         for (int i = 0; i < rows.length; i++) rows[i] = new UnpackedRow();

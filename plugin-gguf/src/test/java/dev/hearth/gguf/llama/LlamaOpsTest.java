@@ -141,7 +141,8 @@ class LlamaOpsTest {
                     float expected = LlamaOps.sum16(lanes, 0, 16);
                     int at = d;
                     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[7 + d]),
-                            () -> "n=" + n + " nT=" + nT + " d=" + at + ": expected " + expected + " got " + out[7 + at]);
+                            () -> "n=" + n + " nT=" + nT + " d=" + at + ": expected " + expected + " got "
+                                    + out[7 + at]);
                 }
             }
         }
