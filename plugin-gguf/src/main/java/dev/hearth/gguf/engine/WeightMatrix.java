@@ -43,7 +43,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * A tile of decoded rows per thread ({@link UnpackedRow#tileRows}), reused from row to row and product to product.
      */
     private static final ThreadLocal<UnpackedRow[]> SCRATCH = ThreadLocal.withInitial(() -> {
-        UnpackedRow[] rows = new UnpackedRow[16];
+        UnpackedRow[] rows = new UnpackedRow[UnpackedRow.MAX_TILE_ROWS];
         for (int i = 0; i < rows.length; i++) rows[i] = new UnpackedRow();
         return rows;
     });

@@ -30,6 +30,12 @@ final class Bytes {
         return Float.float16ToFloat(Float.floatToFloat16(value));
     }
 
+    /** Writes the low 16 bits of {@code value} little-endian to {@code out[at, at + 2)} (a packed 16-bit lane). */
+    static void putShortLE(byte[] out, int at, int value) {
+        out[at] = (byte) value;
+        out[at + 1] = (byte) (value >>> 8);
+    }
+
     static int u8(MemorySegment s, long offset) {
         return s.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
     }

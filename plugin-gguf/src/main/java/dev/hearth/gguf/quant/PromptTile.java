@@ -25,7 +25,7 @@ final class PromptTile {
     /** Whether K-quant rows take the 512-bit tile in this process. */
     static final boolean WIDE = choose();
     /** Tokens a float row tile takes in this process. */
-    static final int FLOAT_TOKENS = WIDE ? 6 : 4;
+    static final int FLOAT_TOKENS = floatTokens(WIDE);
 
     private PromptTile() {
     }
@@ -34,8 +34,13 @@ final class PromptTile {
         String property = System.getProperty(BITS_PROPERTY);
         boolean wide = wide(property, GgmlLanes.WIDE, CpuInfo.VENDOR, CpuInfo.FLAGS);
         System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu prompt tiles: " + (wide ? 512 : 256)
-                + " bits, float rows " + (wide ? 6 : 4) + " tokens (" + CpuInfo.reason(BITS_PROPERTY, property) + ")");
+                + " bits, float rows " + floatTokens(wide) + " tokens ("
+                + CpuInfo.reason(BITS_PROPERTY, property) + ")");
         return wide;
+    }
+
+    private static int floatTokens(boolean wide) {
+        return wide ? 6 : 4;
     }
 
     /**

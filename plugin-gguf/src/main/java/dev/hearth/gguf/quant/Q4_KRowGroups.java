@@ -63,9 +63,7 @@ public final class Q4_KRowGroups {
                     int at = 16 + 32 * (j / 2) + 8 * z + p;
                     int lane = (in[at] >>> shift & 0xF) | (in[at + 2] >>> shift & 0xF) << 4
                             | (in[at + 4] >>> shift & 0xF) << 8 | (in[at + 6] >>> shift & 0xF) << 12;
-                    int to = QS + 256 * j + 64 * z + 2 * (2 * r + p);
-                    out[to] = (byte) lane;
-                    out[to + 1] = (byte) (lane >>> 8);
+                    Bytes.putShortLE(out, QS + 256 * j + 64 * z + 2 * (2 * r + p), lane);
                 }
             }
         }

@@ -65,16 +65,11 @@ public final class Q6_KRowGroups {
                 }
                 for (int u = 0; u < 8; u++) top |= (in[high + 2 * u] >>> 2 * g & 3) << 2 * u;
                 int at = QS + SUB_BYTES * sub + 2 * (2 * r + p);
-                putShort(out, at, low0);
-                putShort(out, at + 64, low1);
-                putShort(out, at + 128, top);
+                Bytes.putShortLE(out, at, low0);
+                Bytes.putShortLE(out, at + 64, low1);
+                Bytes.putShortLE(out, at + 128, top);
             }
         }
-    }
-
-    private static void putShort(byte[] out, int at, int value) {
-        out[at] = (byte) value;
-        out[at + 1] = (byte) (value >>> 8);
     }
 
     /** Row {@code r}'s quant {@code k} (-32..31) in the group super-block at {@code in}. */

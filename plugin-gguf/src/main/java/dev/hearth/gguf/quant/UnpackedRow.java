@@ -125,12 +125,15 @@ public final class UnpackedRow {
         return FloatRowKernels.dot(weights, floats(x), offset(x), n);
     }
 
+    /** The most rows {@link #tileRows} gives. */
+    public static final int MAX_TILE_ROWS = 16;
+
     /**
      * Rows a tile of {@link #dotRows} takes for rows of {@code type}: 16 for float rows, whose tiles run four rows at a
      * time over the same activations while they are in L1; 4 for K-quant rows.
      */
     public static int tileRows(QuantType type) {
-        return floatRows(type) ? 16 : 4;
+        return floatRows(type) ? MAX_TILE_ROWS : 4;
     }
 
     /**
