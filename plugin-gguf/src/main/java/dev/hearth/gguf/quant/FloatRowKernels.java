@@ -75,11 +75,13 @@ final class FloatRowKernels {
     /**
      * Rows {@code r[0 .. 4 quads)} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
      * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of
-     * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}) while that many remain, the rest in tiles of 4, the last
-     * of which repeats the last token in its empty places and drops their sums; each tile multiplies four rows at a
-     * time. A tile of 6 lets each activation load serve 4 multiply-adds and each weight load 6. No token takes a
-     * path of its own: a path taken once in a while is compiled as a trap, and each trap ran the rest of the call in
-     * the interpreter, where the Vector API allocates every vector (the 16-core Xeon's JFR, 2026-11-27).
+     * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}), the last of which repeats the last token in its empty
+     * places and drops their sums; each tile multiplies four rows at a time. A tile of 6 lets each activation load
+     * serve 4 multiply-adds and each weight load 6. No token takes a path of its own, and every tile of a call has
+     * the same width: a path taken once in a while is compiled as a trap. Each trap ran the rest of the call in the
+     * interpreter, where the Vector API allocates every vector (the 16-core Xeon's JFR, 2026-11-27): first the
+     * single-token path of the tokens after the last full tile, then the 4-token tile that once took a 6-token
+     * call's last tokens, whose trap fired in the first measured pp512 run, at its last batch of 32 tokens.
      *
      * <p>The paired vectors go slice by slice ({@code slice} weights, a multiple of two vectors): per slice, each
      * token tile's activations serve all the quads of rows while they are in L1, so the activations stream from the
@@ -94,8 +96,7 @@ final class FloatRowKernels {
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
         int paired = pairedEnd(upper);
-        int sixEnd = tokens == 6 ? from + 6 * ((to - from) / 6) : from;
-        int tiled = sixEnd + 4 * ((to - sixEnd + 3) / 4);
+        int tiled = from + tokens * ((to - from + tokens - 1) / tokens);
         int last = to - 1;
         // per token of a tile and quad: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
         int perToken = 8 * lanes * quads;
@@ -105,21 +106,19 @@ final class FloatRowKernels {
         Arrays.fill(acc, 0, sums, 0f);
         for (int s0 = 0; s0 < paired; s0 += slice) {
             int s1 = Math.min(paired, s0 + slice);
-            for (int t = from; t < tiled; t += width(t, sixEnd)) {
-                int w = width(t, sixEnd);
+            for (int t = from; t < tiled; t += tokens) {
                 for (int q = 0; q < quads; q++) {
-                    int even = perToken * (t - from) + 8 * lanes * w * q;
-                    tilePass(r, q, a, off, t, sixEnd, last, s0 + lanes, s1, acc, even + 4 * lanes * w);
-                    tilePass(r, q, a, off, t, sixEnd, last, s0, s1, acc, even);
+                    int even = perToken * (t - from) + 8 * lanes * tokens * q;
+                    tilePass(r, q, a, off, t, tokens, last, s0 + lanes, s1, acc, even + 4 * lanes * tokens);
+                    tilePass(r, q, a, off, t, tokens, last, s0, s1, acc, even);
                 }
             }
         }
-        for (int t = from; t < tiled; t += width(t, sixEnd)) {
-            int w = width(t, sixEnd);
+        for (int t = from; t < tiled; t += tokens) {
             for (int q = 0; q < quads; q++) {
-                int even = perToken * (t - from) + 8 * lanes * w * q;
-                tilePass(r, q, a, off, t, sixEnd, last, paired, upper, acc, even); // the unpaired vector, if any
-                finishTile(r, q, a, off, t, Math.min(w, to - t), w, acc, even, out, row);
+                int even = perToken * (t - from) + 8 * lanes * tokens * q;
+                tilePass(r, q, a, off, t, tokens, last, paired, upper, acc, even); // the unpaired vector, if any
+                finishTile(r, q, a, off, t, Math.min(tokens, to - t), tokens, acc, even, out, row);
             }
         }
     }
@@ -143,15 +142,10 @@ final class FloatRowKernels {
         }
     }
 
-    /** Tokens in the tile starting at {@code t}: 6 before {@code sixEnd}, 4 after. */
-    private static int width(int t, int sixEnd) {
-        return t < sixEnd ? 6 : 4;
-    }
-
-    private static void tilePass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int sixEnd, int last,
+    private static void tilePass(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int tokens, int last,
                                  int from, int to, float[] acc, int base) {
-        if (t < sixEnd) {
-            pass6(r, quad, a, off, t, from, to, acc, base);
+        if (tokens == 6) {
+            pass6(r, quad, a, off, t, last, from, to, acc, base);
         } else {
             pass(r, quad, a, off, t, last, from, to, acc, base);
         }
@@ -231,16 +225,19 @@ final class FloatRowKernels {
      * {@link #pass} for 4 rows by 6 tokens: 24 accumulators, 4 weight vectors and one activation vector, 29 of the 32
      * vector registers of AVX-512 (row {@code i}, token {@code j} at {@code base + (6i + j) L}).
      */
-    private static void pass6(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int from, int to, float[] acc,
-                              int base) {
+    private static void pass6(UnpackedRow[] r, int quad, float[][] a, int[] off, int t, int last, int from, int to,
+                              float[] acc, int base) {
         if (from >= to) {
             return;
         }
         int lanes = FLOAT.length();
         float[] w0 = r[4 * quad].weights, w1 = r[4 * quad + 1].weights;
         float[] w2 = r[4 * quad + 2].weights, w3 = r[4 * quad + 3].weights;
-        float[] a0 = a[t], a1 = a[t + 1], a2 = a[t + 2], a3 = a[t + 3], a4 = a[t + 4], a5 = a[t + 5];
-        int o0 = off[t], o1 = off[t + 1], o2 = off[t + 2], o3 = off[t + 3], o4 = off[t + 4], o5 = off[t + 5];
+        // a tile past the last token repeats it
+        int t1 = Math.min(t + 1, last), t2 = Math.min(t + 2, last), t3 = Math.min(t + 3, last);
+        int t4 = Math.min(t + 4, last), t5 = Math.min(t + 5, last);
+        float[] a0 = a[t], a1 = a[t1], a2 = a[t2], a3 = a[t3], a4 = a[t4], a5 = a[t5];
+        int o0 = off[t], o1 = off[t1], o2 = off[t2], o3 = off[t3], o4 = off[t4], o5 = off[t5];
         FloatVector c00 = load(acc, base, 0), c01 = load(acc, base, 1), c02 = load(acc, base, 2);
         FloatVector c03 = load(acc, base, 3), c04 = load(acc, base, 4), c05 = load(acc, base, 5);
         FloatVector c10 = load(acc, base, 6), c11 = load(acc, base, 7), c12 = load(acc, base, 8);
