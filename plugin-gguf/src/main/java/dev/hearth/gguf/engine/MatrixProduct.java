@@ -33,8 +33,8 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
      * that range as soon as its products are done, on the thread that computed them (an element-wise step on the
      * output, such as adding it into the residual stream): done there, it reads rows still in that core's cache,
      * instead of the calling thread reading all of them from the other cores once the step is over while the pool
-     * waits. Pieces start and end on multiples of 4 rows (16 for batches of unpacked rows or row groups), or at the
-     * range's end.
+     * waits. Pieces start and end on multiples of 4 rows (16 for row groups), or at the range's end; over unpacked
+     * rows all but a step's last pieces keep whole tiles ({@link WeightMatrix#tileRows}).
      */
     public void inSequence(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,
                            WorkerPool.RangeTask then, WorkerPool pool) {
@@ -83,8 +83,12 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
             run(0, rows);
         } else {
             int grain = 1;
-            for (WeightMatrix m : ms) grain = Math.max(grain, m.grain(to - from));
-            pool.parallelFor(rows, grain, this, pool.threadsFor(to - from));
+            int tile = 1;
+            for (WeightMatrix m : ms) {
+                grain = Math.max(grain, m.grain(to - from));
+                tile = Math.max(tile, m.tileRows(to - from));
+            }
+            pool.parallelFor(rows, grain, this, pool.threadsFor(to - from), Math.max(1, tile / grain));
         }
     }
 

@@ -62,6 +62,8 @@ public final class WorkerPool implements AutoCloseable {
     private int rows;
     private int grain;
     private int units;
+    /** Claims of more than this many units end on a multiple of it ({@link #parallelFor(int, int, RangeTask, int, int)}). */
+    private int align;
     /** Threads taking part in the current step: the caller and workers {@code 1 .. active - 1}. */
     private int active;
     /** The low bits of {@link #epoch} hold the step's {@link #active}, the high bits count the steps. */
@@ -129,6 +131,16 @@ public final class WorkerPool implements AutoCloseable {
      * workers (at most all of them); the others stay parked, or park, without taking part.
      */
     public void parallelFor(int rows, int grain, RangeTask task, int participants) {
+        parallelFor(rows, grain, task, participants, 1);
+    }
+
+    /**
+     * {@link #parallelFor(int, int, RangeTask, int)} whose pieces of more than {@code align} grains end on a multiple
+     * of {@code align} grains where the claim allows, so that a step keeps whole tiles of {@code align} grains for all
+     * but its last pieces, which go down to one grain: the threads then finish a step at most one grain apart
+     * instead of one tile.
+     */
+    public void parallelFor(int rows, int grain, RangeTask task, int participants, int align) {
         if (rows <= 0) return;
         int n = Math.clamp(participants, 1, threads);
         if (n == 1 || rows <= grain) {
@@ -141,6 +153,7 @@ public final class WorkerPool implements AutoCloseable {
             this.rows = rows;
             this.grain = Math.max(1, grain);
             this.units = (rows + this.grain - 1) / this.grain;
+            this.align = Math.max(1, align);
             this.active = n;
             for (int i = 0; i < n; i++) claims[slot(i)] = shareStart(i);
             this.failure = null;
@@ -175,12 +188,26 @@ public final class WorkerPool implements AutoCloseable {
             // reading before adding leaves a used-up share's line unwritten, so late readers of it need not take it over
             int next;
             while ((next = (int) INTS.getVolatile(claims, slot)) < end) {
-                int size = Math.max(1, (end - next) / GUIDE);
+                int size = claimSize(next, end);
                 int unit = (int) INTS.getAndAdd(claims, slot, size);
                 if (unit >= end) break;
                 task.run(unit * grain, Math.min(rows, Math.min(unit + size, end) * grain));
             }
         }
+    }
+
+    /**
+     * Units a claim at {@code next} takes of a share ending at {@code end}: a quarter of what is left, at least one;
+     * above {@link #align} units, cut back to end on a multiple of it. A claim made by another thread in between
+     * can shift the piece off the multiple, which costs speed, never a row.
+     */
+    private int claimSize(int next, int end) {
+        int size = Math.max(1, (end - next) / GUIDE);
+        if (size > align) {
+            int aligned = (next + size) / align * align - next;
+            if (aligned > 0) size = aligned;
+        }
+        return size;
     }
 
     /** The first unit of thread {@code i}'s home share; {@code shareStart(active)} is the number of units. */

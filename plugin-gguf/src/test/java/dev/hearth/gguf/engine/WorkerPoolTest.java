@@ -22,16 +22,18 @@ class WorkerPoolTest {
         for (int threads : new int[] {1, 2, 3, 5}) {
             try (WorkerPool pool = new WorkerPool(threads)) {
                 for (int rows : new int[] {1, 15, 16, 17, 100, 5632, 32000}) {
-                    for (int grain : new int[] {1, 16}) {
-                        AtomicIntegerArray seen = new AtomicIntegerArray(rows);
-                        pool.parallelFor(rows, grain, (start, end) -> {
-                            assertTrue(start % grain == 0 && start < end && end <= rows,
-                                    "piece [" + start + ", " + end + ") of " + rows + " rows, grain " + grain);
-                            for (int r = start; r < end; r++) seen.incrementAndGet(r);
-                        });
-                        for (int r = 0; r < rows; r++) {
-                            assertEquals(1, seen.get(r), "row " + r + " of " + rows + ", grain " + grain
-                                    + ", " + threads + " threads");
+                    for (int grain : new int[] {1, 4, 16}) {
+                        for (int align : new int[] {1, 4}) {
+                            AtomicIntegerArray seen = new AtomicIntegerArray(rows);
+                            pool.parallelFor(rows, grain, (start, end) -> {
+                                assertTrue(start % grain == 0 && start < end && end <= rows,
+                                        "piece [" + start + ", " + end + ") of " + rows + " rows, grain " + grain);
+                                for (int r = start; r < end; r++) seen.incrementAndGet(r);
+                            }, threads, align);
+                            for (int r = 0; r < rows; r++) {
+                                assertEquals(1, seen.get(r), "row " + r + " of " + rows + ", grain " + grain
+                                        + ", align " + align + ", " + threads + " threads");
+                            }
                         }
                     }
                 }
