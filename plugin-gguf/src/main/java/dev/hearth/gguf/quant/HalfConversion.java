@@ -8,9 +8,11 @@ import java.lang.foreign.MemorySegment;
  * core:
  *
  * <ul>
- *   <li>Intel cores with AVX-512: the halves copied into an array and converted by a plain loop of
- *       {@link Float#float16ToFloat}, which C2 compiles to {@code vcvtph2ps} (16 halves an instruction). On the
- *       16-core Xeon (Emerald Rapids class, 2026-11-26) F16 tg128 27.7 against 23.3 t/s.</li>
+ *   <li>Intel cores with AVX-512: a plain loop of {@link Float#float16ToFloat} over the mapped halves, which C2
+ *       compiles to {@code vcvtph2ps} (16 halves an instruction). On the 16-core Xeon (Emerald Rapids class,
+ *       2026-11-26) F16 tg128 27.7 against 23.3 t/s, with the halves first copied into an array; reading them
+ *       straight from the mapping (2026-11-27) left that copy and one of the two thread-local lookups a row out:
+ *       conversion 49 % of a generation's samples against 56 %.</li>
  *   <li>Elsewhere: the Vector API's integer steps of {@link F16Kernels#toFloat}, fed straight from the mapped row.
  *       On AMD Zen 4 (2-core EPYC) the loop was 0.65x as fast (tg32 7.2 against 10.7 t/s): its stores and reloads
  *       cost more there than the eight vector steps they replace.</li>
@@ -25,14 +27,13 @@ final class HalfConversion {
     /** Whether F16 rows take the conversion loop in this process. */
     static final boolean LOOP = choose();
 
-    /** Per thread: a row's halves and their floats. */
+    /** Per thread: a row's floats. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private HalfConversion() {
     }
 
     private static final class Scratch {
-        short[] halves = new short[0];
         float[] floats = new float[0];
     }
 
@@ -69,10 +70,6 @@ final class HalfConversion {
 
     /** Writes the {@code n} halves at {@code w + offset} as floats to {@code dst[0, n)}, by the loop. */
     static void convert(MemorySegment w, long offset, int n, float[] dst) {
-        Scratch s = SCRATCH.get();
-        if (s.halves.length < n) s.halves = new short[n];
-        short[] h = s.halves;
-        MemorySegment.copy(w, Bytes.SHORT_LE, offset, h, 0, n);
-        for (int i = 0; i < n; i++) dst[i] = Float.float16ToFloat(h[i]);
+        for (int i = 0; i < n; i++) dst[i] = Float.float16ToFloat(w.get(Bytes.SHORT_LE, offset + 2L * i));
     }
 }
