@@ -75,7 +75,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
      * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
      * multiplied four rows by four activations at a time ({@link UnpackedRow}); every product then equals the
-     * single-token kernel's ({@link QuantType#dot}) to the bit, except Q8_0's, which differ by float rounding. Row
+     * single-token kernel's ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it
+     * by float rounding (float sums; one accumulator a row where the kernel alternates two). Row
      * groups ({@link #withRowGroups}) take every batch through their own kernel, each product equal to the bit to
      * the same token alone. Makes a product for this call; the engine reuses one {@link MatrixProduct} per state
      * instead.

@@ -10,16 +10,16 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * F16 and BF16 rows decoded by {@link UnpackedRow} into floats, times float activations, equal to the bit to
- * {@link F16Kernels#dotVector} and {@link BF16Kernels#dotVector}; the same tiles multiply dequantized Q8_0 rows with
- * dequantized activations ({@link UnpackedRow}).
+ * F16 and BF16 rows decoded by {@link UnpackedRow} into floats, times float activations, for prompt batches; the same
+ * tiles multiply dequantized Q8_0 rows with dequantized activations ({@link UnpackedRow}).
  *
- * <p><b>Why the result is the same.</b> Both conversions to float are exact, and the unpacked row holds the very
- * floats those kernels convert on the fly ({@code toFloat} of a vector for the vector part, the scalar conversion
- * for the tail). The sums replay the kernels' order: {@link Simd#FLOAT} vectors, two accumulators over
- * alternating vectors (the odd one out onto the first), then {@link Simd#sumLanes} of their sum and the scalar
- * tail. The accumulators are independent, so {@link #dotTiles} sums them in separate passes: 16 or 24 per pass
- * fit in registers where twice as many would spill.
+ * <p><b>Summation order.</b> A batch's product sums each row in one accumulator of {@link Simd#FLOAT} lanes, vector by
+ * vector in row order, then {@link Simd#sumLanes} and the scalar tail: {@link #dotInOrder}, to the bit. The
+ * single-token kernels ({@link F16Kernels#dotVector}, {@link BF16Kernels#dotVector}, and {@link #dot} over a converted
+ * row) alternate two accumulators, which hides the multiply-add latency of a row; with one, F16 generation on the
+ * 16-core Xeon fell from 35.9 to 34.3 tokens/s (2026-11-27). A tile has 16 or 24 independent accumulators already:
+ * with two sets it had to run every tile twice per slice (even vectors, odd vectors) and keep twice the sums between
+ * slices. Both conversions to float are exact, so the two orders differ by float rounding only.
  */
 final class FloatRowKernels {
 
@@ -45,19 +45,15 @@ final class FloatRowKernels {
         type.dequantizeRow(w, wOffset + 2L * upper, dst, upper, n - upper);
     }
 
-    /** The end of the two-accumulator loop over vector pairs. */
-    private static int pairedEnd(int upper) {
-        return upper - upper % (2 * FLOAT.length());
-    }
-
     /**
      * {@code n} weights already converted to {@code w[0, n)} times {@code a[off, off + n)}, in the order of the F16
-     * and BF16 vector kernels: also how {@link F16Kernels} multiplies a row that {@link HalfConversion} converted.
+     * and BF16 vector kernels (two accumulators over alternating vectors, the odd one out onto the first): how
+     * {@link F16Kernels} multiplies a row that {@link HalfConversion} converted.
      */
     static float dot(float[] w, float[] a, int off, int n) {
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
-        int paired = pairedEnd(upper);
+        int paired = upper - upper % (2 * lanes);
         FloatVector acc0 = FloatVector.zero(FLOAT);
         FloatVector acc1 = FloatVector.zero(FLOAT);
         int i = 0;
@@ -69,12 +65,23 @@ final class FloatRowKernels {
         for (; i < upper; i += lanes) {
             acc0 = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, a, off + i), acc0);
         }
-        return finish(n, w, a, off, acc0, acc1);
+        return finish(n, w, a, off, acc0.add(acc1));
+    }
+
+    /** {@code w[0, n)} times {@code a[off, off + n)} in one accumulator, vector by vector, as {@link #dotTiles} sums. */
+    static float dotInOrder(float[] w, float[] a, int off, int n) {
+        int lanes = FLOAT.length();
+        int upper = FLOAT.loopBound(n);
+        FloatVector acc = FloatVector.zero(FLOAT);
+        for (int i = 0; i < upper; i += lanes) {
+            acc = FloatVector.fromArray(FLOAT, w, i).fma(FloatVector.fromArray(FLOAT, a, off + i), acc);
+        }
+        return finish(n, w, a, off, acc);
     }
 
     /**
      * Rows {@code r[0 .. 4 quads)} times the activations {@code a[t][off[t] ..]} for {@code t} in {@code [from, to)}:
-     * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dot}. Tokens go in tiles of
+     * {@code out[t][row + i] = r[i] · a[t]}, each equal to the bit to {@link #dotInOrder}. Tokens go in tiles of
      * {@code tokens} (6 or 4; {@link PromptTile#FLOAT_TOKENS}), the last of which repeats the last token in its empty
      * places and drops their sums; each tile multiplies four rows at a time. A tile of 6 lets each activation load
      * serve 4 multiply-adds and each weight load 6. No token takes a path of its own, and every tile of a call has
@@ -83,11 +90,10 @@ final class FloatRowKernels {
      * single-token path of the tokens after the last full tile, then the 4-token tile that once took a 6-token
      * call's last tokens, whose trap fired in the first measured pp512 run, at its last batch of 32 tokens.
      *
-     * <p>The paired vectors go slice by slice ({@code slice} weights, a multiple of two vectors): per slice, each
+     * <p>The vectors go slice by slice ({@code slice} weights, a multiple of the vector length): per slice, each
      * token tile's activations serve all the quads of rows while they are in L1, so the activations stream from the
-     * outer caches once per {@code 4 quads} rows. On a 16-core Xeon the activations of a 512-token prompt did not fit
-     * in a core's L2, and a 4-row tile ran at 28-36 GFLOP/s a core, 16 rows at 49-53 (docs/perf.md). Each tile's
-     * sums are kept in memory between slices, so every accumulator still takes its vectors in order.
+     * outer caches once per {@code 4 quads} rows. Each tile's sums are kept in memory between slices, so every
+     * accumulator still takes its vectors in order.
      */
     static void dotTiles(UnpackedRow[] r, int quads, float[][] a, int[] off, int from, int to, float[][] out, int row,
                          int slice, int tokens) {
@@ -95,49 +101,44 @@ final class FloatRowKernels {
         int n = r[0].length();
         int lanes = FLOAT.length();
         int upper = FLOAT.loopBound(n);
-        int paired = pairedEnd(upper);
         int tiled = from + tokens * ((to - from + tokens - 1) / tokens);
         int last = to - 1;
-        // per token of a tile and quad: 4 rows x 2 sets (even vectors, odd vectors) of L lanes
-        int perToken = 8 * lanes * quads;
+        // per token of a tile and quad: 4 rows of L lanes
+        int perToken = 4 * lanes * quads;
         int sums = perToken * (tiled - from);
         if (r[0].runningSums.length < sums) r[0].runningSums = new float[sums];
         float[] acc = r[0].runningSums;
         Arrays.fill(acc, 0, sums, 0f);
-        for (int s0 = 0; s0 < paired; s0 += slice) {
-            int s1 = Math.min(paired, s0 + slice);
+        for (int s0 = 0; s0 < upper; s0 += slice) {
+            int s1 = Math.min(upper, s0 + slice);
             for (int t = from; t < tiled; t += tokens) {
                 for (int q = 0; q < quads; q++) {
-                    int even = perToken * (t - from) + 8 * lanes * tokens * q;
-                    tilePass(r, q, a, off, t, tokens, last, s0 + lanes, s1, acc, even + 4 * lanes * tokens);
-                    tilePass(r, q, a, off, t, tokens, last, s0, s1, acc, even);
+                    int base = perToken * (t - from) + 4 * lanes * tokens * q;
+                    tilePass(r, q, a, off, t, tokens, last, s0, s1, acc, base);
                 }
             }
         }
         for (int t = from; t < tiled; t += tokens) {
             for (int q = 0; q < quads; q++) {
-                int even = perToken * (t - from) + 8 * lanes * tokens * q;
-                tilePass(r, q, a, off, t, tokens, last, paired, upper, acc, even); // the unpaired vector, if any
-                finishTile(r, q, a, off, t, Math.min(tokens, to - t), tokens, acc, even, out, row);
+                finishTile(r, q, a, off, t, Math.min(tokens, to - t), tokens, acc,
+                        perToken * (t - from) + 4 * lanes * tokens * q, out, row);
             }
         }
     }
 
     /**
      * Writes the products of tile {@code t} (width {@code w}, of which the first {@code real} tokens are real) and quad
-     * {@code q} from their sums at {@code acc[even ..]}.
+     * {@code q} from their sums at {@code acc[base ..]}.
      */
     private static void finishTile(UnpackedRow[] r, int q, float[][] a, int[] off, int t, int real, int w,
-                                   float[] acc, int even, float[][] out, int row) {
+                                   float[] acc, int base, float[][] out, int row) {
         int lanes = FLOAT.length();
         int n = r[0].length();
-        int odd = even + 4 * lanes * w;
         for (int i = 0; i < 4; i++) {
             float[] weights = r[4 * q + i].weights;
             for (int j = 0; j < real; j++) {
-                int at = (w * i + j) * lanes;
                 out[t + j][row + 4 * q + i] = finish(n, weights, a[t + j], off[t + j],
-                        FloatVector.fromArray(FLOAT, acc, even + at), FloatVector.fromArray(FLOAT, acc, odd + at));
+                        FloatVector.fromArray(FLOAT, acc, base + (w * i + j) * lanes));
             }
         }
     }
@@ -152,8 +153,8 @@ final class FloatRowKernels {
     }
 
     /**
-     * Adds the products of every other vector, at {@code from, from + 2L, ... < to}, of rows {@code r[4 quad ..
-     * 4 quad + 3]} onto the 16 accumulators at {@code acc[base ..]} (row {@code i}, token {@code j} at
+     * Adds the products of the vectors at {@code from, from + L, ... < to} of rows {@code r[4 quad .. 4 quad + 3]}
+     * onto the 16 accumulators at {@code acc[base ..]} (row {@code i}, token {@code j} at
      * {@code base + (4i + j) L}), in that order; tokens past {@code last} are {@code last} again. The stride is a
      * constant so that C2 hoists the bounds checks of the loads out of the loop (with a stride passed in, each
      * token's load kept a check of its own).
@@ -176,7 +177,7 @@ final class FloatRowKernels {
         FloatVector c21 = load(acc, base, 9), c22 = load(acc, base, 10), c23 = load(acc, base, 11);
         FloatVector c30 = load(acc, base, 12), c31 = load(acc, base, 13), c32 = load(acc, base, 14);
         FloatVector c33 = load(acc, base, 15);
-        for (int i = from; i < to; i += 2 * lanes) {
+        for (int i = from; i < to; i += lanes) {
             FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
             FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
             FloatVector v2 = FloatVector.fromArray(FLOAT, w2, i);
@@ -246,7 +247,7 @@ final class FloatRowKernels {
         FloatVector c23 = load(acc, base, 15), c24 = load(acc, base, 16), c25 = load(acc, base, 17);
         FloatVector c30 = load(acc, base, 18), c31 = load(acc, base, 19), c32 = load(acc, base, 20);
         FloatVector c33 = load(acc, base, 21), c34 = load(acc, base, 22), c35 = load(acc, base, 23);
-        for (int i = from; i < to; i += 2 * lanes) {
+        for (int i = from; i < to; i += lanes) {
             FloatVector v0 = FloatVector.fromArray(FLOAT, w0, i);
             FloatVector v1 = FloatVector.fromArray(FLOAT, w1, i);
             FloatVector v2 = FloatVector.fromArray(FLOAT, w2, i);
@@ -313,11 +314,10 @@ final class FloatRowKernels {
         return FloatVector.fromArray(FLOAT, acc, base + k * FLOAT.length());
     }
 
-    /** The lane sum and the scalar tail, in the kernels' order. */
-    private static float finish(int n, float[] w, float[] a, int off, FloatVector acc0,
-                                FloatVector acc1) {
+    /** The lane sum of {@code acc} and the scalar tail, in the kernels' order. */
+    static float finish(int n, float[] w, float[] a, int off, FloatVector acc) {
         int upper = FLOAT.loopBound(n);
-        float sum = Simd.sumLanes(acc0.add(acc1));
+        float sum = Simd.sumLanes(acc);
         float tail = 0f;
         for (int i = upper; i < n; i++) {
             tail += w[i] * a[off + i];

@@ -10,15 +10,18 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  *   <li>Q4_K and Q6_K: each product is equal to the bit to the type's {@link RowKernel#dot}; see
  *       {@link UnpackedKernels} for why float multiply-adds give the same sums.</li>
- *   <li>F16 and BF16: the weights converted exactly, times the float activations, equal to the bit to the type's
- *       vector kernel ({@link FloatRowKernels}).</li>
+ *   <li>F16 and BF16: the weights converted exactly, times the float activations in one accumulator a row
+ *       ({@link FloatRowKernels}): they differ from the type's single-token kernel, which alternates two, by float
+ *       rounding only.</li>
  *   <li>Q8_0: the weights dequantized ({@code d * q}), times the activation dequantized from its Q8_0 form
  *       ({@link Q8Activation#laneFloats}), through the same float tiles as F16. The terms are the integer kernel's
  *       times its scales, the sum a float sum, so a product differs from {@link RowKernel#dot} by rounding only
- *       (llama-mini Q8_0's batched logits lie 1.1e-7, relative L2, from its token-by-token ones). Without the
- *       exact tile's multiply per block of 32 weights, Q8_0 prompts ran 1.5-1.6x as fast on a 16-core Xeon
- *       (docs/perf.md). Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in floats, moved 1.5e-2
- *       where one rounding flipped a quant of the next activation, past the shared data's bound of 1e-2.</li>
+ *       (llama-mini Q8_0's batched logits lie within 1e-5, relative L2, of its token-by-token ones over the first 16
+ *       positions; from position 17 on, where such a difference flips an F16 KV cache entry of this random-weight
+ *       model, 7.4e-3). Without the exact tile's multiply per block of 32 weights, Q8_0 prompts ran 1.5-1.6x as
+ *       fast on a 16-core Xeon (docs/perf.md). Q4_K and Q6_K stay exact: llama-mini Q4_K_M's logits, summed in
+ *       floats, moved 1.5e-2 where one rounding flipped a quant of the next activation, past the shared data's bound
+ *       of 1e-2.</li>
  * </ul>
  *
  * <p>Supports Q8_0, Q4_K and Q6_K on 256-bit vector paths, and F16 and BF16 wherever the vector paths are on
@@ -122,7 +125,7 @@ public final class UnpackedRow {
             return UnpackedKernels.dot(this, x.q8_K());
         }
         checkLength(x);
-        return FloatRowKernels.dot(weights, floats(x), offset(x), n);
+        return FloatRowKernels.dotInOrder(weights, floats(x), offset(x), n);
     }
 
     /** The most rows {@link #tileRows} gives. */
@@ -171,7 +174,7 @@ public final class UnpackedRow {
                 a.tokenFloats[t] = a.floats(xs[t]);
                 a.tokenOffsets[t] = a.offset(xs[t]);
             }
-            FloatRowKernels.dotTiles(rows, count / 4, a.tokenFloats, a.tokenOffsets, from, to, out, row, SLICE,
+            FloatRowKernels.dotTiles(rows, count / 4, a.tokenFloats, a.tokenOffsets, from, to, out, row, FLOAT_SLICE,
                     floatTokens);
             // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
             java.util.Arrays.fill(a.tokenFloats, from, to, null);
@@ -187,12 +190,20 @@ public final class UnpackedRow {
     }
 
     /**
-     * Weights of each row per slice of {@link #dotRows}: 4 rows of floats take 16 KiB. Each slice costs every tile a
-     * call (and a float tile a store and reload of its sums), so longer slices pay that less often: on the 16-core
-     * Xeon (2026-11-26, in one call each) F16 pp512 took 243-256 tokens/s with 1024, 210 with 512, 192-199 with 256
-     * and 199 with 2048, and Q4_K_M pp512 203 with 1024, 186 with 512 and 173 with 256.
+     * Weights of each K-quant row per slice of {@link #dotRows}: 4 rows of floats take 16 KiB. Each slice costs every
+     * tile a call, so longer slices pay that less often: on the 16-core Xeon (2026-11-26, in one call each) Q4_K_M
+     * pp512 took 203 tokens/s with 1024, 186 with 512 and 173 with 256 (F16, with two accumulators a row then,
+     * 243-256 with 1024, 210 with 512 and 199 with 2048).
      */
     static final int SLICE = 1024;
+
+    /**
+     * Weights of each float row per slice of {@link #dotRows}: with one accumulator a row, a tile takes every vector
+     * of a slice in one pass, and a longer pass pays for its running sums less often. One Zen 5 thread, 16 rows by
+     * 96 tokens as the engine runs them (2026-11-27): 2048 117-125 GFLOP/s, 1024 100-114; with two accumulators and
+     * slices of 1024, as before, 88-94.
+     */
+    static final int FLOAT_SLICE = 2048;
 
     /**
      * {@link #dotRows}' tiles of K-quant rows: running sums per tile between slices. The last tile repeats the last

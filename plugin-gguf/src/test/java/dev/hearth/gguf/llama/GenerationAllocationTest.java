@@ -36,9 +36,11 @@ class GenerationAllocationTest {
     private static final String Q8_0 = "llama-mini-Q8_0";
     private static final String F16 = "llama-mini-F16";
 
-    @Test
-    void decodingATokenAllocatesNothingOnceCompiled() throws Exception {
-        assertPassesAllocateNothing(Q4_K_M, 1, false);
+    /** F16 rows through the single-token kernel of this CPU. */
+    @ParameterizedTest
+    @ValueSource(strings = {Q4_K_M, F16})
+    void decodingATokenAllocatesNothingOnceCompiled(String model) throws Exception {
+        assertPassesAllocateNothing(model, 1, false);
     }
 
     /** Single tokens over row groups take their own kernels ({@link LlamaWeights#withRowGroups}). */
