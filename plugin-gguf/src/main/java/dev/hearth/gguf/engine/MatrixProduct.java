@@ -85,7 +85,7 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
             int grain = 1;
             int tile = 1;
             for (WeightMatrix m : ms) {
-                grain = Math.max(grain, m.grain(to - from));
+                grain = Math.max(grain, m.grain());
                 tile = Math.max(tile, m.tileRows(to - from));
             }
             pool.parallelFor(rows, grain, this, pool.threadsFor(to - from), Math.max(1, tile / grain));

@@ -139,16 +139,16 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     }
 
     /**
-     * Rows in a unit of the pool's pieces for a product over {@code batch} activations: a row group, else a quad of
-     * rows; batches over unpacked rows keep tiles of {@link #tileRows} rows in all but a step's last pieces.
+     * Rows in a unit of the pool's pieces: a row group, else a quad of rows; batches over unpacked rows keep tiles of
+     * {@link #tileRows} rows in all but a step's last pieces.
      */
-    int grain(int batch) {
+    int grain() {
         return groups != null ? RowGroups.ROWS : GRAIN;
     }
 
     /** Rows of the tiles a product over {@code batch} activations prefers its pieces to keep whole. */
     int tileRows(int batch) {
-        return unpacks(batch) ? UnpackedRow.tileRows(type) : grain(batch);
+        return unpacks(batch) ? UnpackedRow.tileRows(type) : grain();
     }
 
     /** Whether a product over {@code batch} activations goes over unpacked rows. */

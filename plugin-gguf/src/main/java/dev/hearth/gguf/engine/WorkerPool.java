@@ -62,7 +62,7 @@ public final class WorkerPool implements AutoCloseable {
     private int rows;
     private int grain;
     private int units;
-    /** Claims of more than this many units end on a multiple of it ({@link #parallelFor(int, int, RangeTask, int, int)}). */
+    /** Claims of more than this many units end on a multiple of it, where they can. */
     private int align;
     /** Threads taking part in the current step: the caller and workers {@code 1 .. active - 1}. */
     private int active;

@@ -315,7 +315,7 @@ final class FloatRowKernels {
     }
 
     /** The lane sum of {@code acc} and the scalar tail, in the kernels' order. */
-    static float finish(int n, float[] w, float[] a, int off, FloatVector acc) {
+    private static float finish(int n, float[] w, float[] a, int off, FloatVector acc) {
         int upper = FLOAT.loopBound(n);
         float sum = Simd.sumLanes(acc);
         float tail = 0f;
