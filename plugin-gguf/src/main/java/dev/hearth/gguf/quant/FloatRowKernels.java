@@ -103,7 +103,8 @@ final class FloatRowKernels {
         int upper = FLOAT.loopBound(n);
         int tiled = from + tokens * ((to - from + tokens - 1) / tokens);
         int last = to - 1;
-        // per token of a tile and quad: 4 rows of L lanes
+        // a tile's sums: 4 rows by `tokens` tokens of L lanes a quad, so 4 rows of L lanes a quad per token
+        int quadSums = 4 * lanes * tokens;
         int perToken = 4 * lanes * quads;
         int sums = perToken * (tiled - from);
         if (r[0].runningSums.length < sums) r[0].runningSums = new float[sums];
@@ -113,15 +114,14 @@ final class FloatRowKernels {
             int s1 = Math.min(upper, s0 + slice);
             for (int t = from; t < tiled; t += tokens) {
                 for (int q = 0; q < quads; q++) {
-                    int base = perToken * (t - from) + 4 * lanes * tokens * q;
-                    tilePass(r, q, a, off, t, tokens, last, s0, s1, acc, base);
+                    tilePass(r, q, a, off, t, tokens, last, s0, s1, acc, perToken * (t - from) + quadSums * q);
                 }
             }
         }
         for (int t = from; t < tiled; t += tokens) {
             for (int q = 0; q < quads; q++) {
                 finishTile(r, q, a, off, t, Math.min(tokens, to - t), tokens, acc,
-                        perToken * (t - from) + 4 * lanes * tokens * q, out, row);
+                        perToken * (t - from) + quadSums * q, out, row);
             }
         }
     }

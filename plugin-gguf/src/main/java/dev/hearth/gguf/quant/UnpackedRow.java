@@ -143,8 +143,9 @@ public final class UnpackedRow {
      * {@code out[t][row + i] = rows[i] · xs[t]} for the {@code count} rows ({@link #tileRows} or 4) and {@code t} in
      * {@code [from, to)}, each equal to the bit to {@link #dot}; four activations at a time (float rows: six on some
      * CPUs, {@link PromptTile#FLOAT_TOKENS}) share every load of four rows. The tiles go through the rows a slice of
-     * {@value #SLICE} weights at a time for all tokens, so the rows' slice stays in the near caches while the tokens
-     * stream past it; each product still sums its blocks in order.
+     * weights at a time for all tokens ({@value #SLICE} for K-quant rows, {@value #FLOAT_SLICE} for float rows), so
+     * the rows' slice stays in the near caches while the tokens stream past it; each product still sums its blocks
+     * in order.
      */
     public static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, int from, int to, float[][] out,
                                int row) {
