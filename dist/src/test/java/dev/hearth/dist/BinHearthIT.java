@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +107,29 @@ class BinHearthIT {
         assertEquals(1, r.code(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
         assertTrue(r.err().startsWith("hearth: needs a JDK 25") && r.err().contains("Java 17"), r.toString());
+    }
+
+    /** ONNX Runtime's loader leaves an empty folder in tmp/ at every start; the next start removes the stale ones. */
+    @Test
+    void aStartRemovesStaleEmptyOnnxRuntimeFoldersOnly() throws Exception {
+        Path tmp = Dist.home().resolve("tmp");
+        Path stale = Files.createDirectories(tmp.resolve("onnxruntime-java-test-stale"));
+        Path young = Files.createDirectories(tmp.resolve("onnxruntime-java-test-young"));
+        Path full = Files.createDirectories(tmp.resolve("onnxruntime-java-test-full"));
+        Files.writeString(full.resolve("keep.txt"), "not empty");
+        FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Files.setLastModifiedTime(stale, hourAgo);
+        Files.setLastModifiedTime(full, hourAgo);
+        try {
+            HearthRunner.Result r = hearth("backends");
+            assertEquals(0, r.code(), r.toString());
+            assertFalse(Files.exists(stale), "an empty folder an hour old is removed");
+            assertTrue(Files.exists(young), "an empty folder of a starting process stays");
+            assertTrue(Files.exists(full.resolve("keep.txt")), "a folder with files stays");
+        } finally {
+            Files.deleteIfExists(full.resolve("keep.txt"));
+            for (Path p : List.of(stale, young, full)) Files.deleteIfExists(p);
+        }
     }
 
     @Test
