@@ -109,6 +109,20 @@ class BinHearthIT {
         assertTrue(r.err().startsWith("hearth: needs a JDK 25") && r.err().contains("Java 17"), r.toString());
     }
 
+    /** The heap takes transparent huge pages exactly where the OS offers them (madvise or always). */
+    @Test
+    void theHeapTakesTransparentHugePagesWhereTheOsOffersThem() throws Exception {
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean offered = Files.isReadable(thp) && Files.readString(thp).matches("(?s).*\\[(always|madvise)\\].*");
+        HearthRunner.Result r = hearth(Map.of("HEARTH_OPTS", "-XX:+PrintFlagsFinal"), "help");
+        assertEquals(0, r.code(), r.toString());
+        // the JVM prints its flags where its other output goes: stderr, as bin/hearth sets it
+        List<String> flag = (r.out() + r.err()).lines().filter(l -> l.contains(" UseTransparentHugePages ")).toList();
+        assertEquals(1, flag.size(), r.toString());
+        assertTrue(flag.get(0).matches("\\s*bool UseTransparentHugePages\\s*=\\s*" + offered + "\\s.*"),
+                "offered by " + thp + ": " + offered + "; " + flag);
+    }
+
     /** ONNX Runtime's loader leaves an empty folder in tmp/ at every start; the next start removes the stale ones. */
     @Test
     void aStartRemovesStaleEmptyOnnxRuntimeFoldersOnly() throws Exception {
