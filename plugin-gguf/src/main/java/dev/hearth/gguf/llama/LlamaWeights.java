@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.UnaryOperator;
 
+import dev.hearth.gguf.engine.HugePages;
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 
@@ -49,8 +50,9 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
 
     /**
      * These weights with the matrices of layers {@code firstLayer ..} and the output head repacked for the CPU's
-     * products ({@link WeightMatrix#withRowGroups}) in one allocation from {@code arena}, which must outlive every
-     * use; when that allocation fails ({@link OutOfMemoryError}) nothing has been repacked.
+     * products ({@link WeightMatrix#withRowGroups}) in one allocation, on huge pages where the system offers them
+     * ({@link HugePages}), freed when {@code arena} closes, which must outlive every use; when that allocation fails
+     * ({@link OutOfMemoryError}) nothing has been repacked.
      */
     public LlamaWeights withRowGroups(Arena arena, WorkerPool pool, int firstLayer) {
         long total = output.groupBytes();
@@ -58,7 +60,7 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
             for (WeightMatrix m : layers[l].matrices()) total += m.groupBytes();
         }
         if (total == 0) return this;
-        MemorySegment memory = arena.allocate(total, 64);
+        MemorySegment memory = HugePages.allocate(total, arena);
         long[] next = {0};
         UnaryOperator<WeightMatrix> group = m -> {
             long bytes = m.groupBytes();

@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.engine.CpuRepack;
+import dev.hearth.gguf.engine.HugePages;
 import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgufFile;
@@ -52,7 +53,10 @@ class LlamaWeightsRowGroupsTest {
         }
     }
 
-    /** Native memory for the groups refused: the engine runs on the mapped rows, with nothing half repacked. */
+    /**
+     * Native memory for the groups refused: the engine runs on the mapped rows, with nothing half repacked. The arena
+     * refuses, so the groups must come from it rather than from huge pages of their own.
+     */
     @Test
     void withoutMemoryForTheGroupsTheMappedRowsServe() throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
@@ -74,7 +78,10 @@ class LlamaWeightsRowGroupsTest {
         try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-Q4_K_M.gguf"));
              WorkerPool pool = new WorkerPool(2)) {
             LlamaWeights weights = LlamaLoader.weights(file, LlamaLoader.config(file));
+            System.setProperty(HugePages.PROPERTY, "false");
             assertSame(weights, CpuRepack.apply(weights, refusing, pool, 0));
+        } finally {
+            System.clearProperty(HugePages.PROPERTY);
         }
     }
 
