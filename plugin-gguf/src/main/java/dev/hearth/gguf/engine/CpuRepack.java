@@ -3,15 +3,27 @@ package dev.hearth.gguf.engine;
 import java.lang.foreign.Arena;
 
 import dev.hearth.gguf.llama.LlamaWeights;
+import dev.hearth.gguf.quant.CpuInfo;
 
 /**
- * Whether the CPU engine repacks Q4_K, Q6_K and Q8_0 matrices in row groups at load
- * ({@link WeightMatrix#withRowGroups}): on by default where the CPU has 512-bit vectors; the system property
- * {@value #PROPERTY}{@code =false} turns it off (the mapped rows only, as before, for comparisons).
+ * What the CPU engine repacks at load ({@link LlamaWeights#repacked}), into memory of its own on huge pages
+ * ({@link HugePages}):
+ *
+ * <ul>
+ *   <li>Q4_K, Q6_K and Q8_0 matrices in row groups, where the CPU has 512-bit vectors. The system property
+ *       {@value #PROPERTY}{@code =false} turns all repacking off (the mapped rows only, as before, for
+ *       comparisons).</li>
+ *   <li>Every other matrix copied as it is, on AMD cores where huge pages are offered. A core streams a matrix in 4
+ *       KiB pages of the mapped file, and its prefetchers stop at each page's end; on 2 MiB pages they run on. On the
+ *       2-core Zen 5 workstation F16 tg32 rose from 11.4-12.0 to 15.9-16.0 tokens/s; on the 16-core Xeon, whose
+ *       cores together saturate the memory anyway, it fell by 8 % (docs/perf.md, 2026-11-27). The system property
+ *       {@value #COPY_PROPERTY} ({@code true} or {@code false}) overrides the choice.</li>
+ * </ul>
  */
 public final class CpuRepack {
 
     static final String PROPERTY = "hearth.cpu.row-groups";
+    static final String COPY_PROPERTY = "hearth.cpu.copy-rows";
 
     private CpuRepack() {
     }
@@ -19,21 +31,39 @@ public final class CpuRepack {
     /** {@code weights} with layers {@code firstLayer ..} and the head repacked in {@code arena}, unless turned off. */
     public static LlamaWeights apply(LlamaWeights weights, Arena arena, WorkerPool pool, int firstLayer) {
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())) return weights;
+        boolean copyRows = copyRows(System.getProperty(COPY_PROPERTY), CpuInfo.vendor(), HugePages.offered());
         long start = System.nanoTime();
-        LlamaWeights grouped;
+        LlamaWeights repacked;
         try {
-            grouped = weights.withRowGroups(arena, pool, firstLayer);
+            repacked = weights.repacked(arena, pool, firstLayer, copyRows);
         } catch (OutOfMemoryError e) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.WARNING,
-                    "gguf-cpu: no memory for row groups (" + e.getMessage() + "); products read the mapped rows");
+                    "gguf-cpu: no memory to repack the weights (" + e.getMessage() + "); products read the mapped rows");
             return weights;
         }
-        long bytes = grouped.rowGroupBytes();
-        if (bytes > 0) {
+        long grouped = repacked.rowGroupBytes();
+        long copied = repacked.copiedRowBytes();
+        if (grouped + copied > 0) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, String.format(
-                    "gguf-cpu: rows repacked in groups of 16: %.1f MB in %d ms (%s=false turns it off)",
-                    bytes / 1e6, (System.nanoTime() - start) / 1_000_000, PROPERTY));
+                    "gguf-cpu: rows repacked in groups of 16: %.1f MB, copied as they are: %.1f MB, in %d ms"
+                            + " (%s=false turns both off, %s=false the copies)", grouped / 1e6, copied / 1e6,
+                    (System.nanoTime() - start) / 1_000_000, PROPERTY, COPY_PROPERTY));
         }
-        return grouped;
+        return repacked;
+    }
+
+    /**
+     * Whether matrices that are not grouped are copied, for a {@value #COPY_PROPERTY} value (null or blank: none),
+     * the CPU's {@code vendor_id} and whether huge pages are offered.
+     */
+    static boolean copyRows(String property, String vendor, boolean hugePages) {
+        if (property != null && !property.isBlank()) {
+            return switch (property.trim()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(COPY_PROPERTY + "=" + property + ": expected true or false");
+            };
+        }
+        return hugePages && "AuthenticAMD".equals(vendor);
     }
 }

@@ -4,11 +4,14 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Memory for weights the CPU engine repacks at load, on transparent huge pages where Linux offers them. Every token
@@ -58,9 +61,34 @@ public final class HugePages {
     private HugePages() {
     }
 
+    /**
+     * Whether {@link #allocate} gives huge pages here: Linux with native access, a system setting of {@code madvise}
+     * or {@code always}, and not turned off by {@value #PROPERTY}.
+     */
+    public static boolean offered() {
+        return MMAP != null && enabled() && offeredBy(readSetting());
+    }
+
+    /** Whether a {@code transparent_hugepage/enabled} setting offers huge pages to marked memory. */
+    static boolean offeredBy(String setting) {
+        return setting.contains("[always]") || setting.contains("[madvise]");
+    }
+
+    private static String readSetting() {
+        try {
+            return Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim());
+    }
+
     /** {@code bytes} of zeroed memory, 64-byte aligned at least, freed when {@code arena} closes. */
     public static MemorySegment allocate(long bytes, Arena arena) {
-        if (MMAP == null || bytes < SIZE || !Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())) {
+        if (MMAP == null || bytes < SIZE || !enabled()) {
             return arena.allocate(bytes, 64);
         }
         long span = (bytes + SIZE - 1) & -SIZE;

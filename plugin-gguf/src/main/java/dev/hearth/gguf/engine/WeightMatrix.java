@@ -9,9 +9,10 @@ import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
- * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file
- * (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K, Q6_K and Q8_0 its rows repacked in groups of 16
- * that the products read instead ({@code groups}, null when not repacked; {@link #withRowGroups}).
+ * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file or copied
+ * from it ({@link #repacked}) (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K, Q6_K and Q8_0 its rows
+ * repacked in groups of 16 that the products read instead ({@code groups}, null when not repacked;
+ * {@link #withRowGroups}).
  */
 public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols,
                            MemorySegment groups) {
@@ -52,6 +53,30 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** Bytes {@link #withRowGroups} needs for this matrix: 0 when it does not repack it. */
     public long groupBytes() {
         return groups == null ? RowGroups.bytes(type, rows, cols) : 0;
+    }
+
+    /**
+     * Bytes {@link #repacked} takes for this matrix: its row groups', else with {@code copies} its mapped rows'; 0 when
+     * it stays as it is.
+     */
+    public long repackedBytes(boolean copies) {
+        long grouped = groupBytes();
+        if (grouped > 0) return grouped;
+        return copies && groups == null && data.isMapped() ? data.byteSize() : 0;
+    }
+
+    /**
+     * This matrix with its rows grouped into {@code memory} ({@link #withRowGroups}), else copied there as they are
+     * (of {@link #repackedBytes} bytes); the mapped pages are given back either way.
+     */
+    public WeightMatrix repacked(MemorySegment memory, WorkerPool pool) {
+        if (groupBytes() > 0) return withRowGroups(memory, pool);
+        if (memory.byteSize() == 0) return this;
+        long rowBytes = rowBytes();
+        pool.parallelFor(rows, GRAIN, (start, end) -> MemorySegment.copy(data, start * rowBytes, memory,
+                start * rowBytes, (end - start) * rowBytes));
+        data.unload();
+        return new WeightMatrix(name, type, memory, rows, cols, null);
     }
 
     /**

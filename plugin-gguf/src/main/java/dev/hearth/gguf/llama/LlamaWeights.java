@@ -50,37 +50,51 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
 
     /**
      * These weights with the matrices of layers {@code firstLayer ..} and the output head repacked for the CPU's
-     * products ({@link WeightMatrix#withRowGroups}) in one allocation, on huge pages where the system offers them
-     * ({@link HugePages}), freed when {@code arena} closes, which must outlive every use; when that allocation fails
-     * ({@link OutOfMemoryError}) nothing has been repacked.
+     * products ({@link WeightMatrix#repacked}): Q4_K, Q6_K and Q8_0 in row groups where the CPU takes them, and with
+     * {@code copyRows} every other mapped matrix copied as it is. All of it goes into one allocation, on huge pages
+     * where the system offers them ({@link HugePages}), freed when {@code arena} closes, which must outlive every use;
+     * when that allocation fails ({@link OutOfMemoryError}) nothing has been repacked.
      */
-    public LlamaWeights withRowGroups(Arena arena, WorkerPool pool, int firstLayer) {
-        long total = output.groupBytes();
+    public LlamaWeights repacked(Arena arena, WorkerPool pool, int firstLayer, boolean copyRows) {
+        long total = output.repackedBytes(copyRows);
         for (int l = firstLayer; l < layers.length; l++) {
-            for (WeightMatrix m : layers[l].matrices()) total += m.groupBytes();
+            for (WeightMatrix m : layers[l].matrices()) total += m.repackedBytes(copyRows);
         }
         if (total == 0) return this;
         MemorySegment memory = HugePages.allocate(total, arena);
         long[] next = {0};
-        UnaryOperator<WeightMatrix> group = m -> {
-            long bytes = m.groupBytes();
+        UnaryOperator<WeightMatrix> repack = m -> {
+            long bytes = m.repackedBytes(copyRows);
             if (bytes == 0) return m;
-            WeightMatrix grouped = m.withRowGroups(memory.asSlice(next[0], bytes), pool);
+            WeightMatrix repacked = m.repacked(memory.asSlice(next[0], bytes), pool);
             next[0] += bytes;
-            return grouped;
+            return repacked;
         };
-        Layer[] grouped = layers.clone();
-        for (int l = firstLayer; l < layers.length; l++) grouped[l] = layers[l].map(group);
-        return new LlamaWeights(tokenEmbedding, grouped, outputNorm, group.apply(output), ropeFreqs);
+        Layer[] repacked = layers.clone();
+        for (int l = firstLayer; l < layers.length; l++) repacked[l] = layers[l].map(repack);
+        return new LlamaWeights(tokenEmbedding, repacked, outputNorm, repack.apply(output), ropeFreqs);
     }
 
-    /** Bytes of the repacked row groups ({@link #withRowGroups}) these weights hold. */
+    /** Bytes of the row groups ({@link #repacked}) these weights hold. */
     public long rowGroupBytes() {
         long sum = heldGroupBytes(output);
         for (Layer l : layers) {
             for (WeightMatrix m : l.matrices()) sum += heldGroupBytes(m);
         }
         return sum;
+    }
+
+    /** Bytes of the rows {@link #repacked} copied as they are. */
+    public long copiedRowBytes() {
+        long sum = copiedBytes(output);
+        for (Layer l : layers) {
+            for (WeightMatrix m : l.matrices()) sum += copiedBytes(m);
+        }
+        return sum;
+    }
+
+    private static long copiedBytes(WeightMatrix m) {
+        return m.groups() == null && !m.data().isMapped() ? m.data().byteSize() : 0;
     }
 
     private static long heldGroupBytes(WeightMatrix m) {

@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * The CPU's {@code vendor_id} and {@code flags} from /proc/cpuinfo ("" where unknown), for the kernel choices that
- * differ by core ({@link PromptTile}, {@link HalfConversion}): the same Java code is faster one way on Intel's cores
+ * differ by core ({@link PromptTile}, {@link HalfConversion}, the engine's row copies): the same Java code is faster one way on Intel's cores
  * with AVX-512 and the other way on AMD Zen 4, which splits 512-bit work over its 256-bit pipes.
  */
-final class CpuInfo {
+public final class CpuInfo {
 
     static final String VENDOR;
     static final String FLAGS;
@@ -22,6 +22,11 @@ final class CpuInfo {
     }
 
     private CpuInfo() {
+    }
+
+    /** This CPU's {@code vendor_id} ("" where unknown). */
+    public static String vendor() {
+        return VENDOR;
     }
 
     /** Whether {@code vendor} and {@code flags} describe an Intel CPU with AVX-512. */

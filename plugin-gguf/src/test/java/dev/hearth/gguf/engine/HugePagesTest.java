@@ -44,6 +44,14 @@ class HugePagesTest {
         }
     }
 
+    @Test
+    void theSystemSettingOffersThemForMarkedMemoryUnlessNever() {
+        assertTrue(HugePages.offeredBy("always [madvise] never\n"));
+        assertTrue(HugePages.offeredBy("[always] madvise never\n"));
+        assertFalse(HugePages.offeredBy("always madvise [never]\n"));
+        assertFalse(HugePages.offeredBy(""), "no setting to read");
+    }
+
     /** Where the kernel offers huge pages for marked memory, the touched memory is on them (/proc/self/smaps). */
     @Test
     void theKernelBacksItWithHugePagesWhereItOffersThem() throws IOException {

@@ -43,7 +43,7 @@ class GenerationAllocationTest {
         assertPassesAllocateNothing(model, 1, false);
     }
 
-    /** Single tokens over row groups take their own kernels ({@link LlamaWeights#withRowGroups}). */
+    /** Single tokens over row groups take their own kernels ({@link LlamaWeights#repacked}). */
     @ParameterizedTest
     @ValueSource(strings = {Q4_K_M, Q8_0})
     void decodingOverRowGroupsAllocatesNothingOnceCompiled(String model) throws Exception {
@@ -80,7 +80,7 @@ class GenerationAllocationTest {
         try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             LlamaConfig config = LlamaLoader.config(file);
             LlamaWeights weights = LlamaLoader.weights(file, config);
-            if (rowGroups) weights = weights.withRowGroups(arena, pool, 0);
+            if (rowGroups) weights = weights.repacked(arena, pool, 0, false);
             LlamaForward forward = new LlamaForward(config, weights, pool);
             LlamaState state = new LlamaState(config, CONTEXT, KvCacheType.F16);
             int[] tokens = new int[batch];

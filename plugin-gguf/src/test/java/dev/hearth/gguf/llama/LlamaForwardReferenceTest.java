@@ -79,7 +79,7 @@ class LlamaForwardReferenceTest {
     }
 
     /**
-     * Q4_K, Q6_K and Q8_0 matrices repacked in row groups ({@link LlamaWeights#withRowGroups}) multiply single tokens
+     * Q4_K, Q6_K and Q8_0 matrices repacked in row groups ({@link LlamaWeights#repacked}) multiply single tokens
      * with their own kernels, which sum in another float order than the row kernels (ggml's), so products differ in
      * the last bits. This random-weight model turns such a difference into a different KV cache entry somewhere along
      * the prompt, and every later position then differs by about 1.5e-2 (so does the row path with each product scaled by

@@ -1,5 +1,6 @@
 package dev.hearth.gguf.llama;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,7 +19,7 @@ import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
-/** {@link LlamaWeights#withRowGroups} repacks the groupable matrices of the layers the CPU runs, nothing else. */
+/** {@link LlamaWeights#repacked} repacks the groupable matrices of the layers the CPU runs, nothing else. */
 class LlamaWeightsRowGroupsTest {
 
     @Test
@@ -28,7 +29,7 @@ class LlamaWeightsRowGroupsTest {
              WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             LlamaWeights weights = LlamaLoader.weights(file, LlamaLoader.config(file));
             int first = 2; // as for a GPU holding layers 0 and 1
-            LlamaWeights grouped = weights.withRowGroups(arena, pool, first);
+            LlamaWeights grouped = weights.repacked(arena, pool, first, false);
             long expected = 0;
             int repacked = 0;
             for (int l = 0; l < weights.layers().length; l++) {
@@ -51,6 +52,43 @@ class LlamaWeightsRowGroupsTest {
                     grouped.rowGroupBytes());
             assertSame(weights.tokenEmbedding(), grouped.tokenEmbedding());
         }
+    }
+
+    /**
+     * Copied rows ({@code copyRows}) are the mapped bytes, in memory of their own, and the forward pass gives the same
+     * logits to the bit from them.
+     */
+    @Test
+    void copiedRowsAreTheMappedBytesAndGiveTheSameLogits() throws Exception {
+        try (GgufFile file = GgufFile.open(SharedData.file("models/llama-mini/llama-mini-F16.gguf"));
+             WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            LlamaConfig config = LlamaLoader.config(file);
+            LlamaWeights weights = LlamaLoader.weights(file, config);
+            LlamaWeights copied = weights.repacked(arena, pool, 0, true);
+            long expected = copied.output().data().byteSize();
+            for (int l = 0; l < weights.layers().length; l++) {
+                WeightMatrix[] before = matrices(weights.layers()[l]);
+                WeightMatrix[] after = matrices(copied.layers()[l]);
+                for (int i = 0; i < before.length; i++) {
+                    assertTrue(before[i].data().isMapped() && !after[i].data().isMapped(), after[i].name());
+                    assertEquals(-1, before[i].data().mismatch(after[i].data()), after[i].name() + " copied as it is");
+                    expected += after[i].data().byteSize();
+                }
+            }
+            assertEquals(-1, weights.output().data().mismatch(copied.output().data()));
+            assertEquals(expected, copied.copiedRowBytes());
+            assertEquals(0, copied.rowGroupBytes(), "F16 has no row groups");
+            assertSame(weights.tokenEmbedding(), copied.tokenEmbedding());
+            int[] tokens = {1, 450, 4996, 17354, 1701, 29916};
+            float[] mapped = lastLogits(config, weights, pool, tokens);
+            assertArrayEquals(mapped, lastLogits(config, copied, pool, tokens));
+        }
+    }
+
+    private static float[] lastLogits(LlamaConfig config, LlamaWeights weights, WorkerPool pool, int[] tokens) {
+        LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16, tokens.length);
+        new LlamaForward(config, weights, pool).forward(state, tokens, 0, tokens.length, 0, tokens.length - 1);
+        return state.logits(tokens.length - 1).clone();
     }
 
     /**

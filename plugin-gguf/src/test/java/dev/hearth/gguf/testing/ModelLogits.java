@@ -24,14 +24,14 @@ public final class ModelLogits {
 
     /**
      * {@link #of(Path, int[], int)}, with the Q4_K, Q6_K and Q8_0 matrices repacked in row groups where
-     * {@code rowGroups} ({@link LlamaWeights#withRowGroups}); fails when there was nothing to repack.
+     * {@code rowGroups} ({@link LlamaWeights#repacked}); fails when there was nothing to repack.
      */
     public static float[][] of(Path model, int[] tokens, int batch, boolean rowGroups) throws Exception {
         try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             LlamaConfig config = LlamaLoader.config(file);
             LlamaWeights weights = LlamaLoader.weights(file, config);
             if (rowGroups) {
-                weights = weights.withRowGroups(arena, pool, 0);
+                weights = weights.repacked(arena, pool, 0, false);
                 if (weights.rowGroupBytes() == 0) throw new IllegalStateException(model + ": no row groups");
             }
             LlamaForward forward = new LlamaForward(config, weights, pool);
