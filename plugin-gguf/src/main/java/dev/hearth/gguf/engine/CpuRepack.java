@@ -16,7 +16,7 @@ import dev.hearth.gguf.quant.CpuInfo;
  *   <li>Every other matrix copied as it is, on AMD cores where huge pages are offered. A core streams a matrix in 4
  *       KiB pages of the mapped file, and its prefetchers stop at each page's end; on 2 MiB pages they run on. On the
  *       2-core Zen 5 workstation F16 tg32 rose from 11.4-12.0 to 15.9-16.0 tokens/s; on the 16-core Xeon, whose
- *       cores together saturate the memory anyway, it fell by 8 % (docs/perf.md, 2026-11-27). The system property
+ *       cores together saturate the memory anyway, it fell by 6 % (docs/perf.md, 2026-11-27). The system property
  *       {@value #COPY_PROPERTY} ({@code true} or {@code false}) overrides the choice.</li>
  * </ul>
  */
@@ -38,7 +38,8 @@ public final class CpuRepack {
             repacked = weights.repacked(arena, pool, firstLayer, copyRows);
         } catch (OutOfMemoryError e) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.WARNING,
-                    "gguf-cpu: no memory to repack the weights (" + e.getMessage() + "); products read the mapped rows");
+                    "gguf-cpu: no memory to repack the weights (" + e.getMessage()
+                            + "); products read the mapped rows");
             return weights;
         }
         long grouped = repacked.rowGroupBytes();
@@ -61,7 +62,8 @@ public final class CpuRepack {
             return switch (property.trim()) {
                 case "true" -> true;
                 case "false" -> false;
-                default -> throw new IllegalArgumentException(COPY_PROPERTY + "=" + property + ": expected true or false");
+                default -> throw new IllegalArgumentException(
+                        COPY_PROPERTY + "=" + property + ": expected true or false");
             };
         }
         return hugePages && "AuthenticAMD".equals(vendor);

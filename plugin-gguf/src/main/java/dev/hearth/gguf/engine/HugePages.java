@@ -15,7 +15,8 @@ import java.nio.file.Path;
 
 /**
  * Memory for weights the CPU engine repacks at load, on transparent huge pages where Linux offers them. Every token
- * streams all the weights: on 4 KiB pages that is a TLB miss every 4 KiB, on 2 MiB pages one every 2 MiB. The
+ * streams all the weights: on 4 KiB pages a core takes a TLB miss and its prefetchers stop every 4 KiB, on 2 MiB
+ * pages every 2 MiB. The
  * memory is an anonymous mapping aligned to 2 MiB and marked {@code MADV_HUGEPAGE} before anything touches it (the
  * kernel then backs it with huge pages where the system's setting is {@code madvise} or {@code always}); it is
  * unmapped when the arena closes. Elsewhere, when the mapping fails, or with the system property

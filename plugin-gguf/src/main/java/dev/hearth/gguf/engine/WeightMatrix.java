@@ -71,7 +71,6 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     public WeightMatrix repacked(MemorySegment memory, WorkerPool pool) {
         if (groupBytes() > 0) return withRowGroups(memory, pool);
-        if (memory.byteSize() == 0) return this;
         long rowBytes = rowBytes();
         pool.parallelFor(rows, GRAIN, (start, end) -> MemorySegment.copy(data, start * rowBytes, memory,
                 start * rowBytes, (end - start) * rowBytes));

@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The CPU's {@code vendor_id} and {@code flags} from /proc/cpuinfo ("" where unknown), for the kernel choices that
- * differ by core ({@link PromptTile}, {@link HalfConversion}, the engine's row copies): the same Java code is faster one way on Intel's cores
- * with AVX-512 and the other way on AMD Zen 4, which splits 512-bit work over its 256-bit pipes.
+ * The CPU's {@code vendor_id} and {@code flags} from /proc/cpuinfo ("" where unknown), for the choices that differ
+ * by core ({@link PromptTile}, {@link HalfConversion}, the engine's copies of the weights): the same Java code is
+ * faster one way on Intel's cores with AVX-512 and the other way on AMD Zen 4, which splits 512-bit work over its
+ * 256-bit pipes.
  */
 public final class CpuInfo {
 

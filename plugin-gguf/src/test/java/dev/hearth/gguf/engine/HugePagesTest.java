@@ -28,7 +28,9 @@ class HugePagesTest {
             m = HugePages.allocate(bytes, arena);
             assertEquals(bytes, m.byteSize());
             if (LINUX) assertEquals(0, m.address() % HugePages.SIZE, "starts on a 2 MiB boundary");
-            for (long at = 0; at < bytes; at += 4096) assertEquals(0, m.get(ValueLayout.JAVA_BYTE, at), "zero at " + at);
+            for (long at = 0; at < bytes; at += 4096) {
+                assertEquals(0, m.get(ValueLayout.JAVA_BYTE, at), "zero at " + at);
+            }
             m.set(ValueLayout.JAVA_LONG_UNALIGNED, bytes - 8, 0x1122334455667788L);
             assertEquals(0x1122334455667788L, m.get(ValueLayout.JAVA_LONG_UNALIGNED, bytes - 8));
         }
@@ -55,9 +57,7 @@ class HugePagesTest {
     /** Where the kernel offers huge pages for marked memory, the touched memory is on them (/proc/self/smaps). */
     @Test
     void theKernelBacksItWithHugePagesWhereItOffersThem() throws IOException {
-        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
-        assumeTrue(LINUX && Files.isReadable(setting) && Files.readString(setting).matches("(?s).*\\[(always|madvise)\\].*"),
-                "this system offers no transparent huge pages for marked memory");
+        assumeTrue(HugePages.offered(), "this system offers no transparent huge pages for marked memory");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = HugePages.allocate(4 * HugePages.SIZE, arena);
             m.fill((byte) 1);
