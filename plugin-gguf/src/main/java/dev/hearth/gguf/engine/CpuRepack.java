@@ -58,14 +58,6 @@ public final class CpuRepack {
      * the CPU's {@code vendor_id} and whether huge pages are offered.
      */
     static boolean copyRows(String property, String vendor, boolean hugePages) {
-        if (property != null && !property.isBlank()) {
-            return switch (property.trim()) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException(
-                        COPY_PROPERTY + "=" + property + ": expected true or false");
-            };
-        }
-        return hugePages && "AuthenticAMD".equals(vendor);
+        return CpuInfo.choice(COPY_PROPERTY, property, "true", "false", hugePages && "AuthenticAMD".equals(vendor));
     }
 }

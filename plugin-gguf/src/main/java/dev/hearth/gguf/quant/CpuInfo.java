@@ -35,6 +35,18 @@ public final class CpuInfo {
         return "GenuineIntel".equals(vendor) && hasFlag(flags, "avx512f");
     }
 
+    /**
+     * A two-way choice set by system property {@code name}: {@code otherwise} where its {@code value} is null or blank,
+     * else whether the value is {@code yes} (or {@code no}; anything else is an error naming both).
+     */
+    public static boolean choice(String name, String value, String yes, String no, boolean otherwise) {
+        if (value == null || value.isBlank()) return otherwise;
+        String v = value.trim();
+        if (v.equals(yes)) return true;
+        if (v.equals(no)) return false;
+        throw new IllegalArgumentException(name + "=" + value + ": expected " + yes + " or " + no);
+    }
+
     /** Why a choice was made, for its log line: {@code property=value} where one was set, else this CPU's facts. */
     static String reason(String property, String value) {
         return value == null || value.isBlank() ? "vendor " + VENDOR + ", avx512f " + hasFlag(FLAGS, "avx512f")

@@ -47,14 +47,7 @@ final class HalfConversion {
 
     /** The choice for a property value (null or blank: none) and the CPU's {@code vendor_id} and {@code flags}. */
     static boolean loop(String property, String vendor, String flags) {
-        if (property != null && !property.isBlank()) {
-            return switch (property.trim()) {
-                case "loop" -> true;
-                case "vector" -> false;
-                default -> throw new IllegalArgumentException(PROPERTY + "=" + property + ": expected loop or vector");
-            };
-        }
-        return CpuInfo.intelAvx512(vendor, flags);
+        return CpuInfo.choice(PROPERTY, property, "loop", "vector", CpuInfo.intelAvx512(vendor, flags));
     }
 
     /**

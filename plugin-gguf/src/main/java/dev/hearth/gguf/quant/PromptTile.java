@@ -48,13 +48,7 @@ final class PromptTile {
      * {@code vendor_id} and {@code flags} from /proc/cpuinfo (empty where unknown).
      */
     static boolean wide(String property, boolean wideVectors, String vendor, String flags) {
-        if (property != null && !property.isBlank()) {
-            return switch (property.trim()) {
-                case "512" -> wideVectors;
-                case "256" -> false;
-                default -> throw new IllegalArgumentException(BITS_PROPERTY + "=" + property + ": expected 256 or 512");
-            };
-        }
-        return wideVectors && CpuInfo.intelAvx512(vendor, flags);
+        // the property is checked first, so a wrong value is an error on every CPU
+        return CpuInfo.choice(BITS_PROPERTY, property, "512", "256", CpuInfo.intelAvx512(vendor, flags)) && wideVectors;
     }
 }
