@@ -2,6 +2,7 @@ package dev.hearth.gguf.llama;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 import dev.hearth.gguf.engine.HugePages;
@@ -77,37 +78,27 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
 
     /** Bytes of the row groups ({@link #repacked}) these weights hold. */
     public long rowGroupBytes() {
-        long sum = heldGroupBytes(output);
-        for (Layer l : layers) {
-            for (WeightMatrix m : l.matrices()) sum += heldGroupBytes(m);
-        }
-        return sum;
+        return sumOverMatrices(m -> m.groups() == null ? 0 : m.groups().byteSize());
     }
 
     /** Bytes of the rows {@link #repacked} copied as they are. */
     public long copiedRowBytes() {
-        long sum = copiedBytes(output);
+        return sumOverMatrices(m -> m.groups() == null && !m.data().isMapped() ? m.data().byteSize() : 0);
+    }
+
+    /** {@code bytes} summed over every layer's matrices and the output head. */
+    private long sumOverMatrices(ToLongFunction<WeightMatrix> bytes) {
+        long sum = bytes.applyAsLong(output);
         for (Layer l : layers) {
-            for (WeightMatrix m : l.matrices()) sum += copiedBytes(m);
+            for (WeightMatrix m : l.matrices()) sum += bytes.applyAsLong(m);
         }
         return sum;
     }
 
-    private static long copiedBytes(WeightMatrix m) {
-        return m.groups() == null && !m.data().isMapped() ? m.data().byteSize() : 0;
-    }
-
-    private static long heldGroupBytes(WeightMatrix m) {
-        return m.groups() == null ? 0 : m.groups().byteSize();
-    }
-
     /** Bytes of weights a forward pass reads for one token (the output head included). */
     public long bytesPerToken() {
-        long sum = output.data().byteSize() + outputNorm.length * 4L;
-        for (Layer l : layers) {
-            for (WeightMatrix m : l.matrices()) sum += m.data().byteSize();
-            sum += (l.attnNorm.length + l.ffnNorm.length) * 4L;
-        }
+        long sum = sumOverMatrices(m -> m.data().byteSize()) + outputNorm.length * 4L;
+        for (Layer l : layers) sum += (l.attnNorm.length + l.ffnNorm.length) * 4L;
         return sum;
     }
 }
