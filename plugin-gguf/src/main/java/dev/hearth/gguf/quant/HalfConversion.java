@@ -3,9 +3,8 @@ package dev.hearth.gguf.quant;
 import java.lang.foreign.MemorySegment;
 
 /**
- * How F16 rows become floats, in the single-token product ({@link F16Kernels#dotVector}) and when a prompt batch
- * unpacks them ({@link FloatRowKernels#unpack}); both ways give the same floats, so only the speed differs, and by
- * core:
+ * How F16 rows become floats in the single-token product ({@link F16Kernels#dotVector}); both ways give the same
+ * floats, so only the speed differs, and by core (prompt batches always take the loop: {@link FloatRowKernels#unpack}):
  *
  * <ul>
  *   <li>Intel cores with AVX-512: a plain loop of {@link Float#float16ToFloat} over the mapped halves, which C2
