@@ -16,12 +16,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import dev.hearth.gguf.llama.AttentionScores;
 import dev.hearth.gguf.llama.LlamaOps;
 
 /**
  * One decoding token's attention in one layer, on one thread, with TinyLlama's geometry (32 query heads, 4 KV
  * heads, head size 64) over {@code positions} cached positions, from the engine's steps: scores with
- * {@link LlamaOps#dot16}, {@link LlamaOps#softmax}, the weighted value sum with {@link LlamaOps#weightedSum16}.
+ * {@link AttentionScores#scores16}, {@link LlamaOps#softmax}, the weighted value sum with {@link LlamaOps#weightedSum16}.
  * One operation is all 32 heads: bytes = the K and V rows each head reads (4-byte floats, as the cache is
  * held), flops = 4 heads positions headDim (the two products; softmax not counted).
  */
@@ -69,9 +70,7 @@ public class AttentionBench {
         for (int h = 0; h < heads; h++) {
             int qOff = h * headDim;
             int kvOff = (h / group) * headDim;
-            for (int t = 0; t < positions; t++) {
-                att[t] = LlamaOps.dot16(keys, t * kvDim + kvOff, q, qOff, headDim) * scale;
-            }
+            AttentionScores.scores16(q, qOff, keys, kvOff, kvDim, positions, headDim, scale, att, 0);
             LlamaOps.softmax(att, 0, positions);
             LlamaOps.weightedSum16(out, qOff, att, 0, positions, values, kvOff, kvDim, headDim);
         }

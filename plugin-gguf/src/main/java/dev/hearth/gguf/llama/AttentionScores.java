@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * shuffles that add the same pairs in the same order as {@link LlamaOps#dot16}'s lane by lane reduction (eight
  * lane extractions per key, which took more time than the multiply-adds).
  */
-final class AttentionScores {
+public final class AttentionScores {
 
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     /** Level 1, lanes {@code j} and {@code j + 4} of two keys' 8-lane sums: the low and the high halves side by side. */
@@ -35,7 +35,7 @@ final class AttentionScores {
      * {@code out[outOff + t] = dot16(keys, kOff + t stride, q, qOff, n) * scale} for {@code t < count}; {@code n} a
      * multiple of 16.
      */
-    static void scores16(float[] q, int qOff, float[] keys, int kOff, int stride, int count, int n, float scale,
+    public static void scores16(float[] q, int qOff, float[] keys, int kOff, int stride, int count, int n, float scale,
                          float[] out, int outOff) {
         int t = 0;
         for (; t + 4 <= count; t += 4) four(q, qOff, keys, kOff + t * stride, stride, n, scale, out, outOff + t);
