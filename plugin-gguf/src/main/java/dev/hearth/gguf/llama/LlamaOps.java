@@ -272,10 +272,122 @@ public final class LlamaOps {
      */
     public static void weightedSum16(float[] out, int outOff, float[] w, int wOff, int nT, float[] v, int vOff,
                                      int stride, int n) {
-        for (int d = 0; d < n; d += F.length()) {
+        int lanes = F.length();
+        int d = 0;
+        if (lanes >= 16) {
+            // 512-bit vectors come with 32 registers: the sums of two output vectors fit
+            for (; d + 2 * lanes <= n; d += 2 * lanes) {
+                laneSumPairs(w, wOff, nT, v, vOff + d, stride, 0, out, outOff + d);
+                laneSumPairs(w, wOff, nT, v, vOff + d, stride, 1, out, outOff + d);
+            }
+        }
+        for (; d < n; d += lanes) {
             laneSums(w, wOff, nT, v, vOff + d, stride, 0, out, outOff + d);
             laneSums(w, wOff, nT, v, vOff + d, stride, 1, out, outOff + d);
         }
+    }
+
+    /**
+     * {@link #laneSums} for two output vectors side by side ({@code vOff} and {@code vOff + L}), each summed exactly
+     * as there: each position's weight is broadcast once for both, and the loop's bounds checks and offsets, one per
+     * strided load (the stride is not a constant, so C2 keeps them in the loop), serve two multiply-adds. One Zen 5
+     * thread, 32 heads over 512 positions (2026-11-27): 81-88 us against 136-145.
+     */
+    private static void laneSumPairs(float[] w, int wOff, int nT, float[] v, int vOff, int stride, int parity,
+                                     float[] out, int outOff) {
+        int lanes = F.length();
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int s2 = 2 * stride;
+        int full = nT & ~15;
+        // written out rather than through a helper: past C2's inlining budget the vectors would be boxed
+        for (int t = parity; t < full; t += 16) {
+            int p = vOff + t * stride;
+            int q = wOff + t;
+            FloatVector w0 = FloatVector.broadcast(F, w[q]);
+            a0 = FloatVector.fromArray(F, v, p).fma(w0, a0);
+            b0 = FloatVector.fromArray(F, v, p + lanes).fma(w0, b0);
+            p += s2;
+            FloatVector w1 = FloatVector.broadcast(F, w[q + 2]);
+            a1 = FloatVector.fromArray(F, v, p).fma(w1, a1);
+            b1 = FloatVector.fromArray(F, v, p + lanes).fma(w1, b1);
+            p += s2;
+            FloatVector w2 = FloatVector.broadcast(F, w[q + 4]);
+            a2 = FloatVector.fromArray(F, v, p).fma(w2, a2);
+            b2 = FloatVector.fromArray(F, v, p + lanes).fma(w2, b2);
+            p += s2;
+            FloatVector w3 = FloatVector.broadcast(F, w[q + 6]);
+            a3 = FloatVector.fromArray(F, v, p).fma(w3, a3);
+            b3 = FloatVector.fromArray(F, v, p + lanes).fma(w3, b3);
+            p += s2;
+            FloatVector w4 = FloatVector.broadcast(F, w[q + 8]);
+            a4 = FloatVector.fromArray(F, v, p).fma(w4, a4);
+            b4 = FloatVector.fromArray(F, v, p + lanes).fma(w4, b4);
+            p += s2;
+            FloatVector w5 = FloatVector.broadcast(F, w[q + 10]);
+            a5 = FloatVector.fromArray(F, v, p).fma(w5, a5);
+            b5 = FloatVector.fromArray(F, v, p + lanes).fma(w5, b5);
+            p += s2;
+            FloatVector w6 = FloatVector.broadcast(F, w[q + 12]);
+            a6 = FloatVector.fromArray(F, v, p).fma(w6, a6);
+            b6 = FloatVector.fromArray(F, v, p + lanes).fma(w6, b6);
+            p += s2;
+            FloatVector w7 = FloatVector.broadcast(F, w[q + 14]);
+            a7 = FloatVector.fromArray(F, v, p).fma(w7, a7);
+            b7 = FloatVector.fromArray(F, v, p + lanes).fma(w7, b7);
+        }
+        // the last positions, fewer than 16
+        int t = full + parity;
+        int p = vOff + t * stride;
+        int q = wOff + t;
+        if (t < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q]);
+            a0 = FloatVector.fromArray(F, v, p).fma(wk, a0);
+            b0 = FloatVector.fromArray(F, v, p + lanes).fma(wk, b0);
+        }
+        if (t + 2 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 2]);
+            a1 = FloatVector.fromArray(F, v, p + s2).fma(wk, a1);
+            b1 = FloatVector.fromArray(F, v, p + s2 + lanes).fma(wk, b1);
+        }
+        if (t + 4 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 4]);
+            a2 = FloatVector.fromArray(F, v, p + 2 * s2).fma(wk, a2);
+            b2 = FloatVector.fromArray(F, v, p + 2 * s2 + lanes).fma(wk, b2);
+        }
+        if (t + 6 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 6]);
+            a3 = FloatVector.fromArray(F, v, p + 3 * s2).fma(wk, a3);
+            b3 = FloatVector.fromArray(F, v, p + 3 * s2 + lanes).fma(wk, b3);
+        }
+        if (t + 8 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 8]);
+            a4 = FloatVector.fromArray(F, v, p + 4 * s2).fma(wk, a4);
+            b4 = FloatVector.fromArray(F, v, p + 4 * s2 + lanes).fma(wk, b4);
+        }
+        if (t + 10 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 10]);
+            a5 = FloatVector.fromArray(F, v, p + 5 * s2).fma(wk, a5);
+            b5 = FloatVector.fromArray(F, v, p + 5 * s2 + lanes).fma(wk, b5);
+        }
+        if (t + 12 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 12]);
+            a6 = FloatVector.fromArray(F, v, p + 6 * s2).fma(wk, a6);
+            b6 = FloatVector.fromArray(F, v, p + 6 * s2 + lanes).fma(wk, b6);
+        }
+        if (t + 14 < nT) {
+            FloatVector wk = FloatVector.broadcast(F, w[q + 14]);
+            a7 = FloatVector.fromArray(F, v, p + 7 * s2).fma(wk, a7);
+            b7 = FloatVector.fromArray(F, v, p + 7 * s2 + lanes).fma(wk, b7);
+        }
+        FloatVector sa = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
+        FloatVector sb = b0.add(b4).add(b2.add(b6)).add(b1.add(b5).add(b3.add(b7)));
+        if (parity == 1) {
+            sa = FloatVector.fromArray(F, out, outOff).add(sa);
+            sb = FloatVector.fromArray(F, out, outOff + lanes).add(sb);
+        }
+        sa.intoArray(out, outOff);
+        sb.intoArray(out, outOff + lanes);
     }
 
     /**
