@@ -291,7 +291,7 @@ public final class LlamaOps {
      * {@link #laneSums} for two output vectors side by side ({@code vOff} and {@code vOff + L}), each summed exactly
      * as there: each position's weight is broadcast once for both, and the loop's bounds checks and offsets, one per
      * strided load (the stride is not a constant, so C2 keeps them in the loop), serve two multiply-adds. One Zen 5
-     * thread, 32 heads over 512 positions (2026-11-27): 81-88 us against 136-145.
+     * thread, 32 heads over 512 positions (2026-11-27): 81-89 us against 136-145.
      */
     private static void laneSumPairs(float[] w, int wOff, int nT, float[] v, int vOff, int stride, int parity,
                                      float[] out, int outOff) {
