@@ -16,6 +16,7 @@ import dev.hearth.gguf.engine.WeightMatrix;
 import dev.hearth.gguf.engine.WorkerPool;
 import dev.hearth.gguf.format.GgufFile;
 import dev.hearth.gguf.quant.RowGroups;
+import dev.hearth.gguf.testing.ModelLogits;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class LlamaWeightsRowGroupsTest {
 
     /**
      * Copied rows ({@code copyRows}) are the mapped bytes, in memory of their own, and the forward pass gives the same
-     * logits to the bit from them.
+     * logits to the bit from them, at every position.
      */
     @Test
     void copiedRowsAreTheMappedBytesAndGiveTheSameLogits() throws Exception {
@@ -80,15 +81,9 @@ class LlamaWeightsRowGroupsTest {
             assertEquals(0, copied.rowGroupBytes(), "F16 has no row groups");
             assertSame(weights.tokenEmbedding(), copied.tokenEmbedding());
             int[] tokens = {1, 450, 4996, 17354, 1701, 29916};
-            float[] mapped = lastLogits(config, weights, pool, tokens);
-            assertArrayEquals(mapped, lastLogits(config, copied, pool, tokens));
+            float[][] mapped = ModelLogits.of(config, weights, pool, tokens, tokens.length);
+            assertArrayEquals(mapped, ModelLogits.of(config, copied, pool, tokens, tokens.length));
         }
-    }
-
-    private static float[] lastLogits(LlamaConfig config, LlamaWeights weights, WorkerPool pool, int[] tokens) {
-        LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16, tokens.length);
-        new LlamaForward(config, weights, pool).forward(state, tokens, 0, tokens.length, 0, tokens.length - 1);
-        return state.logits(tokens.length - 1).clone();
     }
 
     /**

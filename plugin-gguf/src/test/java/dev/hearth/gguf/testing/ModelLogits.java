@@ -34,16 +34,21 @@ public final class ModelLogits {
                 weights = weights.repacked(arena, pool, 0, false);
                 if (weights.rowGroupBytes() == 0) throw new IllegalStateException(model + ": no row groups");
             }
-            LlamaForward forward = new LlamaForward(config, weights, pool);
-            LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16, batch);
-            float[][] out = new float[tokens.length][];
-            for (int pos = 0; pos < tokens.length; pos += batch) {
-                int n = Math.min(batch, tokens.length - pos);
-                forward.forward(state, tokens, pos, n, pos, 0);
-                for (int b = 0; b < n; b++) out[pos + b] = state.logits(b).clone();
-            }
-            return out;
+            return of(config, weights, pool, tokens, batch);
         }
+    }
+
+    /** The logits of every position from {@code weights}, the prompt evaluated in batches of {@code batch} tokens. */
+    public static float[][] of(LlamaConfig config, LlamaWeights weights, WorkerPool pool, int[] tokens, int batch) {
+        LlamaForward forward = new LlamaForward(config, weights, pool);
+        LlamaState state = new LlamaState(config, tokens.length, KvCacheType.F16, batch);
+        float[][] out = new float[tokens.length][];
+        for (int pos = 0; pos < tokens.length; pos += batch) {
+            int n = Math.min(batch, tokens.length - pos);
+            forward.forward(state, tokens, pos, n, pos, 0);
+            for (int b = 0; b < n; b++) out[pos + b] = state.logits(b).clone();
+        }
+        return out;
     }
 
     /** The logits of every position, the prompt evaluated in the engine's default batches. */
