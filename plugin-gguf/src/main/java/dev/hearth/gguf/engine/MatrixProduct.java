@@ -44,7 +44,7 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
             rows += m.rows();
             work += (long) m.rows() * m.cols() * (to - from);
         }
-        start(ms, xs, from, to, out, then, false).run(rows, work, pool);
+        start(ms, xs, from, to, out, then, false, pool).run(rows, work, pool);
     }
 
     /**
@@ -61,12 +61,12 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
                         + ms[0].name() + " " + rows + " x " + ms[0].cols() + ": side by side products need one shape");
             }
         }
-        start(ms, xs, from, to, out, then, true).run(rows, (long) rows * ms[0].cols() * ms.length * (to - from), pool);
+        start(ms, xs, from, to, out, then, true, pool).run(rows, (long) rows * ms[0].cols() * ms.length * (to - from), pool);
     }
 
     private MatrixProduct start(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,
-                                WorkerPool.RangeTask then, boolean sideBySide) {
-        xs.prepare(ms, from, to);
+                                WorkerPool.RangeTask then, boolean sideBySide, WorkerPool pool) {
+        xs.prepare(ms, from, to, pool);
         this.ms = ms;
         this.xs = xs;
         this.from = from;
@@ -97,13 +97,15 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
     public void run(int start, int end) {
         Activation[] x = xs.get(from, to);
         if (sideBySide) {
-            for (int i = 0; i < ms.length; i++) ms[i].multiply(x, from, to, out[i], start, end);
+            for (int i = 0; i < ms.length; i++) {
+                ms[i].multiply(x, xs.panel(ms[i].type()), from, to, out[i], start, end);
+            }
         } else {
             int first = 0;
             for (int i = 0; i < ms.length && first < end; first += ms[i].rows(), i++) {
                 int lo = Math.max(start, first) - first;
                 int hi = Math.min(end, first + ms[i].rows()) - first;
-                if (lo < hi) ms[i].multiply(x, from, to, out[i], lo, hi);
+                if (lo < hi) ms[i].multiply(x, xs.panel(ms[i].type()), from, to, out[i], lo, hi);
             }
         }
         then.run(start, end);

@@ -53,7 +53,7 @@ public final class ThreadActivations implements ProductInput {
     }
 
     @Override
-    public void prepare(WeightMatrix[] ms, int from, int to) {
+    public void prepare(WeightMatrix[] ms, int from, int to, WorkerPool pool) {
         if (to > MAX_ROWS) {
             throw new IllegalArgumentException("batch rows up to " + to + ", at most " + MAX_ROWS + " made per thread");
         }

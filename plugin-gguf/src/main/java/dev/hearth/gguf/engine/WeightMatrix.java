@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.ActivationFormat;
 import dev.hearth.gguf.quant.RowGroups;
+import dev.hearth.gguf.quant.TokenPanel;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.UnpackedRow;
 
@@ -110,8 +111,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
                 new float[][][] {out}, MatrixProduct.NOTHING, pool);
     }
 
-    /** Rows {@code [rowStart, rowEnd)} times the activations {@code [from, to)} into {@code out}. */
-    void multiply(Activation[] xs, int from, int to, float[][] out, int rowStart, int rowEnd) {
+    /**
+     * Rows {@code [rowStart, rowEnd)} times the activations {@code [from, to)} into {@code out}; {@code panel} holds
+     * them turned on their side where this matrix takes one ({@link #takesPanel}), else null.
+     */
+    void multiply(Activation[] xs, TokenPanel panel, int from, int to, float[][] out, int rowStart, int rowEnd) {
         if (unpacks(to - from)) {
             long rowBytes = rowBytes();
             UnpackedRow[] rows = SCRATCH.get();
@@ -120,7 +124,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             while (r + 4 <= rowEnd) {
                 int count = r + tile <= rowEnd ? tile : 4;
                 for (int i = 0; i < count; i++) rows[i].unpack(type, data, (r + i) * rowBytes, cols);
-                UnpackedRow.dotRows(rows, count, xs, from, to, out, r);
+                UnpackedRow.dotRows(rows, count, xs, panel, from, to, out, r);
                 r += count;
             }
             for (; r < rowEnd; r++) {
@@ -173,6 +177,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /** Rows of the tiles a product over {@code batch} activations prefers its pieces to keep whole. */
     int tileRows(int batch) {
         return unpacks(batch) ? UnpackedRow.tileRows(type) : grain();
+    }
+
+    /** Whether a product over {@code batch} activations reads them from a {@link TokenPanel}. */
+    public boolean takesPanel(int batch) {
+        return unpacks(batch) && TokenPanel.applies(type, batch);
     }
 
     /** Whether a product over {@code batch} activations goes over unpacked rows. */

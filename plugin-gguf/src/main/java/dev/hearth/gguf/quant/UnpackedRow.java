@@ -90,12 +90,15 @@ public final class UnpackedRow {
     }
 
     /** Whether rows of {@code type} are multiplied as floats ({@link FloatRowKernels}), not by the K-quant tiles. */
-    private static boolean floatRows(QuantType type) {
+    static boolean floatRows(QuantType type) {
         return type == QuantType.Q8_0 || FloatRowKernels.supports(type);
     }
 
-    /** The floats a float row multiplies {@code x} with, from {@link #offset}, in the order of its weights. */
-    private float[] floats(Activation x) {
+    /**
+     * The floats a float row of {@code type} and length {@code n} multiplies {@code x} with, from {@link #offset}, in
+     * the order of its weights.
+     */
+    static float[] floats(QuantType type, Activation x, int n) {
         if (type != QuantType.Q8_0) {
             return x.values();
         }
@@ -104,7 +107,7 @@ public final class UnpackedRow {
         return q.laneFloats();
     }
 
-    private int offset(Activation x) {
+    static int offset(QuantType type, Activation x) {
         return type == QuantType.Q8_0 ? 0 : x.offset();
     }
 
@@ -125,7 +128,16 @@ public final class UnpackedRow {
             return UnpackedKernels.dot(this, x.q8_K());
         }
         checkLength(x);
-        return FloatRowKernels.dotInOrder(weights, floats(x), offset(x), n);
+        return FloatRowKernels.dotInOrder(weights, floats(type, x, n), offset(type, x), n);
+    }
+
+    /** The product of a float row with {@code x} in the order of {@link PanelKernels}: the panel tiles' reference. */
+    float dotInPanelOrder(Activation x) {
+        if (type == null || !floatRows(type)) {
+            throw new IllegalStateException("no float row unpacked");
+        }
+        checkLength(x);
+        return PanelKernels.dotInOrder(weights, floats(type, x, n), offset(type, x), n);
     }
 
     /** The most rows {@link #tileRows} gives. */
@@ -141,20 +153,25 @@ public final class UnpackedRow {
 
     /**
      * {@code out[t][row + i] = rows[i] · xs[t]} for the {@code count} rows ({@link #tileRows} or 4) and {@code t} in
-     * {@code [from, to)}, each equal to the bit to {@link #dot}; four activations at a time (float rows: six on some
-     * CPUs, {@link PromptTile#FLOAT_TOKENS}) share every load of four rows. The tiles go through the rows a slice of
-     * weights at a time for all tokens ({@value #SLICE} for K-quant rows, {@value #FLOAT_SLICE} for float rows), so
-     * the rows' slice stays in the near caches while the tokens stream past it; each product still sums its blocks
-     * in order.
+     * {@code [from, to)}; {@code panel} holds these activations turned on their side ({@link TokenPanel}), or is null.
+     * <ul>
+     *   <li>16 float rows with a panel: {@link PanelKernels}, each product equal to the bit to
+     *       {@link #dotInPanelOrder}.</li>
+     *   <li>Otherwise tiles of four rows by four activations (float rows: six on some CPUs,
+     *       {@link PromptTile#FLOAT_TOKENS}), each product equal to the bit to {@link #dot}. The tiles go through the
+     *       rows a slice of weights at a time for all tokens ({@value #SLICE} for K-quant rows, {@value #FLOAT_SLICE}
+     *       for float rows), so the rows' slice stays in the near caches while the tokens stream past it; each
+     *       product still sums its blocks in order.</li>
+     * </ul>
      */
-    public static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, int from, int to, float[][] out,
-                               int row) {
-        dotRows(rows, count, xs, from, to, out, row, PromptTile.FLOAT_TOKENS);
+    public static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, TokenPanel panel, int from, int to,
+                               float[][] out, int row) {
+        dotRows(rows, count, xs, panel, from, to, out, row, PromptTile.FLOAT_TOKENS);
     }
 
     /** {@link #dotRows} with float rows in tiles of {@code floatTokens} (4 or 6): the tests run both. */
-    static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, int from, int to, float[][] out, int row,
-                        int floatTokens) {
+    static void dotRows(UnpackedRow[] rows, int count, Activation[] xs, TokenPanel panel, int from, int to,
+                        float[][] out, int row, int floatTokens) {
         UnpackedRow a = rows[0];
         if (a.type == null || count != 4 && count != tileRows(a.type)) {
             throw new IllegalArgumentException(count + " rows of " + a.type + " in one tile");
@@ -165,23 +182,35 @@ public final class UnpackedRow {
                         + " x " + rows[i].n);
             }
         }
-        if (floatRows(a.type)) {
-            if (a.tokenFloats.length < to) {
-                a.tokenFloats = new float[to][];
-                a.tokenOffsets = new int[to];
-            }
-            for (int t = from; t < to; t++) {
-                a.checkLength(xs[t]);
-                a.tokenFloats[t] = a.floats(xs[t]);
-                a.tokenOffsets[t] = a.offset(xs[t]);
-            }
-            FloatRowKernels.dotTiles(rows, count / 4, a.tokenFloats, a.tokenOffsets, from, to, out, row, FLOAT_SLICE,
-                    floatTokens);
-            // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
-            java.util.Arrays.fill(a.tokenFloats, from, to, null);
-            return;
+        if (panel != null && (panel.from != from || panel.to != to)) {
+            throw new IllegalArgumentException("a panel of tokens [" + panel.from + ", " + panel.to + ") for tokens ["
+                    + from + ", " + to + ")");
         }
-        quantTiles(rows, xs, from, to, out, row);
+        if (!floatRows(a.type)) {
+            quantTiles(rows, xs, from, to, out, row);
+        } else if (panel != null && count == MAX_TILE_ROWS) {
+            PanelKernels.multiply(rows, panel, out, row);
+        } else {
+            floatTiles(rows, count, xs, from, to, out, row, floatTokens);
+        }
+    }
+
+    private static void floatTiles(UnpackedRow[] rows, int count, Activation[] xs, int from, int to, float[][] out,
+                                   int row, int floatTokens) {
+        UnpackedRow a = rows[0];
+        if (a.tokenFloats.length < to) {
+            a.tokenFloats = new float[to][];
+            a.tokenOffsets = new int[to];
+        }
+        for (int t = from; t < to; t++) {
+            a.checkLength(xs[t]);
+            a.tokenFloats[t] = floats(a.type, xs[t], a.n);
+            a.tokenOffsets[t] = offset(a.type, xs[t]);
+        }
+        FloatRowKernels.dotTiles(rows, count / 4, a.tokenFloats, a.tokenOffsets, from, to, out, row, FLOAT_SLICE,
+                floatTokens);
+        // the scratch is the thread's for as long as it lives: keep no session's activations reachable from it
+        java.util.Arrays.fill(a.tokenFloats, from, to, null);
     }
 
     private void checkLength(Activation x) {

@@ -59,7 +59,8 @@ class ThreadActivationsTest {
     @Test
     void refusesMoreRowsThanItMakesPerThread() {
         ThreadActivations own = new ThreadActivations(COLS, (b, into, scratch) -> { });
-        assertThrows(IllegalArgumentException.class, () -> own.prepare(new WeightMatrix[0], 0, ThreadActivations.MAX_ROWS + 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> own.prepare(new WeightMatrix[0], 0, ThreadActivations.MAX_ROWS + 1, null));
     }
 
     /** Q8_0 rows of random quants, each block's scale 1/64 (F16 0x2400). */

@@ -34,7 +34,7 @@ class UnpackedRowTest {
         Activation[] xs = activations(type, n, tokens, rnd);
         UnpackedRow[] rows = unpackFour(type, w, prefix, n);
         float[][] out = new float[tokens + 1][7];
-        UnpackedRow.dotRows(rows, 4, xs, 1, tokens + 1, out, 3);
+        UnpackedRow.dotRows(rows, 4, xs, null, 1, tokens + 1, out, 3);
         for (int r = 0; r < 4; r++) {
             float[] weights = new float[n];
             type.dequantizeRow(w, prefix + r * rowBytes, weights, 0, n);
@@ -134,7 +134,7 @@ class UnpackedRowTest {
         Activation[] xs = activations(type, n, tokens, rnd);
         float[][] out = new float[tokens + 1][7];
         UnpackedRow[] rows = unpackFour(type, w, prefix, n);
-        UnpackedRow.dotRows(rows, 4, xs, 1, tokens + 1, out, 3);
+        UnpackedRow.dotRows(rows, 4, xs, null, 1, tokens + 1, out, 3);
         for (int t = 1; t <= tokens; t++) {
             for (int r = 0; r < 4; r++) {
                 float expected = type.dot(w, prefix + r * rowBytes, xs[t], n);
@@ -222,7 +222,7 @@ class UnpackedRowTest {
                 for (int count : new int[] {4, 16}) {
                     for (int width : new int[] {4, 6}) {
                         float[][] out = new float[tokens][2 + count];
-                        UnpackedRow.dotRows(rows, count, xs, 0, tokens, out, 2, width);
+                        UnpackedRow.dotRows(rows, count, xs, null, 0, tokens, out, 2, width);
                         for (int t = 0; t < tokens; t++) {
                             for (int r = 0; r < count; r++) {
                                 float single = rows[r].dot(xs[t]);

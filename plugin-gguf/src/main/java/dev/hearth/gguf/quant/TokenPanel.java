@@ -1,0 +1,125 @@
+package dev.hearth.gguf.quant;
+
+import static dev.hearth.gguf.quant.Simd.FLOAT;
+
+/**
+ * A prompt batch's activations turned on their side for {@link PanelKernels}: one vector holds element {@code k} of
+ * {@code L} tokens ({@code L} = {@link Simd#FLOAT}'s lanes), so that a weight, broadcast, multiplies {@code L} tokens in
+ * one multiply-add and no product ends in a sum across lanes.
+ *
+ * <p>Layout: the tokens {@code [from, to)} in groups of {@code L}, the last one filled up with zeros; the groups in
+ * tiles of 3 or 2 ({@link #tileGroups}). A tile of {@code V} groups starting at group {@code g} holds element
+ * {@code k} of its groups side by side: token {@code from + (g + v) L + lane} at
+ * {@code data[g L n + (k V + v) L + lane]}, so a kernel reads the tile as one stream.
+ *
+ * <p>Filled once per product ({@link #start}, then {@link #fillBlocks} on the pool), then read by every thread. One
+ * instance per product input; it grows as needed and is reused without allocating.
+ */
+public final class TokenPanel {
+
+    /** Tokens a vector of the panel holds. */
+    static final int LANES = FLOAT.length();
+    /** Elements per block of {@link #fill}: a block's lines of the panel stay in L1 while every token writes them. */
+    private static final int FILL_BLOCK = 64;
+
+    float[] data = new float[0];
+    /** The activations of the last {@link #start}: the panel's owner reuses them for every product. */
+    private Activation[] xs;
+    QuantType type;
+    int n;
+    int from;
+    int to;
+
+    /**
+     * Whether a product of {@code batch} tokens with rows of {@code type} goes through a panel here: float rows
+     * ({@link UnpackedRow}: F16, BF16, Q8_0) with 512-bit vectors (the kernels' 28 vector registers need AVX-512's
+     * 32) and at least two vectors of tokens; smaller batches keep {@link FloatRowKernels#dotTiles}, which waste no
+     * lanes on missing tokens.
+     */
+    public static boolean applies(QuantType type, int batch) {
+        return Simd.BITS == 512 && UnpackedRow.supports(type) && UnpackedRow.floatRows(type) && batch >= 2 * LANES;
+    }
+
+    /**
+     * Fills the panel with the activations {@code xs[from, to)} as rows of {@code type} multiply them (the floats, or
+     * Q8_0's lane floats: each prepared for unpacked rows), on the calling thread: {@link #start}, then every block.
+     */
+    public void fill(QuantType type, Activation[] xs, int from, int to) {
+        start(type, xs, from, to);
+        fillBlocks(0, blocks());
+    }
+
+    /**
+     * Takes the activations {@code xs[from, to)} for rows of {@code type}; {@link #fillBlocks} then fills the panel
+     * from them, block by block, from any threads at once (each block writes lines of its own).
+     */
+    public void start(QuantType type, Activation[] xs, int from, int to) {
+        if (!applies(type, to - from)) {
+            throw new IllegalArgumentException(to - from + " tokens of " + type + " rows take no panel here");
+        }
+        int n = xs[from].length();
+        for (int t = from; t < to; t++) {
+            if (xs[t].length() != n) {
+                throw new IllegalArgumentException("token " + t + " has " + xs[t].length() + " elements, token "
+                        + from + " " + n);
+            }
+        }
+        long size = (long) groups(to - from) * LANES * n;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(to - from + " tokens of " + n + " elements exceed a panel");
+        }
+        if (data.length < size) data = new float[(int) size];
+        this.xs = xs;
+        this.type = type;
+        this.n = n;
+        this.from = from;
+        this.to = to;
+    }
+
+    /** Blocks of elements {@link #fillBlocks} takes. */
+    public int blocks() {
+        return (n + FILL_BLOCK - 1) / FILL_BLOCK;
+    }
+
+    /** Fills elements {@code [b0, b1)} blocks of every token, after {@link #start}. */
+    public void fillBlocks(int b0, int b1) {
+        int groups = groups(to - from);
+        int k0 = b0 * FILL_BLOCK;
+        int k1 = Math.min(n, b1 * FILL_BLOCK);
+        for (int g = 0; g < groups; g += tileGroups(groups - g)) {
+            fillTile(from + g * LANES, tileGroups(groups - g), g * LANES * n, k0, k1);
+        }
+    }
+
+    /** Groups of {@code L} tokens a batch takes. */
+    static int groups(int tokens) {
+        return (tokens + LANES - 1) / LANES;
+    }
+
+    /**
+     * Groups in the tile that starts with {@code left} groups to go: 3, except 2 where 2 or 4 are left, so that no
+     * tile of one group is left over (a batch has at least two).
+     */
+    static int tileGroups(int left) {
+        return left == 2 || left == 4 ? 2 : 3;
+    }
+
+    /** Elements {@code [k0, k1)} of the tile of {@code v} groups from token {@code first}, at {@code data[base ..]}. */
+    private void fillTile(int first, int v, int base, int k0, int k1) {
+        int stride = v * LANES;
+        for (int kb = k0; kb < k1; kb += FILL_BLOCK) {
+            int ke = Math.min(k1, kb + FILL_BLOCK);
+            for (int j = 0; j < stride; j++) {
+                int t = first + j;
+                int at = base + j;
+                if (t < to) {
+                    float[] src = UnpackedRow.floats(type, xs[t], n);
+                    int off = UnpackedRow.offset(type, xs[t]);
+                    for (int k = kb; k < ke; k++) data[at + k * stride] = src[off + k];
+                } else {
+                    for (int k = kb; k < ke; k++) data[at + k * stride] = 0f;
+                }
+            }
+        }
+    }
+}

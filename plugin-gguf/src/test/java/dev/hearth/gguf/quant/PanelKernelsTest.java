@@ -1,0 +1,119 @@
+package dev.hearth.gguf.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PanelKernels} over a {@link TokenPanel}: every product equal to the bit to the row's
+ * {@link UnpackedRow#dotInPanelOrder}, that within float rounding of the exact sum of the decoded weights times the
+ * activation, for every batch size's split into tiles of 3 and 2 vectors of tokens and a last vector filled up with
+ * zeros; no other token's output is written.
+ */
+class PanelKernelsTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {32, 100, 2048, 2049, 5632})
+    void panelTilesMatchTheirOrderBitForBit(int n) {
+        for (QuantType type : new QuantType[] {QuantType.F16, QuantType.BF16, QuantType.Q8_0}) {
+            assumeTrue(TokenPanel.applies(type, 2 * TokenPanel.LANES), "no 512-bit vectors here");
+            if (n % type.blockSize() != 0) continue;
+            Random rnd = new Random(17L * n + type.ordinal());
+            long prefix = 5;
+            MemorySegment w = KernelFixtures.randomRows(type, 16, n, prefix, rnd);
+            UnpackedRow[] rows = new UnpackedRow[16];
+            for (int r = 0; r < 16; r++) {
+                rows[r] = new UnpackedRow();
+                rows[r].unpack(type, w, prefix + r * type.rowBytes(n), n);
+            }
+            int first = 3;
+            int most = n <= 2048 ? 7 * TokenPanel.LANES + 5 : 2 * TokenPanel.LANES + 1;
+            Activation[] xs = new Activation[first + most];
+            for (int t = 0; t < xs.length; t++) {
+                // at an offset into a larger array, as the engine's batch rows are
+                xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n + 2 + t, 0.5 + t % 5), 2 + t, n)
+                        .prepare(type.activationFormat(), true);
+            }
+            TokenPanel panel = new TokenPanel();
+            for (int tokens = 2 * TokenPanel.LANES; tokens <= most; tokens += n <= 2048 ? 5 : most) {
+                int to = first + tokens;
+                panel.fill(type, xs, first, to);
+                float[][] out = new float[to + 1][18];
+                for (float[] o : out) Arrays.fill(o, Float.NaN);
+                UnpackedRow.dotRows(rows, 16, xs, panel, first, to, out, 1);
+                for (int t = 0; t < out.length; t++) {
+                    for (int r = 0; r < 18; r++) {
+                        String where = type + " n=" + n + ", tokens [" + first + ", " + to + "), token " + t + " row "
+                                + (r - 1);
+                        if (t < first || t >= to || r < 1 || r > 16) {
+                            assertTrue(Float.isNaN(out[t][r]), where + ": written");
+                            continue;
+                        }
+                        float single = rows[r - 1].dotInPanelOrder(xs[t]);
+                        assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(out[t][r]),
+                                where + ": single " + single + ", panel " + out[t][r]);
+                    }
+                }
+            }
+            for (int r = 0; r < 16; r++) {
+                assertNearExact(type, rows[r], xs[first + r], "row " + r);
+            }
+        }
+    }
+
+    /** The panel's order against the exact sum of the row's floats times the activation's. */
+    private static void assertNearExact(QuantType type, UnpackedRow row, Activation x, String where) {
+        int n = row.length();
+        float[] a = UnpackedRow.floats(type, x, n);
+        int off = UnpackedRow.offset(type, x);
+        double exact = 0;
+        double magnitude = 0;
+        for (int k = 0; k < n; k++) {
+            double term = (double) row.weights[k] * a[off + k];
+            exact += term;
+            magnitude += Math.abs(term);
+        }
+        // one rounding per multiply-add: at most n half-ulps of the running sum, far below this
+        assertEquals(exact, row.dotInPanelOrder(x), 0x1p-24 * n * magnitude, type + " " + where);
+    }
+
+    @Test
+    void smallBatchesAndMismatchesAreRefused() {
+        QuantType type = QuantType.F16;
+        assumeTrue(TokenPanel.applies(type, 2 * TokenPanel.LANES), "no 512-bit vectors here");
+        assertFalse(TokenPanel.applies(type, 2 * TokenPanel.LANES - 1));
+        assertFalse(TokenPanel.applies(QuantType.Q4_K, 96));
+        int n = 64;
+        Random rnd = new Random(3);
+        Activation[] xs = new Activation[40];
+        for (int t = 0; t < xs.length; t++) {
+            xs[t] = new Activation(n).set(KernelFixtures.gaussian(rnd, n, 1.0), 0, n).prepare(ActivationFormat.Q8_0,
+                    true);
+        }
+        TokenPanel panel = new TokenPanel();
+        assertThrows(IllegalArgumentException.class, () -> panel.fill(type, xs, 0, 2 * TokenPanel.LANES - 1));
+        panel.fill(QuantType.Q8_0, xs, 0, 40);
+        UnpackedRow[] rows = new UnpackedRow[16];
+        MemorySegment w = KernelFixtures.randomRows(type, 16, n, 0, rnd);
+        for (int r = 0; r < 16; r++) {
+            rows[r] = new UnpackedRow();
+            rows[r].unpack(type, w, r * type.rowBytes(n), n);
+        }
+        float[][] out = new float[40][16];
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> UnpackedRow.dotRows(rows, 16, xs, panel, 0, 40, out, 0));
+        assertTrue(kind.getMessage().contains("Q8_0"), kind.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> UnpackedRow.dotRows(rows, 16, xs, panel, 1, 40, out, 0));
+        assertTrue(range.getMessage().contains("[0, 40)"), range.getMessage());
+    }
+}
