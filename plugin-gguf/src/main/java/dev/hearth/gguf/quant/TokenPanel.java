@@ -7,10 +7,9 @@ import static dev.hearth.gguf.quant.Simd.FLOAT;
  * {@code L} tokens ({@code L} = {@link Simd#FLOAT}'s lanes), so that a weight, broadcast, multiplies {@code L} tokens in
  * one multiply-add and no product ends in a sum across lanes.
  *
- * <p>Layout: the tokens {@code [from, to)} in groups of {@code L}, the last one filled up with zeros; the groups in
- * tiles of 3 or 2 ({@link #tileGroups}). A tile of {@code V} groups starting at group {@code g} holds element
- * {@code k} of its groups side by side: token {@code from + (g + v) L + lane} at
- * {@code data[g L n + (k V + v) L + lane]}, so a kernel reads the tile as one stream.
+ * <p>Layout: the tokens {@code [from, to)} in tiles of {@link #TILE} ({@code 2 L}), the last one filled up with
+ * zeros. A tile holds element {@code k} of its tokens side by side: token {@code from + T tile + j} at
+ * {@code data[T n tile + T k + j]} ({@code T} = {@link #TILE}), so a kernel reads a tile as one stream.
  *
  * <p>Filled once per product ({@link #start}, then {@link #fillBlocks} on the pool), then read by every thread. One
  * instance per product input; it grows as needed and is reused without allocating.
@@ -19,6 +18,8 @@ public final class TokenPanel {
 
     /** Tokens a vector of the panel holds. */
     static final int LANES = FLOAT.length();
+    /** Tokens a tile of the panel holds: two vectors, as {@link PanelKernels} reads them. */
+    static final int TILE = 2 * LANES;
     /** Elements per block of {@link #fill}: a block's lines of the panel stay in L1 while every token writes them. */
     private static final int FILL_BLOCK = 64;
 
@@ -33,11 +34,11 @@ public final class TokenPanel {
     /**
      * Whether a product of {@code batch} tokens with rows of {@code type} goes through a panel here: float rows
      * ({@link UnpackedRow}: F16, BF16, Q8_0) with 512-bit vectors (the kernels' 28 vector registers need AVX-512's
-     * 32) and at least two vectors of tokens; smaller batches keep {@link FloatRowKernels#dotTiles}, which waste no
+     * 32) and at least a tile of tokens; smaller batches keep {@link FloatRowKernels#dotTiles}, which waste no
      * lanes on missing tokens.
      */
     public static boolean applies(QuantType type, int batch) {
-        return Simd.BITS == 512 && UnpackedRow.supports(type) && UnpackedRow.floatRows(type) && batch >= 2 * LANES;
+        return Simd.BITS == 512 && UnpackedRow.supports(type) && UnpackedRow.floatRows(type) && batch >= TILE;
     }
 
     /**
@@ -64,7 +65,7 @@ public final class TokenPanel {
                         + from + " " + n);
             }
         }
-        long size = (long) groups(to - from) * LANES * n;
+        long size = (long) tiles(to - from) * TILE * n;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException(to - from + " tokens of " + n + " elements exceed a panel");
         }
@@ -83,41 +84,31 @@ public final class TokenPanel {
 
     /** Fills elements {@code [b0, b1)} blocks of every token, after {@link #start}. */
     public void fillBlocks(int b0, int b1) {
-        int groups = groups(to - from);
         int k0 = b0 * FILL_BLOCK;
         int k1 = Math.min(n, b1 * FILL_BLOCK);
-        for (int g = 0; g < groups; g += tileGroups(groups - g)) {
-            fillTile(from + g * LANES, tileGroups(groups - g), g * LANES * n, k0, k1);
+        for (int tile = 0; tile < tiles(to - from); tile++) {
+            fillTile(from + tile * TILE, tile * TILE * n, k0, k1);
         }
     }
 
-    /** Groups of {@code L} tokens a batch takes. */
-    static int groups(int tokens) {
-        return (tokens + LANES - 1) / LANES;
+    /** Tiles a batch of {@code tokens} takes. */
+    static int tiles(int tokens) {
+        return (tokens + TILE - 1) / TILE;
     }
 
-    /**
-     * Groups in the tile that starts with {@code left} groups to go: 3, except 2 where 2 or 4 are left, so that no
-     * tile of one group is left over (a batch has at least two).
-     */
-    static int tileGroups(int left) {
-        return left == 2 || left == 4 ? 2 : 3;
-    }
-
-    /** Elements {@code [k0, k1)} of the tile of {@code v} groups from token {@code first}, at {@code data[base ..]}. */
-    private void fillTile(int first, int v, int base, int k0, int k1) {
-        int stride = v * LANES;
+    /** Elements {@code [k0, k1)} of the tile from token {@code first}, at {@code data[base ..]}. */
+    private void fillTile(int first, int base, int k0, int k1) {
         for (int kb = k0; kb < k1; kb += FILL_BLOCK) {
             int ke = Math.min(k1, kb + FILL_BLOCK);
-            for (int j = 0; j < stride; j++) {
+            for (int j = 0; j < TILE; j++) {
                 int t = first + j;
                 int at = base + j;
                 if (t < to) {
                     float[] src = UnpackedRow.floats(type, xs[t], n);
                     int off = UnpackedRow.offset(type, xs[t]);
-                    for (int k = kb; k < ke; k++) data[at + k * stride] = src[off + k];
+                    for (int k = kb; k < ke; k++) data[at + k * TILE] = src[off + k];
                 } else {
-                    for (int k = kb; k < ke; k++) data[at + k * stride] = 0f;
+                    for (int k = kb; k < ke; k++) data[at + k * TILE] = 0f;
                 }
             }
         }

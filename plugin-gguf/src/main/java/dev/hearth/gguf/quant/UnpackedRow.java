@@ -155,7 +155,7 @@ public final class UnpackedRow {
      * {@code out[t][row + i] = rows[i] · xs[t]} for the {@code count} rows ({@link #tileRows} or 4) and {@code t} in
      * {@code [from, to)}; {@code panel} holds these activations turned on their side ({@link TokenPanel}), or is null.
      * <ul>
-     *   <li>16 float rows with a panel: {@link PanelKernels}, each product equal to the bit to
+     *   <li>Float rows with a panel: {@link PanelKernels}, each product equal to the bit to
      *       {@link #dotInPanelOrder}.</li>
      *   <li>Otherwise tiles of four rows by four activations (float rows: six on some CPUs,
      *       {@link PromptTile#FLOAT_TOKENS}), each product equal to the bit to {@link #dot}. The tiles go through the
@@ -188,8 +188,8 @@ public final class UnpackedRow {
         }
         if (!floatRows(a.type)) {
             quantTiles(rows, xs, from, to, out, row);
-        } else if (panel != null && count == MAX_TILE_ROWS) {
-            PanelKernels.multiply(rows, panel, out, row);
+        } else if (panel != null) {
+            PanelKernels.multiply(rows, count, panel, out, row);
         } else {
             floatTiles(rows, count, xs, from, to, out, row, floatTokens);
         }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link PanelKernels} over a {@link TokenPanel}: every product equal to the bit to the row's
  * {@link UnpackedRow#dotInPanelOrder}, that within float rounding of the exact sum of the decoded weights times the
- * activation, for every batch size's split into tiles of 3 and 2 vectors of tokens and a last vector filled up with
- * zeros; no other token's output is written.
+ * activation, for 4 and 16 rows and batch sizes from one tile to seven and a bit, the last tile filled up with zeros;
+ * no other token's output is written.
  */
 class PanelKernelsTest {
 
@@ -25,7 +25,7 @@ class PanelKernelsTest {
     @ValueSource(ints = {32, 100, 2048, 2049, 5632})
     void panelTilesMatchTheirOrderBitForBit(int n) {
         for (QuantType type : new QuantType[] {QuantType.F16, QuantType.BF16, QuantType.Q8_0}) {
-            assumeTrue(TokenPanel.applies(type, 2 * TokenPanel.LANES), "no 512-bit vectors here");
+            assumeTrue(TokenPanel.applies(type, TokenPanel.TILE), "no 512-bit vectors here");
             if (n % type.blockSize() != 0) continue;
             Random rnd = new Random(17L * n + type.ordinal());
             long prefix = 5;
@@ -36,7 +36,7 @@ class PanelKernelsTest {
                 rows[r].unpack(type, w, prefix + r * type.rowBytes(n), n);
             }
             int first = 3;
-            int most = n <= 2048 ? 7 * TokenPanel.LANES + 5 : 2 * TokenPanel.LANES + 1;
+            int most = n <= 2048 ? 7 * TokenPanel.LANES + 5 : TokenPanel.TILE + 1;
             Activation[] xs = new Activation[first + most];
             for (int t = 0; t < xs.length; t++) {
                 // at an offset into a larger array, as the engine's batch rows are
@@ -44,28 +44,35 @@ class PanelKernelsTest {
                         .prepare(type.activationFormat(), true);
             }
             TokenPanel panel = new TokenPanel();
-            for (int tokens = 2 * TokenPanel.LANES; tokens <= most; tokens += n <= 2048 ? 5 : most) {
+            for (int tokens = TokenPanel.TILE; tokens <= most; tokens += n <= 2048 ? 5 : most) {
                 int to = first + tokens;
                 panel.fill(type, xs, first, to);
-                float[][] out = new float[to + 1][18];
-                for (float[] o : out) Arrays.fill(o, Float.NaN);
-                UnpackedRow.dotRows(rows, 16, xs, panel, first, to, out, 1);
-                for (int t = 0; t < out.length; t++) {
-                    for (int r = 0; r < 18; r++) {
-                        String where = type + " n=" + n + ", tokens [" + first + ", " + to + "), token " + t + " row "
-                                + (r - 1);
-                        if (t < first || t >= to || r < 1 || r > 16) {
-                            assertTrue(Float.isNaN(out[t][r]), where + ": written");
-                            continue;
-                        }
-                        float single = rows[r - 1].dotInPanelOrder(xs[t]);
-                        assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(out[t][r]),
-                                where + ": single " + single + ", panel " + out[t][r]);
-                    }
+                for (int count : new int[] {4, 16}) {
+                    assertProducts(rows, count, xs, panel, type + " n=" + n + ", " + count + " rows, tokens [" + first
+                            + ", " + to + ")");
                 }
             }
             for (int r = 0; r < 16; r++) {
                 assertNearExact(type, rows[r], xs[first + r], "row " + r);
+            }
+        }
+    }
+
+    /** The panel's tokens times rows {@code [0, count)}, into outputs 1 .. count; no other output written. */
+    private static void assertProducts(UnpackedRow[] rows, int count, Activation[] xs, TokenPanel panel, String what) {
+        float[][] out = new float[panel.to + 1][count + 2];
+        for (float[] o : out) Arrays.fill(o, Float.NaN);
+        UnpackedRow.dotRows(rows, count, xs, panel, panel.from, panel.to, out, 1);
+        for (int t = 0; t < out.length; t++) {
+            for (int r = 0; r < count + 2; r++) {
+                String where = what + ", token " + t + " row " + (r - 1);
+                if (t < panel.from || t >= panel.to || r < 1 || r > count) {
+                    assertTrue(Float.isNaN(out[t][r]), where + ": written");
+                    continue;
+                }
+                float single = rows[r - 1].dotInPanelOrder(xs[t]);
+                assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(out[t][r]),
+                        where + ": single " + single + ", panel " + out[t][r]);
             }
         }
     }
@@ -89,8 +96,8 @@ class PanelKernelsTest {
     @Test
     void smallBatchesAndMismatchesAreRefused() {
         QuantType type = QuantType.F16;
-        assumeTrue(TokenPanel.applies(type, 2 * TokenPanel.LANES), "no 512-bit vectors here");
-        assertFalse(TokenPanel.applies(type, 2 * TokenPanel.LANES - 1));
+        assumeTrue(TokenPanel.applies(type, TokenPanel.TILE), "no 512-bit vectors here");
+        assertFalse(TokenPanel.applies(type, TokenPanel.TILE - 1));
         assertFalse(TokenPanel.applies(QuantType.Q4_K, 96));
         int n = 64;
         Random rnd = new Random(3);
@@ -100,7 +107,7 @@ class PanelKernelsTest {
                     true);
         }
         TokenPanel panel = new TokenPanel();
-        assertThrows(IllegalArgumentException.class, () -> panel.fill(type, xs, 0, 2 * TokenPanel.LANES - 1));
+        assertThrows(IllegalArgumentException.class, () -> panel.fill(type, xs, 0, TokenPanel.TILE - 1));
         panel.fill(QuantType.Q8_0, xs, 0, 40);
         UnpackedRow[] rows = new UnpackedRow[16];
         MemorySegment w = KernelFixtures.randomRows(type, 16, n, 0, rnd);
