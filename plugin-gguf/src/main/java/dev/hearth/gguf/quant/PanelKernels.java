@@ -67,8 +67,7 @@ final class PanelKernels {
             int k1 = Math.min(n, k0 + SLICE);
             for (int tile = 0; tile < tiles; tile++) {
                 for (int e = 0; e < eights; e++) {
-                    panel8x2(r, 8 * e, count - 1, p.data, tile * TokenPanel.TILE * n, k0, k1, acc,
-                            16 * lanes * (eights * tile + e));
+                    panel8x2(r, 8 * e, count - 1, p.tiles[tile], k0, k1, acc, 16 * lanes * (eights * tile + e));
                 }
             }
         }
@@ -89,12 +88,12 @@ final class PanelKernels {
 
     /**
      * Adds weights {@code [k0, k1)} of rows {@code r[first .. first + 7]} (past {@code last}: {@code r[last]} again)
-     * times the panel's tile at {@code p[base ..]} (2 vectors of tokens a weight, {@link TokenPanel}) onto the 16
+     * times the panel's tile {@code p} (2 vectors of tokens a weight, {@link TokenPanel}) onto the 16
      * running sums at {@code acc[at ..]} (row {@code i}, vector {@code v} at {@code at + (2i + v) L}), one multiply-add
      * a weight, in weight order. 8 rows and one panel pointer keep the loop's addresses in the general registers.
      */
-    private static void panel8x2(UnpackedRow[] r, int first, int last, float[] p, int base, int k0, int k1,
-                                 float[] acc, int at) {
+    private static void panel8x2(UnpackedRow[] r, int first, int last, float[] p, int k0, int k1, float[] acc,
+                                 int at) {
         int lanes = FLOAT.length();
         float[] w0 = r[Math.min(first, last)].weights, w1 = r[Math.min(first + 1, last)].weights;
         float[] w2 = r[Math.min(first + 2, last)].weights, w3 = r[Math.min(first + 3, last)].weights;
@@ -106,7 +105,8 @@ final class PanelKernels {
         FloatVector c41 = sum(acc, at, 9), c50 = sum(acc, at, 10), c51 = sum(acc, at, 11);
         FloatVector c60 = sum(acc, at, 12), c61 = sum(acc, at, 13), c70 = sum(acc, at, 14);
         FloatVector c71 = sum(acc, at, 15);
-        for (int k = k0, i = base + 2 * lanes * k0; k < k1; k++, i += 2 * lanes) {
+        for (int k = k0; k < k1; k++) {
+            int i = 2 * lanes * k;
             FloatVector x0 = FloatVector.fromArray(FLOAT, p, i);
             FloatVector x1 = FloatVector.fromArray(FLOAT, p, i + lanes);
             FloatVector b0 = FloatVector.broadcast(FLOAT, w0[k]);

@@ -8,8 +8,10 @@ import static dev.hearth.gguf.quant.Simd.FLOAT;
  * one multiply-add and no product ends in a sum across lanes.
  *
  * <p>Layout: the tokens {@code [from, to)} in tiles of {@link #TILE} ({@code 2 L}), the last one filled up with
- * zeros. A tile holds element {@code k} of its tokens side by side: token {@code from + T tile + j} at
- * {@code data[T n tile + T k + j]} ({@code T} = {@link #TILE}), so a kernel reads a tile as one stream.
+ * zeros, each tile an array of its own that holds element {@code k} of its tokens side by side: token
+ * {@code from + T tile + j} at {@code tiles[tile][T k + j]} ({@code T} = {@link #TILE}), so a kernel reads a tile as
+ * one stream from index 0 (an offset into one array for all tiles took the kernel's loop one general register more
+ * than x86 has, and C2 moved the panel's address to a vector register and back every step).
  *
  * <p>Filled once per product ({@link #start}, then {@link #fillBlocks} on the pool), then read by every thread. One
  * instance per product input; it grows as needed and is reused without allocating.
@@ -23,7 +25,7 @@ public final class TokenPanel {
     /** Elements per block of {@link #fill}: a block's lines of the panel stay in L1 while every token writes them. */
     private static final int FILL_BLOCK = 64;
 
-    float[] data = new float[0];
+    float[][] tiles = new float[0][];
     /** The activations of the last {@link #start}: the panel's owner reuses them for every product. */
     private Activation[] xs;
     QuantType type;
@@ -32,12 +34,48 @@ public final class TokenPanel {
     int to;
 
     /**
-     * Whether a product of {@code batch} tokens with rows of {@code type} goes through a panel here: float rows
-     * ({@link UnpackedRow}: F16, BF16, Q8_0) with 512-bit vectors (the kernels' 28 vector registers need AVX-512's
-     * 32) and at least a tile of tokens; smaller batches keep {@link FloatRowKernels#dotTiles}, which waste no
-     * lanes on missing tokens.
+     * System property choosing whether prompts over float rows take panels: {@code true} or {@code false}. By default
+     * AMD CPUs do, where one Zen 5 thread ran 16-row groups of F16 rows by 96 tokens at 130-137 GFLOP/s against 91-95
+     * with {@link FloatRowKernels#dotTiles} and F16 pp512 rose from 77-81 to 106-118 tokens/s (2 cores,
+     * 2026-11-27). Intel CPUs do not: one thread of the 16-core Xeon gained as much (81-87 against 59-64 GFLOP/s), but
+     * its pp512 on 16 threads fell from 280-300 to 254-285 tokens/s in three pairs of processes, for a reason not yet
+     * found (docs/perf.md).
+     */
+    public static final String PROPERTY = "hearth.cpu.panels";
+    /** Whether prompts over float rows take panels in this process ({@link #PROPERTY}). */
+    private static final boolean ON = choose();
+
+    private static boolean choose() {
+        String property = System.getProperty(PROPERTY);
+        boolean on = chosen(property, Simd.BITS == 512, CpuInfo.VENDOR);
+        System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu float rows in prompts: "
+                + (on ? "token panels" : "dot tiles") + " (" + CpuInfo.reason(PROPERTY, property) + ")");
+        return on;
+    }
+
+    /**
+     * The choice for a property value (null or blank: none), whether 512-bit vectors run here (the kernel's 28 vector
+     * registers need AVX-512's 32), and the CPU's {@code vendor_id}.
+     */
+    static boolean chosen(String property, boolean wideVectors, String vendor) {
+        // the property is checked first, so a wrong value is an error on every CPU
+        return CpuInfo.choice(PROPERTY, property, "true", "false", "AuthenticAMD".equals(vendor)) && wideVectors;
+    }
+
+    /**
+     * Whether a product of {@code batch} tokens with rows of {@code type} goes through a panel in this process: where
+     * {@link #ON} and a panel {@link #fits}.
      */
     public static boolean applies(QuantType type, int batch) {
+        return ON && fits(type, batch);
+    }
+
+    /**
+     * Whether a panel holds {@code batch} tokens for rows of {@code type} here: float rows ({@link UnpackedRow}: F16,
+     * BF16, Q8_0), 512-bit vectors and at least a tile of tokens; smaller batches keep
+     * {@link FloatRowKernels#dotTiles}, which waste no lanes on missing tokens.
+     */
+    static boolean fits(QuantType type, int batch) {
         return Simd.BITS == 512 && UnpackedRow.supports(type) && UnpackedRow.floatRows(type) && batch >= TILE;
     }
 
@@ -55,8 +93,8 @@ public final class TokenPanel {
      * from them, block by block, from any threads at once (each block writes lines of its own).
      */
     public void start(QuantType type, Activation[] xs, int from, int to) {
-        if (!applies(type, to - from)) {
-            throw new IllegalArgumentException(to - from + " tokens of " + type + " rows take no panel here");
+        if (!fits(type, to - from)) {
+            throw new IllegalArgumentException(to - from + " tokens of " + type + " rows fit no panel here");
         }
         int n = xs[from].length();
         for (int t = from; t < to; t++) {
@@ -65,11 +103,14 @@ public final class TokenPanel {
                         + from + " " + n);
             }
         }
-        long size = (long) tiles(to - from) * TILE * n;
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException(to - from + " tokens of " + n + " elements exceed a panel");
+        if ((long) TILE * n > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(n + " elements exceed a panel's tile");
         }
-        if (data.length < size) data = new float[(int) size];
+        int count = tiles(to - from);
+        if (tiles.length < count) tiles = java.util.Arrays.copyOf(tiles, count);
+        for (int tile = 0; tile < count; tile++) {
+            if (tiles[tile] == null || tiles[tile].length < TILE * n) tiles[tile] = new float[TILE * n];
+        }
         this.xs = xs;
         this.type = type;
         this.n = n;
@@ -87,7 +128,7 @@ public final class TokenPanel {
         int k0 = b0 * FILL_BLOCK;
         int k1 = Math.min(n, b1 * FILL_BLOCK);
         for (int tile = 0; tile < tiles(to - from); tile++) {
-            fillTile(from + tile * TILE, tile * TILE * n, k0, k1);
+            fillTile(from + tile * TILE, tiles[tile], k0, k1);
         }
     }
 
@@ -96,19 +137,19 @@ public final class TokenPanel {
         return (tokens + TILE - 1) / TILE;
     }
 
-    /** Elements {@code [k0, k1)} of the tile from token {@code first}, at {@code data[base ..]}. */
-    private void fillTile(int first, int base, int k0, int k1) {
+    /** Elements {@code [k0, k1)} of the tile from token {@code first}. */
+    private void fillTile(int first, float[] tile, int k0, int k1) {
         for (int kb = k0; kb < k1; kb += FILL_BLOCK) {
             int ke = Math.min(k1, kb + FILL_BLOCK);
             for (int j = 0; j < TILE; j++) {
                 int t = first + j;
-                int at = base + j;
+                int at = j;
                 if (t < to) {
                     float[] src = UnpackedRow.floats(type, xs[t], n);
                     int off = UnpackedRow.offset(type, xs[t]);
-                    for (int k = kb; k < ke; k++) data[at + k * TILE] = src[off + k];
+                    for (int k = kb; k < ke; k++) tile[at + k * TILE] = src[off + k];
                 } else {
-                    for (int k = kb; k < ke; k++) data[at + k * TILE] = 0f;
+                    for (int k = kb; k < ke; k++) tile[at + k * TILE] = 0f;
                 }
             }
         }

@@ -25,7 +25,7 @@ class PanelKernelsTest {
     @ValueSource(ints = {32, 100, 2048, 2049, 5632})
     void panelTilesMatchTheirOrderBitForBit(int n) {
         for (QuantType type : new QuantType[] {QuantType.F16, QuantType.BF16, QuantType.Q8_0}) {
-            assumeTrue(TokenPanel.applies(type, TokenPanel.TILE), "no 512-bit vectors here");
+            assumeTrue(TokenPanel.fits(type, TokenPanel.TILE), "no 512-bit vectors here");
             if (n % type.blockSize() != 0) continue;
             Random rnd = new Random(17L * n + type.ordinal());
             long prefix = 5;
@@ -94,11 +94,22 @@ class PanelKernelsTest {
     }
 
     @Test
+    void amdTakesPanelsIntelAndThePropertyMayNot() {
+        assertTrue(TokenPanel.chosen(null, true, "AuthenticAMD"));
+        assertFalse(TokenPanel.chosen(null, true, "GenuineIntel"));
+        assertFalse(TokenPanel.chosen("", true, ""));
+        assertFalse(TokenPanel.chosen(null, false, "AuthenticAMD"), "no 512-bit vectors in this JVM");
+        assertTrue(TokenPanel.chosen("true", true, "GenuineIntel"));
+        assertFalse(TokenPanel.chosen("false", true, "AuthenticAMD"));
+        assertThrows(IllegalArgumentException.class, () -> TokenPanel.chosen("yes", true, "AuthenticAMD"));
+    }
+
+    @Test
     void smallBatchesAndMismatchesAreRefused() {
         QuantType type = QuantType.F16;
-        assumeTrue(TokenPanel.applies(type, TokenPanel.TILE), "no 512-bit vectors here");
-        assertFalse(TokenPanel.applies(type, TokenPanel.TILE - 1));
-        assertFalse(TokenPanel.applies(QuantType.Q4_K, 96));
+        assumeTrue(TokenPanel.fits(type, TokenPanel.TILE), "no 512-bit vectors here");
+        assertFalse(TokenPanel.fits(type, TokenPanel.TILE - 1));
+        assertFalse(TokenPanel.fits(QuantType.Q4_K, 96));
         int n = 64;
         Random rnd = new Random(3);
         Activation[] xs = new Activation[40];
