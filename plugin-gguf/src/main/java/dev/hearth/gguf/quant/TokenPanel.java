@@ -34,12 +34,10 @@ public final class TokenPanel {
     int to;
 
     /**
-     * System property choosing whether prompts over float rows take panels: {@code true} or {@code false}. By default
-     * AMD CPUs do, where one Zen 5 thread ran 16-row groups of F16 rows by 96 tokens at 130-137 GFLOP/s against 91-95
-     * with {@link FloatRowKernels#dotTiles} and F16 pp512 rose from 77-81 to 106-118 tokens/s (2 cores,
-     * 2026-11-27). Intel CPUs do not: one thread of the 16-core Xeon gained as much (81-87 against 59-64 GFLOP/s), but
-     * its pp512 on 16 threads fell from 280-300 to 254-285 tokens/s in three pairs of processes, for a reason not yet
-     * found (docs/perf.md).
+     * System property: {@code false} keeps prompts over float rows on {@link FloatRowKernels#dotTiles} ({@code true}
+     * by default where panels {@link #fits}). With panels, one Zen 5 thread ran 16-row groups of F16 rows by 96 tokens
+     * at 130-137 GFLOP/s against 91-95, and one 16-core Xeon thread at 81-87 against 59-64; F16 pp512 rose from 77-81
+     * to 106-118 tokens/s on the 2-core Zen 5 and from 214-248 to 304-351 on the Xeon (2026-11-27, docs/perf.md).
      */
     public static final String PROPERTY = "hearth.cpu.panels";
     /** Whether prompts over float rows take panels in this process ({@link #PROPERTY}). */
@@ -47,19 +45,20 @@ public final class TokenPanel {
 
     private static boolean choose() {
         String property = System.getProperty(PROPERTY);
-        boolean on = chosen(property, Simd.BITS == 512, CpuInfo.VENDOR);
+        boolean on = chosen(property, Simd.BITS == 512);
         System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu float rows in prompts: "
-                + (on ? "token panels" : "dot tiles") + " (" + CpuInfo.reason(PROPERTY, property) + ")");
+                + (on ? "token panels" : "dot tiles") + " (" + (property == null ? "default" : PROPERTY + "="
+                + property) + ", " + Simd.BITS + "-bit vectors)");
         return on;
     }
 
     /**
-     * The choice for a property value (null or blank: none), whether 512-bit vectors run here (the kernel's 28 vector
-     * registers need AVX-512's 32), and the CPU's {@code vendor_id}.
+     * The choice for a property value (null or blank: none) and whether 512-bit vectors run here (the kernel's 28
+     * vector registers need AVX-512's 32).
      */
-    static boolean chosen(String property, boolean wideVectors, String vendor) {
+    static boolean chosen(String property, boolean wideVectors) {
         // the property is checked first, so a wrong value is an error on every CPU
-        return CpuInfo.choice(PROPERTY, property, "true", "false", "AuthenticAMD".equals(vendor)) && wideVectors;
+        return CpuInfo.choice(PROPERTY, property, "true", "false", true) && wideVectors;
     }
 
     /**

@@ -94,14 +94,14 @@ class PanelKernelsTest {
     }
 
     @Test
-    void amdTakesPanelsIntelAndThePropertyMayNot() {
-        assertTrue(TokenPanel.chosen(null, true, "AuthenticAMD"));
-        assertFalse(TokenPanel.chosen(null, true, "GenuineIntel"));
-        assertFalse(TokenPanel.chosen("", true, ""));
-        assertFalse(TokenPanel.chosen(null, false, "AuthenticAMD"), "no 512-bit vectors in this JVM");
-        assertTrue(TokenPanel.chosen("true", true, "GenuineIntel"));
-        assertFalse(TokenPanel.chosen("false", true, "AuthenticAMD"));
-        assertThrows(IllegalArgumentException.class, () -> TokenPanel.chosen("yes", true, "AuthenticAMD"));
+    void panelsWhereVectorsAre512BitsUnlessThePropertySaysFalse() {
+        assertTrue(TokenPanel.chosen(null, true));
+        assertTrue(TokenPanel.chosen("", true));
+        assertFalse(TokenPanel.chosen(null, false), "no 512-bit vectors in this JVM");
+        assertFalse(TokenPanel.chosen("true", false), "the kernel needs 512-bit vectors");
+        assertFalse(TokenPanel.chosen("false", true));
+        assertThrows(IllegalArgumentException.class, () -> TokenPanel.chosen("yes", true));
+        assertThrows(IllegalArgumentException.class, () -> TokenPanel.chosen("yes", false));
     }
 
     @Test
