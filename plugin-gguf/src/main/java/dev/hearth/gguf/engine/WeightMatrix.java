@@ -99,9 +99,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /**
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
      * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
-     * multiplied four rows by four activations at a time ({@link UnpackedRow}); every product then equals the
-     * single-token kernel's ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it
-     * by float rounding (float sums; one accumulator a row where the kernel alternates two). Row
+     * multiplied four rows by four activations at a time ({@link UnpackedRow}; float rows from 32 activations on 8 rows
+     * by 32 activations over a {@link TokenPanel}); every product then equals the single-token kernel's
+     * ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it by float rounding (float
+     * sums in another order). Row
      * groups ({@link #withRowGroups}) take every batch through their own kernel, each product equal to the bit to
      * the same token alone. Makes a product for this call; the engine reuses one {@link MatrixProduct} per state
      * instead.

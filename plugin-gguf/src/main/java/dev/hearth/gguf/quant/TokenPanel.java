@@ -26,7 +26,7 @@ public final class TokenPanel {
     private static final int FILL_BLOCK = 64;
 
     float[][] tiles = new float[0][];
-    /** The activations of the last {@link #start}: the panel's owner reuses them for every product. */
+    /** The activations of the last {@link #start}, which {@link #fillBlocks} reads. */
     private Activation[] xs;
     QuantType type;
     int n;
@@ -36,8 +36,9 @@ public final class TokenPanel {
     /**
      * System property: {@code false} keeps prompts over float rows on {@link FloatRowKernels#dotTiles} ({@code true}
      * by default where panels {@link #fits}). With panels, one Zen 5 thread ran 16-row groups of F16 rows by 96 tokens
-     * at 130-137 GFLOP/s against 91-95, and one 16-core Xeon thread at 81-87 against 59-64; F16 pp512 rose from 77-81
-     * to 106-118 tokens/s on the 2-core Zen 5 and from 214-248 to 304-351 on the Xeon (2026-11-27, docs/perf.md).
+     * at 130-137 GFLOP/s against 91-95, and one 16-core Xeon thread at 81-87 against 59-64. F16 pp512 (2026-11-27,
+     * docs/perf.md): the 2-core Zen 5 106-118 against 77-81 tokens/s; the Xeon 304-351 against 214-248 with the tiles
+     * of the same build, 296 against 309 with those of {@code 0935018}.
      */
     public static final String PROPERTY = "hearth.cpu.panels";
     /** Whether prompts over float rows take panels in this process ({@link #PROPERTY}). */
@@ -142,13 +143,12 @@ public final class TokenPanel {
             int ke = Math.min(k1, kb + FILL_BLOCK);
             for (int j = 0; j < TILE; j++) {
                 int t = first + j;
-                int at = j;
                 if (t < to) {
                     float[] src = UnpackedRow.floats(type, xs[t], n);
                     int off = UnpackedRow.offset(type, xs[t]);
-                    for (int k = kb; k < ke; k++) tile[at + k * TILE] = src[off + k];
+                    for (int k = kb; k < ke; k++) tile[j + k * TILE] = src[off + k];
                 } else {
-                    for (int k = kb; k < ke; k++) tile[at + k * TILE] = 0f;
+                    for (int k = kb; k < ke; k++) tile[j + k * TILE] = 0f;
                 }
             }
         }

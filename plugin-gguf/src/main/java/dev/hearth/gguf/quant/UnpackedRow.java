@@ -11,8 +11,9 @@ import java.lang.foreign.MemorySegment;
  *   <li>Q4_K and Q6_K: each product is equal to the bit to the type's {@link RowKernel#dot}; see
  *       {@link UnpackedKernels} for why float multiply-adds give the same sums.</li>
  *   <li>F16 and BF16: the weights converted exactly, times the float activations in one accumulator a row
- *       ({@link FloatRowKernels}): they differ from the type's single-token kernel, which alternates two, by float
- *       rounding only.</li>
+ *       ({@link FloatRowKernels}), or from 32 tokens on one multiply-add chain a product over a {@link TokenPanel}
+ *       ({@link PanelKernels}): they differ from the type's single-token kernel, which alternates two accumulators,
+ *       by float rounding only.</li>
  *   <li>Q8_0: the weights dequantized ({@code d * q}), times the activation dequantized from its Q8_0 form
  *       ({@link Q8Activation#laneFloats}), through the same float tiles as F16. The terms are the integer kernel's
  *       times its scales, the sum a float sum, so a product differs from {@link RowKernel#dot} by rounding only
