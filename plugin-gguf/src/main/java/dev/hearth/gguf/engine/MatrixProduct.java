@@ -61,7 +61,8 @@ public final class MatrixProduct implements WorkerPool.RangeTask {
                         + ms[0].name() + " " + rows + " x " + ms[0].cols() + ": side by side products need one shape");
             }
         }
-        start(ms, xs, from, to, out, then, true, pool).run(rows, (long) rows * ms[0].cols() * ms.length * (to - from), pool);
+        long work = (long) rows * ms[0].cols() * ms.length * (to - from);
+        start(ms, xs, from, to, out, then, true, pool).run(rows, work, pool);
     }
 
     private MatrixProduct start(WeightMatrix[] ms, ProductInput xs, int from, int to, float[][][] out,

@@ -4,9 +4,9 @@ import java.lang.foreign.MemorySegment;
 
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.ActivationFormat;
+import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.TokenPanel;
-import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.UnpackedRow;
 
 /**
@@ -102,10 +102,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * multiplied four rows by four activations at a time ({@link UnpackedRow}; float rows from 32 activations on 8 rows
      * by 32 activations over a {@link TokenPanel}); every product then equals the single-token kernel's
      * ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it by float rounding (float
-     * sums in another order). Row
-     * groups ({@link #withRowGroups}) take every batch through their own kernel, each product equal to the bit to
-     * the same token alone. Makes a product for this call; the engine reuses one {@link MatrixProduct} per state
-     * instead.
+     * sums in another order). Row groups ({@link #withRowGroups}) take every batch through their own kernel, each
+     * product equal to the bit to the same token alone. Makes a product for this call; the engine reuses one
+     * {@link MatrixProduct} per state instead.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         new MatrixProduct().inSequence(new WeightMatrix[] {this}, ProductInput.shared(xs), from, to,

@@ -18,7 +18,8 @@ import jdk.incubator.vector.FloatVector;
  * <p>One kernel shape serves every batch and every count of rows (missing tokens are zeros in the panel, missing rows
  * repeat the last one): a shape taken once in a while would run in the interpreter until C2 compiles it, where the
  * Vector API allocates every vector. A kernel of 3 vectors of tokens for batches of 48 and 96 did so in the last
- * 32 tokens of every pp512 (225 MB allocated in one JFR, 2026-11-27), as did the 4-row tiles of {@link FloatRowKernels}.
+ * 32 tokens of every pp512 (225 MB allocated in one JFR, 2026-11-27), as did the 4-row tiles of
+ * {@link FloatRowKernels}.
  */
 final class PanelKernels {
 

@@ -4,8 +4,8 @@ import static dev.hearth.gguf.quant.Simd.FLOAT;
 
 /**
  * A prompt batch's activations turned on their side for {@link PanelKernels}: one vector holds element {@code k} of
- * {@code L} tokens ({@code L} = {@link Simd#FLOAT}'s lanes), so that a weight, broadcast, multiplies {@code L} tokens in
- * one multiply-add and no product ends in a sum across lanes.
+ * {@code L} tokens ({@code L} = {@link Simd#FLOAT}'s lanes), so that a weight, broadcast, multiplies {@code L} tokens
+ * in one multiply-add and no product ends in a sum across lanes.
  *
  * <p>Layout: the tokens {@code [from, to)} in tiles of {@link #TILE} ({@code 2 L}), the last one filled up with
  * zeros, each tile an array of its own that holds element {@code k} of its tokens side by side: token
