@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.RowGroups;
+import dev.hearth.gguf.quant.TokenPanel;
 import dev.hearth.gguf.testing.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,6 +65,17 @@ class GenerationAllocationTest {
     @ValueSource(strings = {Q4_K_M, F16})
     void aPromptBatchAllocatesNothingOnceCompiled(String model) throws Exception {
         assertSomeJvmAllocatesNothing(model, 8, false);
+    }
+
+    /**
+     * Batches of 32 tokens over float rows take token panels ({@link TokenPanel}), filled on the pool once per
+     * product.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {F16, Q8_0})
+    void aPromptBatchThroughTokenPanelsAllocatesNothingOnceCompiled(String model) throws Exception {
+        assumeTrue(TokenPanel.applies(QuantType.F16, 32), "token panels need 512-bit vectors, which this CPU lacks");
+        assertSomeJvmAllocatesNothing(model, 32, false);
     }
 
     @ParameterizedTest
