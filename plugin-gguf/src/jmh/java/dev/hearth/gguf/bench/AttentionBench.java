@@ -22,7 +22,8 @@ import dev.hearth.gguf.llama.LlamaOps;
 /**
  * One decoding token's attention in one layer, on one thread, with TinyLlama's geometry (32 query heads, 4 KV
  * heads, head size 64) over {@code positions} cached positions, from the engine's steps: scores with
- * {@link AttentionScores#scores16}, {@link LlamaOps#softmax}, the weighted value sum with {@link LlamaOps#weightedSum16}.
+ * {@link AttentionScores#scores16}, {@link LlamaOps#softmax}, the weighted value sum with
+ * {@link LlamaOps#weightedSum16}.
  * One operation is all 32 heads: bytes = the K and V rows each head reads (4-byte floats, as the cache is
  * held), flops = 4 heads positions headDim (the two products; softmax not counted).
  */

@@ -180,7 +180,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     }
 
     /** Whether a product over {@code batch} activations reads them from a {@link TokenPanel}. */
-    public boolean takesPanel(int batch) {
+    boolean takesPanel(int batch) {
         return unpacks(batch) && TokenPanel.applies(type, batch);
     }
 

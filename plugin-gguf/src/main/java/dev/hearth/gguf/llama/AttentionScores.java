@@ -35,8 +35,8 @@ public final class AttentionScores {
      * {@code out[outOff + t] = dot16(keys, kOff + t stride, q, qOff, n) * scale} for {@code t < count}; {@code n} a
      * multiple of 16.
      */
-    public static void scores16(float[] q, int qOff, float[] keys, int kOff, int stride, int count, int n, float scale,
-                         float[] out, int outOff) {
+    public static void scores16(float[] q, int qOff, float[] keys, int kOff, int stride, int count, int n,
+                                float scale, float[] out, int outOff) {
         int t = 0;
         for (; t + 4 <= count; t += 4) four(q, qOff, keys, kOff + t * stride, stride, n, scale, out, outOff + t);
         for (; t < count; t++) out[outOff + t] = LlamaOps.dot16(keys, kOff + t * stride, q, qOff, n) * scale;

@@ -83,7 +83,7 @@ public final class TokenPanel {
      * Fills the panel with the activations {@code xs[from, to)} as rows of {@code type} multiply them (the floats, or
      * Q8_0's lane floats: each prepared for unpacked rows), on the calling thread: {@link #start}, then every block.
      */
-    public void fill(QuantType type, Activation[] xs, int from, int to) {
+    void fill(QuantType type, Activation[] xs, int from, int to) {
         start(type, xs, from, to);
         fillBlocks(0, blocks());
     }

@@ -37,7 +37,8 @@ public final class AllocationProbe {
     }
 
     private static long leastPerPass(Path model, int batch, boolean rowGroups, ThreadMXBean threads) throws Exception {
-        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+        try (GgufFile file = GgufFile.open(model); WorkerPool pool = new WorkerPool(2);
+             Arena arena = Arena.ofShared()) {
             LlamaConfig config = LlamaLoader.config(file);
             LlamaWeights weights = LlamaLoader.weights(file, config);
             if (rowGroups) weights = weights.repacked(arena, pool, 0, false);

@@ -96,7 +96,8 @@ class GenerationAllocationTest {
             if (least == 0) return;
             leastPerJvm.add(least);
             System.err.println("GenerationAllocationTest: " + name + ", batches of " + batch
-                    + (rowGroups ? ", row groups" : "") + ": JVM " + (jvm + 1) + " allocated " + least + " bytes a pass");
+                    + (rowGroups ? ", row groups" : "") + ": JVM " + (jvm + 1) + " allocated " + least
+                    + " bytes a pass");
         }
         fail("every JVM allocated in each of its " + AllocationProbe.PASSES + " passes of " + AllocationProbe.CONTEXT
                 + " tokens in batches of " + batch + "; fewest bytes a pass, per JVM: " + leastPerJvm);
