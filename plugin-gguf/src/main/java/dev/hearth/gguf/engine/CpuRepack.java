@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 
 import dev.hearth.gguf.llama.LlamaWeights;
 import dev.hearth.gguf.quant.CpuInfo;
+import dev.hearth.gguf.quant.Prefetch;
 
 /**
  * What the CPU engine repacks at load ({@link LlamaWeights#repacked}), into memory of its own on huge pages
@@ -47,8 +48,9 @@ public final class CpuRepack {
         if (grouped + copied > 0) {
             System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, String.format(
                     "gguf-cpu: rows repacked in groups of 16: %.1f MB, copied as they are: %.1f MB, in %d ms"
-                            + " (%s=false turns both off, %s=false the copies)", grouped / 1e6, copied / 1e6,
-                    (System.nanoTime() - start) / 1_000_000, PROPERTY, COPY_PROPERTY));
+                            + " (%s=false turns both off, %s=false the copies); the groups' kernels prefetch: %s (%s)",
+                    grouped / 1e6, copied / 1e6, (System.nanoTime() - start) / 1_000_000, PROPERTY, COPY_PROPERTY,
+                    Prefetch.active() ? "yes" : "no", Prefetch.PROPERTY));
         }
         return repacked;
     }
