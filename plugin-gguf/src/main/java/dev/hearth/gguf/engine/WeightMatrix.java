@@ -142,14 +142,13 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
                 dotRows(xs, from, to, out, r, firstGroup * groupRows);
                 ActivationFormat format = type.activationFormat();
                 for (int g = firstGroup; g < endGroup; g++) {
-                    // only the first pass over a group reads it from memory; the others find it in the cache
                     int b = from;
                     for (; b + 1 < to; b += 2) {
                         RowGroups.dot2(type, groups, g, xs[b].quantized(format), xs[b + 1].quantized(format), cols,
-                                out[b], out[b + 1], g * groupRows, b == from);
+                                out[b], out[b + 1], g * groupRows);
                     }
                     for (; b < to; b++) {
-                        RowGroups.dot(type, groups, g, xs[b].quantized(format), cols, out[b], g * groupRows, b == from);
+                        RowGroups.dot(type, groups, g, xs[b].quantized(format), cols, out[b], g * groupRows);
                     }
                 }
                 r = endGroup * groupRows;

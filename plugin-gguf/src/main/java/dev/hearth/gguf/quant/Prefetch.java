@@ -11,10 +11,11 @@ import java.lang.invoke.MethodHandle;
  * Software prefetches of the weights a kernel reads next. A generation step streams every weight once, and a core
  * keeps only as many reads in flight as its out-of-order window holds: for the row-group kernels, whose arithmetic
  * per cache line fills that window, too few to cover the memory's latency, and the hardware prefetchers do not make
- * up for it. The row-group kernels therefore ask for their next step's bytes at the start of each step
- * ({@link Q4_KRowGroups}, {@link Q6_KRowGroups}, {@link Q8_0RowGroups}). On the 2-core Zen 5, TinyLlama generation
- * in one process alternating every 32 tokens: Q4_K_M 44-45 tokens/s against 25, Q8_0 37.8 against 33.9
- * (docs/perf.md). Fetching a whole row group ahead at once instead gained less for Q4_K and cost Q8_0 a quarter.
+ * up for it. The single-token row-group kernels therefore ask for their next step's bytes at the start of each step
+ * ({@link Q4_KRowGroups}, {@link Q6_KRowGroups}, {@link Q8_0RowGroups}; not {@link RowGroups#dot2}, which prompts
+ * take over groups in the cache). On the 2-core Zen 5, TinyLlama generation in one process alternating every 32
+ * tokens: Q4_K_M 44-45 tokens/s against 25, Q8_0 37.8 against 33.9 (docs/perf.md). Fetching a whole row group
+ * ahead at once instead gained less for Q4_K and cost Q8_0 a quarter.
  *
  * <p>Java has no prefetch. On Linux x86-64 this class writes a 21-byte function into a page of its own, makes the
  * page read-and-execute only, and calls it as a critical downcall (no thread state change: a few nanoseconds). A

@@ -123,11 +123,10 @@ public final class Q4_KRowGroups {
      * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. Per sub-block, 16
      * broadcast activation pairs times the 4-bit quants in 16-bit lanes (at most 16 products of 15 x 128 a lane,
      * so no overflow), the row's two lanes widened and added into its int lane (their sum, up to 32 x 15 x 128,
-     * does not fit 16 bits), one multiply by the 16 rows' scales. With {@code prefetch}, each super-block asks for
-     * the next one ({@link Prefetch}).
+     * does not fit 16 bits), one multiply by the 16 rows' scales. Each super-block asks for the next one
+     * ({@link Prefetch}): one token's product streams the group from memory.
      */
-    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff,
-                                boolean prefetch) {
+    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
         Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
         x.require(ActivationFormat.Q8_K, n);
         int[] xp = x.quantPairs();
@@ -136,7 +135,7 @@ public final class Q4_KRowGroups {
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
         for (int b = 0; b < n / Q4_KKernels.BLOCK_SIZE; b++) {
             long in = offset + (long) b * BLOCK_BYTES;
-            if (prefetch) Prefetch.range(w, in + BLOCK_BYTES, BLOCK_BYTES); // the next step's bytes
+            Prefetch.range(w, in + BLOCK_BYTES, BLOCK_BYTES); // the next step's bytes
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             IntVector msum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int j = 0; j < 8; j++) {
@@ -181,7 +180,7 @@ public final class Q4_KRowGroups {
      * four written out grow the method past C2's inlining budget, which then boxes them too.
      */
     public static void dotGroup2(MemorySegment w, long offset, Q8Activation x0, Q8Activation x1, int n,
-                                 float[] out0, float[] out1, int outOff, boolean prefetch) {
+                                 float[] out0, float[] out1, int outOff) {
         Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
         x0.require(ActivationFormat.Q8_K, n);
         x1.require(ActivationFormat.Q8_K, n);
@@ -191,7 +190,6 @@ public final class Q4_KRowGroups {
         FloatVector acc1 = acc0;
         for (int b = 0; b < n / Q4_KKernels.BLOCK_SIZE; b++) {
             long in = offset + (long) b * BLOCK_BYTES;
-            if (prefetch) Prefetch.range(w, in + BLOCK_BYTES, BLOCK_BYTES); // the next step's bytes
             IntVector isum0 = IntVector.zero(GgmlLanes.INT_WIDE);
             IntVector isum1 = isum0;
             IntVector msum0 = isum0;

@@ -105,11 +105,10 @@ public final class Q6_KRowGroups {
     }
 
     /**
-     * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}; with {@code prefetch}, each
-     * super-block asks for the next one ({@link Prefetch}).
+     * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. Each super-block asks
+     * for the next one ({@link Prefetch}): one token's product streams the group from memory.
      */
-    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff,
-                                boolean prefetch) {
+    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
         Bytes.checkBlocks(n, Q6_KKernels.BLOCK_SIZE, "Q6_K");
         x.require(ActivationFormat.Q8_K, n);
         int[] xp = x.quantPairs();
@@ -117,7 +116,7 @@ public final class Q6_KRowGroups {
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
         for (int b = 0; b < n / Q6_KKernels.BLOCK_SIZE; b++) {
             long in = offset + (long) b * BLOCK_BYTES;
-            if (prefetch) Prefetch.range(w, in + BLOCK_BYTES, BLOCK_BYTES); // the next step's bytes
+            Prefetch.range(w, in + BLOCK_BYTES, BLOCK_BYTES); // the next step's bytes
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int s = 0; s < 16; s++) {
                 long at = in + QS + SUB_BYTES * s;
@@ -159,7 +158,7 @@ public final class Q6_KRowGroups {
 
     /** {@link #dotGroup} for two activations at once, each the same floats to the bit as alone. */
     public static void dotGroup2(MemorySegment w, long offset, Q8Activation x0, Q8Activation x1, int n,
-                                 float[] out0, float[] out1, int outOff, boolean prefetch) {
+                                 float[] out0, float[] out1, int outOff) {
         Bytes.checkBlocks(n, Q6_KKernels.BLOCK_SIZE, "Q6_K");
         x0.require(ActivationFormat.Q8_K, n);
         x1.require(ActivationFormat.Q8_K, n);
@@ -169,7 +168,6 @@ public final class Q6_KRowGroups {
         FloatVector acc1 = acc0;
         for (int b = 0; b < n / Q6_KKernels.BLOCK_SIZE; b++) {
             long in = offset + (long) b * BLOCK_BYTES;
-            if (prefetch) Prefetch.range(w, in + BLOCK_BYTES, BLOCK_BYTES); // the next step's bytes
             IntVector isum0 = IntVector.zero(GgmlLanes.INT_WIDE);
             IntVector isum1 = isum0;
             for (int s = 0; s < 16; s++) {

@@ -80,11 +80,10 @@ public final class Q8_0RowGroups {
     /**
      * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. Two steps' products add in
      * each 16-bit lane before it is widened: a quant times an activation quant (within [-127, 127]) is at most
-     * 128 x 127, so two stay below 2^15. With {@code prefetch}, every {@value #PREFETCH_BLOCKS} blocks ask for the next
-     * {@value #PREFETCH_BLOCKS} ({@link Prefetch}).
+     * 128 x 127, so two stay below 2^15. Every {@value #PREFETCH_BLOCKS} blocks ask for the next
+     * {@value #PREFETCH_BLOCKS} ({@link Prefetch}): one token's product streams the group from memory.
      */
-    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff,
-                                boolean prefetch) {
+    public static void dotGroup(MemorySegment w, long offset, Q8Activation x, int n, float[] out, int outOff) {
         Bytes.checkBlocks(n, Q8_0Kernels.BLOCK_SIZE, "Q8_0");
         x.require(ActivationFormat.Q8_0, n);
         int[] xp = x.quantPairs();
@@ -92,7 +91,7 @@ public final class Q8_0RowGroups {
         FloatVector acc = FloatVector.zero(GgmlLanes.FLOAT_WIDE);
         for (int b = 0; b < n / Q8_0Kernels.BLOCK_SIZE; b++) {
             long in = offset + (long) b * BLOCK_BYTES;
-            if (prefetch && b % PREFETCH_BLOCKS == 0) Prefetch.range(w, in + PREFETCH_BYTES, PREFETCH_BYTES);
+            if (b % PREFETCH_BLOCKS == 0) Prefetch.range(w, in + PREFETCH_BYTES, PREFETCH_BYTES);
             IntVector isum = IntVector.zero(GgmlLanes.INT_WIDE);
             for (int s = 0; s < 16; s += 2) {
                 int i = 16 * b + s;
@@ -110,7 +109,7 @@ public final class Q8_0RowGroups {
      * loaded and widened once for both.
      */
     public static void dotGroup2(MemorySegment w, long offset, Q8Activation x0, Q8Activation x1, int n,
-                                 float[] out0, float[] out1, int outOff, boolean prefetch) {
+                                 float[] out0, float[] out1, int outOff) {
         Bytes.checkBlocks(n, Q8_0Kernels.BLOCK_SIZE, "Q8_0");
         x0.require(ActivationFormat.Q8_0, n);
         x1.require(ActivationFormat.Q8_0, n);
@@ -120,7 +119,6 @@ public final class Q8_0RowGroups {
         FloatVector acc1 = acc0;
         for (int b = 0; b < n / Q8_0Kernels.BLOCK_SIZE; b++) {
             long in = offset + (long) b * BLOCK_BYTES;
-            if (prefetch && b % PREFETCH_BLOCKS == 0) Prefetch.range(w, in + PREFETCH_BYTES, PREFETCH_BYTES);
             IntVector isum0 = IntVector.zero(GgmlLanes.INT_WIDE);
             IntVector isum1 = isum0;
             for (int s = 0; s < 16; s += 2) {

@@ -73,29 +73,29 @@ public final class RowGroups {
         void pack(byte[] block, int row, byte[] out);
     }
 
-    /**
-     * {@code out[outOff + r] = row r · x} for the 16 rows of group {@code group}; with {@code prefetch} the kernel asks
-     * for each step's next bytes ({@link Prefetch}), as it should on the first pass over the group and not on passes
-     * that find it in the cache.
-     */
+    /** {@code out[outOff + r] = row r · x} for the 16 rows of group {@code group}. */
     public static void dot(QuantType type, MemorySegment groups, int group, Q8Activation x, int cols, float[] out,
-                           int outOff, boolean prefetch) {
+                           int outOff) {
         long at = group * groupBytes(type, cols);
         switch (type) {
-            case Q4_K -> Q4_KRowGroups.dotGroup(groups, at, x, cols, out, outOff, prefetch);
-            case Q6_K -> Q6_KRowGroups.dotGroup(groups, at, x, cols, out, outOff, prefetch);
-            default -> Q8_0RowGroups.dotGroup(groups, at, x, cols, out, outOff, prefetch);
+            case Q4_K -> Q4_KRowGroups.dotGroup(groups, at, x, cols, out, outOff);
+            case Q6_K -> Q6_KRowGroups.dotGroup(groups, at, x, cols, out, outOff);
+            default -> Q8_0RowGroups.dotGroup(groups, at, x, cols, out, outOff);
         }
     }
 
-    /** {@link #dot} for two activations at once, each the same to the bit as alone. */
+    /**
+     * {@link #dot} for two activations at once, each the same to the bit as alone. These kernels do not prefetch: a
+     * prompt batch takes them over and over a group already in the cache, and the call in their loop alone cost it
+     * 5-15 % (JMH {@code MatMulBench}, batch 96; docs/perf.md).
+     */
     public static void dot2(QuantType type, MemorySegment groups, int group, Q8Activation x0, Q8Activation x1, int cols,
-                            float[] out0, float[] out1, int outOff, boolean prefetch) {
+                            float[] out0, float[] out1, int outOff) {
         long at = group * groupBytes(type, cols);
         switch (type) {
-            case Q4_K -> Q4_KRowGroups.dotGroup2(groups, at, x0, x1, cols, out0, out1, outOff, prefetch);
-            case Q6_K -> Q6_KRowGroups.dotGroup2(groups, at, x0, x1, cols, out0, out1, outOff, prefetch);
-            default -> Q8_0RowGroups.dotGroup2(groups, at, x0, x1, cols, out0, out1, outOff, prefetch);
+            case Q4_K -> Q4_KRowGroups.dotGroup2(groups, at, x0, x1, cols, out0, out1, outOff);
+            case Q6_K -> Q6_KRowGroups.dotGroup2(groups, at, x0, x1, cols, out0, out1, outOff);
+            default -> Q8_0RowGroups.dotGroup2(groups, at, x0, x1, cols, out0, out1, outOff);
         }
     }
 }

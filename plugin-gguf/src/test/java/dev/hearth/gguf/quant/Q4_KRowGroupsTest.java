@@ -57,7 +57,7 @@ class Q4_KRowGroupsTest {
             float[] scalar = new float[ROWS];
             float[] vector = new float[ROWS];
             Q4_KRowGroups.dotGroupScalar(groups, 0, x, cols, scalar, 0);
-            Q4_KRowGroups.dotGroup(groups, 0, x, cols, vector, 0, true);
+            Q4_KRowGroups.dotGroup(groups, 0, x, cols, vector, 0);
             assertArrayEquals(scalar, vector, "one sign: " + oneSign);
             for (int r = 0; r < ROWS; r++) {
                 assertEquals(Q4_KKernels.dotScalar(src, r * rowBytes, x, cols), vector[r], 1e-4 * Math.abs(vector[r]),

@@ -53,7 +53,7 @@ class Q6_KRowGroupsTest {
             float[] scalar = new float[ROWS];
             float[] vector = new float[ROWS];
             Q6_KRowGroups.dotGroupScalar(groups, 0, x, cols, scalar, 0);
-            Q6_KRowGroups.dotGroup(groups, 0, x, cols, vector, 0, true);
+            Q6_KRowGroups.dotGroup(groups, 0, x, cols, vector, 0);
             assertArrayEquals(scalar, vector);
             for (int r = 0; r < ROWS; r++) {
                 assertEquals(Q6_KKernels.dotScalar(src, r * 210L, x, cols), vector[r], 1e-4 * Math.abs(vector[r]) + 1e-6);

@@ -56,7 +56,7 @@ class Q8_0RowGroupsTest {
             float[] scalar = new float[ROWS];
             float[] vector = new float[ROWS];
             Q8_0RowGroups.dotGroupScalar(groups, 0, x, cols, scalar, 0);
-            Q8_0RowGroups.dotGroup(groups, 0, x, cols, vector, 0, true);
+            Q8_0RowGroups.dotGroup(groups, 0, x, cols, vector, 0);
             assertArrayEquals(scalar, vector);
             for (int r = 0; r < ROWS; r++) {
                 float row = Q8_0Kernels.dotScalar(src, r * 272L, x, cols);

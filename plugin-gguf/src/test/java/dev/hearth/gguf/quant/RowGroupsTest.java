@@ -24,21 +24,11 @@ class RowGroupsTest {
 
     /** One type's kernels, as the tests call them. */
     enum Kernels {
-        // the vector kernels with their prefetches on, which must not change a bit
-        Q4_K(QuantType.Q4_K, Q4_KRowGroups::dotGroupScalar,
-                (w, at, x, n, out, outOff) -> Q4_KRowGroups.dotGroup(w, at, x, n, out, outOff, true),
-                (w, at, x0, x1, n, out0, out1, outOff) -> Q4_KRowGroups.dotGroup2(w, at, x0, x1, n, out0, out1, outOff,
-                        true),
+        Q4_K(QuantType.Q4_K, Q4_KRowGroups::dotGroupScalar, Q4_KRowGroups::dotGroup, Q4_KRowGroups::dotGroup2,
                 Q4_KKernels::dotScalar),
-        Q6_K(QuantType.Q6_K, Q6_KRowGroups::dotGroupScalar,
-                (w, at, x, n, out, outOff) -> Q6_KRowGroups.dotGroup(w, at, x, n, out, outOff, true),
-                (w, at, x0, x1, n, out0, out1, outOff) -> Q6_KRowGroups.dotGroup2(w, at, x0, x1, n, out0, out1, outOff,
-                        true),
+        Q6_K(QuantType.Q6_K, Q6_KRowGroups::dotGroupScalar, Q6_KRowGroups::dotGroup, Q6_KRowGroups::dotGroup2,
                 Q6_KKernels::dotScalar),
-        Q8_0(QuantType.Q8_0, Q8_0RowGroups::dotGroupScalar,
-                (w, at, x, n, out, outOff) -> Q8_0RowGroups.dotGroup(w, at, x, n, out, outOff, true),
-                (w, at, x0, x1, n, out0, out1, outOff) -> Q8_0RowGroups.dotGroup2(w, at, x0, x1, n, out0, out1, outOff,
-                        true),
+        Q8_0(QuantType.Q8_0, Q8_0RowGroups::dotGroupScalar, Q8_0RowGroups::dotGroup, Q8_0RowGroups::dotGroup2,
                 Q8_0Kernels::dotScalar);
 
         final QuantType type;
