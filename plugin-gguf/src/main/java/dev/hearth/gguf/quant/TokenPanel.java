@@ -2,6 +2,8 @@ package dev.hearth.gguf.quant;
 
 import static dev.hearth.gguf.quant.Simd.FLOAT;
 
+import java.util.Arrays;
+
 /**
  * A prompt batch's activations turned on their side for {@link PanelKernels}: one vector holds element {@code k} of
  * {@code L} tokens ({@code L} = {@link Simd#FLOAT}'s lanes), so that a weight, broadcast, multiplies {@code L} tokens
@@ -107,7 +109,7 @@ public final class TokenPanel {
             throw new IllegalArgumentException(n + " elements exceed a panel's tile");
         }
         int count = tiles(to - from);
-        if (tiles.length < count) tiles = java.util.Arrays.copyOf(tiles, count);
+        if (tiles.length < count) tiles = Arrays.copyOf(tiles, count);
         for (int tile = 0; tile < count; tile++) {
             if (tiles[tile] == null || tiles[tile].length < TILE * n) tiles[tile] = new float[TILE * n];
         }
