@@ -7,8 +7,9 @@ import dev.hearth.gguf.quant.CpuInfo;
 import dev.hearth.gguf.quant.Prefetch;
 
 /**
- * What the CPU engine repacks at load ({@link LlamaWeights#repacked}), into memory of its own on huge pages
- * ({@link HugePages}):
+ * What the CPU engine prepares of the weights at load: each F16 matrix scanned once for infinities and NaNs, so that
+ * matrices with none take the faster F16 product ({@link LlamaWeights#withHalvesChecked}), and then what it repacks
+ * ({@link LlamaWeights#repacked}), into memory of its own on huge pages ({@link HugePages}):
  *
  * <ul>
  *   <li>Q4_K, Q6_K and Q8_0 matrices in row groups, where the CPU has 512-bit vectors. The system property
@@ -29,8 +30,12 @@ public final class CpuRepack {
     private CpuRepack() {
     }
 
-    /** {@code weights} with layers {@code firstLayer ..} and the head repacked in {@code arena}, unless turned off. */
-    public static LlamaWeights apply(LlamaWeights weights, Arena arena, WorkerPool pool, int firstLayer) {
+    /**
+     * {@code loaded} with layers {@code firstLayer ..} and the head checked for finite halves and repacked in
+     * {@code arena}, unless repacking is turned off.
+     */
+    public static LlamaWeights apply(LlamaWeights loaded, Arena arena, WorkerPool pool, int firstLayer) {
+        LlamaWeights weights = loaded.withHalvesChecked(pool, firstLayer);
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())) return weights;
         boolean copyRows = copyRows(System.getProperty(COPY_PROPERTY), CpuInfo.vendor(), HugePages.offered());
         long start = System.nanoTime();

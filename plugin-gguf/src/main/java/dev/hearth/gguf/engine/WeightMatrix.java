@@ -1,9 +1,11 @@
 package dev.hearth.gguf.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.ActivationFormat;
+import dev.hearth.gguf.quant.F16Kernels;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.TokenPanel;
@@ -13,13 +15,14 @@ import dev.hearth.gguf.quant.UnpackedRow;
  * A weight matrix of {@code rows x cols} in its on-disk block layout, viewed in place in the mapped file or copied
  * from it ({@link #repacked}) (ggml's {@code ne0 = cols}, {@code ne1 = rows}), and for Q4_K, Q6_K and Q8_0 its rows
  * repacked in groups of 16 that the products read instead ({@code groups}, null when not repacked;
- * {@link #withRowGroups}).
+ * {@link #withRowGroups}); {@code finiteHalves} where it is F16 and was found to hold no infinity or NaN
+ * ({@link #withHalvesChecked}).
  */
 public record WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols,
-                           MemorySegment groups) {
+                           MemorySegment groups, boolean finiteHalves) {
 
     public WeightMatrix(String name, QuantType type, MemorySegment data, int rows, int cols) {
-        this(name, type, data, rows, cols, null);
+        this(name, type, data, rows, cols, null, false);
     }
 
     /**
@@ -76,7 +79,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         pool.parallelFor(rows, GRAIN, (start, end) -> MemorySegment.copy(data, start * rowBytes, memory,
                 start * rowBytes, (end - start) * rowBytes));
         data.unload();
-        return new WeightMatrix(name, type, memory, rows, cols, null);
+        return new WeightMatrix(name, type, memory, rows, cols, null, finiteHalves);
     }
 
     /**
@@ -93,7 +96,24 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         });
         // the products read the groups from now on: give back the mapped pages the repacking read in
         if (data.isMapped()) data.unload();
-        return new WeightMatrix(name, type, data, rows, cols, memory);
+        return new WeightMatrix(name, type, data, rows, cols, memory, finiteHalves);
+    }
+
+    /**
+     * This matrix with {@code finiteHalves} set where it is F16 and none of its halves is an infinity or NaN, found by
+     * one pass over it on the pool; its single-token products then take {@link F16Kernels#dotFinite}. Itself
+     * otherwise.
+     */
+    public WeightMatrix withHalvesChecked(WorkerPool pool) {
+        if (type != QuantType.F16 || finiteHalves) return this;
+        long rowBytes = rowBytes();
+        AtomicBoolean finite = new AtomicBoolean(true);
+        pool.parallelFor(rows, GRAIN, (start, end) -> {
+            if (finite.get() && !F16Kernels.allFinite(data, start * rowBytes, (long) (end - start) * cols)) {
+                finite.set(false);
+            }
+        });
+        return finite.get() ? new WeightMatrix(name, type, data, rows, cols, groups, true) : this;
     }
 
     /**
@@ -162,7 +182,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         long rowBytes = rowBytes();
         for (int r = rowStart; r < rowEnd; r++) {
             long offset = r * rowBytes;
-            for (int b = from; b < to; b++) out[b][r] = type.dot(data, offset, xs[b], cols);
+            for (int b = from; b < to; b++) {
+                out[b][r] = finiteHalves ? F16Kernels.dotFinite(data, offset, xs[b], cols)
+                        : type.dot(data, offset, xs[b], cols);
+            }
         }
     }
 
@@ -195,6 +218,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      */
     public void prepare(Activation x, int batch) {
         x.prepare(type.activationFormat(), unpacks(batch));
+        if (finiteHalves && !unpacks(batch)) x.prepareHalvesScaled();
     }
 
     /** Writes row {@code row} as floats to {@code dst[off, off + cols)}. */

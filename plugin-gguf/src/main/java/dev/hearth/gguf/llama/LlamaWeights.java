@@ -71,9 +71,32 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
             next[0] += bytes;
             return repacked;
         };
-        Layer[] repacked = layers.clone();
-        for (int l = firstLayer; l < layers.length; l++) repacked[l] = layers[l].map(repack);
-        return new LlamaWeights(tokenEmbedding, repacked, outputNorm, repack.apply(output), ropeFreqs);
+        return map(firstLayer, repack);
+    }
+
+    /**
+     * These weights with every F16 matrix of layers {@code firstLayer ..} and the output head scanned once on the
+     * pool for infinities and NaNs ({@link WeightMatrix#withHalvesChecked}).
+     */
+    public LlamaWeights withHalvesChecked(WorkerPool pool, int firstLayer) {
+        return map(firstLayer, m -> m.withHalvesChecked(pool));
+    }
+
+    /**
+     * These weights with {@code f} applied to the matrices of layers {@code firstLayer ..} and the output head; these
+     * weights themselves where {@code f} returned every matrix as it was.
+     */
+    private LlamaWeights map(int firstLayer, UnaryOperator<WeightMatrix> f) {
+        boolean[] changed = {false};
+        UnaryOperator<WeightMatrix> g = m -> {
+            WeightMatrix r = f.apply(m);
+            changed[0] |= r != m;
+            return r;
+        };
+        Layer[] mapped = layers.clone();
+        for (int l = firstLayer; l < layers.length; l++) mapped[l] = layers[l].map(g);
+        WeightMatrix head = g.apply(output);
+        return changed[0] ? new LlamaWeights(tokenEmbedding, mapped, outputNorm, head, ropeFreqs) : this;
     }
 
     /** Bytes of the row groups ({@link #repacked}) these weights hold. */

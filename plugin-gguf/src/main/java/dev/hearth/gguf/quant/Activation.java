@@ -3,7 +3,8 @@ package dev.hearth.gguf.quant;
 import java.util.Objects;
 
 /**
- * One activation vector as every kernel may want it: the floats, and on request their Q8_0 and Q8_K forms.
+ * One activation vector as every kernel may want it: the floats, and on request their Q8_0 and Q8_K forms and the
+ * floats times 2^112 that F16 rows of finite halves take ({@link #halvesScaled}).
  *
  * <p>Use: {@link #set} the floats (kept by reference, not copied), {@link #prepare} the format a kernel
  * wants ({@link RowKernel#activationFormat()}) on one thread, then run {@link RowKernel#dot} or
@@ -14,16 +15,21 @@ public final class Activation {
 
     private final Q8Activation q8_0;
     private final Q8Activation q8_K;
+    private final float[] halvesScaled;
     private float[] values;
     private int offset;
     private int length;
     private boolean q8_0Ready;
     private boolean q8_KReady;
+    private boolean halvesScaledReady;
+    /** Whether every float times 2^112 came out exact (no finite float of 2^16 or more). */
+    private boolean halvesScaledExact;
 
     /** Buffers for vectors of up to {@code capacity} elements. */
     public Activation(int capacity) {
         this.q8_0 = new Q8Activation(capacity);
         this.q8_K = new Q8Activation(capacity);
+        this.halvesScaled = new float[capacity];
     }
 
     /** Points this at {@code x[offset, offset + length)}; forgets the quantized forms. */
@@ -35,8 +41,7 @@ public final class Activation {
         this.values = x;
         this.offset = offset;
         this.length = length;
-        this.q8_0Ready = false;
-        this.q8_KReady = false;
+        invalidate();
         return this;
     }
 
@@ -44,6 +49,7 @@ public final class Activation {
     public void invalidate() {
         this.q8_0Ready = false;
         this.q8_KReady = false;
+        this.halvesScaledReady = false;
     }
 
     /** Makes the given form available (quantizing now if needed) for the single-row kernels. Not thread-safe. */
@@ -74,6 +80,32 @@ public final class Activation {
             }
         }
         return this;
+    }
+
+    /** Makes {@link #halvesScaled} available, scaling the floats now if needed. Not thread-safe. */
+    public Activation prepareHalvesScaled() {
+        if (halvesScaledReady) return this;
+        boolean exact = true;
+        for (int i = 0; i < length; i++) {
+            float v = values[offset + i];
+            halvesScaled[i] = v * 0x1p112f;
+            // 2^16 and more overflow; infinities and NaNs stay what they were, as their products do
+            if (Math.abs(v) >= 0x1p16f && v != Float.POSITIVE_INFINITY && v != Float.NEGATIVE_INFINITY) exact = false;
+        }
+        halvesScaledExact = exact;
+        halvesScaledReady = true;
+        return this;
+    }
+
+    /**
+     * The floats times 2^112 from index 0, for {@link F16Kernels#dotScaled}, or null where some float is 2^16 or more
+     * and would overflow; {@link #prepareHalvesScaled} them first.
+     */
+    public float[] halvesScaled() {
+        if (!halvesScaledReady) {
+            throw new IllegalStateException("floats times 2^112 not prepared");
+        }
+        return halvesScaledExact ? halvesScaled : null;
     }
 
     public float[] values() {

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The F16 conversion's choice by CPU and property, and that both ways give the same products to the bit. */
+/**
+ * The F16 conversion's choice by CPU and property, and that the loop and the vector steps give the same products to
+ * the bit (the scaled product: {@link F16ScaledTest}).
+ */
 class HalfConversionTest {
 
     private static final String INTEL_FLAGS = "fpu sse2 avx2 fma f16c avx512f avx512bw avx512vl amx_tile";
@@ -31,7 +34,20 @@ class HalfConversionTest {
     void propertyOverridesTheChoice() {
         assertTrue(HalfConversion.loop("loop", "AuthenticAMD", ZEN4_FLAGS));
         assertFalse(HalfConversion.loop("vector", "GenuineIntel", INTEL_FLAGS));
-        assertThrows(IllegalArgumentException.class, () -> HalfConversion.loop("fast", "GenuineIntel", INTEL_FLAGS));
+        assertTrue(HalfConversion.loop(" scaled", "GenuineIntel", INTEL_FLAGS), "the CPU's choice for other rows");
+        assertFalse(HalfConversion.loop("scaled", "AuthenticAMD", ZEN4_FLAGS));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> HalfConversion.loop("fast", "GenuineIntel", INTEL_FLAGS));
+        assertEquals("hearth.f16.convert=fast: expected scaled, loop or vector", e.getMessage());
+    }
+
+    @Test
+    void finiteRowsAreScaledUnlessAnotherWayIsNamed() {
+        assertTrue(HalfConversion.scaled(null));
+        assertTrue(HalfConversion.scaled(""));
+        assertTrue(HalfConversion.scaled("scaled "));
+        assertFalse(HalfConversion.scaled("loop"));
+        assertFalse(HalfConversion.scaled("vector"));
     }
 
     /** Rows with and without a scalar tail and an odd vector, at an odd byte offset, activations at an offset. */
