@@ -4,11 +4,13 @@ import java.lang.foreign.Arena;
 
 import dev.hearth.gguf.llama.LlamaWeights;
 import dev.hearth.gguf.quant.CpuInfo;
+import dev.hearth.gguf.quant.F16Kernels;
 import dev.hearth.gguf.quant.Prefetch;
 
 /**
- * What the CPU engine prepares of the weights at load: each F16 matrix scanned once for infinities and NaNs, so that
- * matrices with none take the faster F16 product ({@link LlamaWeights#withHalvesChecked}), and then what it repacks
+ * What the CPU engine prepares of the weights at load: each F16 matrix scanned once for infinities and NaNs where
+ * matrices with none take a faster F16 product ({@link LlamaWeights#withHalvesChecked},
+ * {@link F16Kernels#scalesFiniteRows}), and then what it repacks
  * ({@link LlamaWeights#repacked}), into memory of its own on huge pages ({@link HugePages}):
  *
  * <ul>
@@ -35,7 +37,7 @@ public final class CpuRepack {
      * {@code arena}, unless repacking is turned off.
      */
     public static LlamaWeights apply(LlamaWeights loaded, Arena arena, WorkerPool pool, int firstLayer) {
-        LlamaWeights weights = loaded.withHalvesChecked(pool, firstLayer);
+        LlamaWeights weights = F16Kernels.scalesFiniteRows() ? loaded.withHalvesChecked(pool, firstLayer) : loaded;
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())) return weights;
         boolean copyRows = copyRows(System.getProperty(COPY_PROPERTY), CpuInfo.vendor(), HugePages.offered());
         long start = System.nanoTime();

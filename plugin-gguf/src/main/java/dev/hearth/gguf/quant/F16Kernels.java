@@ -27,6 +27,11 @@ public final class F16Kernels {
     /** Whether {@link #dotFinite} takes {@link #dotScaled}: vector paths on and {@link HalfConversion} so set. */
     private static final boolean SCALED = Simd.ENABLED && HalfConversion.SCALED;
 
+    /** Whether rows of finite halves take a product of their own here ({@link #dotFinite}), worth a scan at load. */
+    public static boolean scalesFiniteRows() {
+        return SCALED;
+    }
+
     /**
      * The bits a finite half, sign-extended and shifted left by 13, keeps: its sign (bit 31) and its exponent and
      * mantissa (bits 13 to 27); the copies of the sign in bits 28 to 30 go.
@@ -95,8 +100,8 @@ public final class F16Kernels {
      * float's positions, with its sign, read as 2^-112 times its value (a subnormal float for a subnormal half); the
      * factor of the activations makes up for it, so each product is the half's times the activation's exactly and the
      * sums come out the same to the bit. Infinities and NaNs would read as finite floats here, hence the scan; an
-     * activation of 2^16 or more would overflow ({@link Activation#halvesScaled} is null then). On the 2-core Zen 5
-     * workstation F16 generation went from 14.96 to 18.83 tokens/s (one process, variants alternating; docs/perf.md).
+     * activation of 2^16 or more would overflow ({@link Activation#halvesScaled} is null then). Faster than the
+     * vector steps on the 2-core Zen 5 workstation, slower than the conversion loop on the Xeon ({@link HalfConversion}).
      */
     static float dotScaled(MemorySegment w, long wOffset, float[] xScaled, int n) {
         int lanes = FLOAT.length();

@@ -7,22 +7,23 @@ import java.lang.foreign.MemorySegment;
  * speed differs, and by core (prompt batches always take the loop: {@link FloatRowKernels#unpack}):
  *
  * <ul>
- *   <li>Rows of a matrix with no infinity or NaN among its halves (the engine scans each F16 matrix once at load):
- *       the halves' bits moved into floats in three integer steps, the activations scaled to match
- *       ({@link F16Kernels#dotScaled}). The 2-core Zen 5 workstation's F16 generation went from 14.96 to 18.83
- *       tokens/s against the vector steps below (2026-11-28).</li>
- *   <li>Other rows, on Intel cores with AVX-512: a plain loop of {@link Float#float16ToFloat} over the mapped
- *       halves, which C2 compiles to {@code vcvtph2ps} (16 halves an instruction). On the 16-core Xeon (Emerald
- *       Rapids class, 2026-11-26) F16 tg128 27.7 against 23.3 t/s, with the halves first copied into an array;
- *       reading them straight from the mapping (2026-11-27) left that copy and one of the two thread-local lookups a
- *       row out: conversion 49 % of a generation's samples against 56 %.</li>
- *   <li>Other rows elsewhere: the Vector API's integer steps of {@link F16Kernels#toFloat}, fed straight from the
+ *   <li>Intel cores with AVX-512: a plain loop of {@link Float#float16ToFloat} over the mapped halves, which C2
+ *       compiles to {@code vcvtph2ps} (16 halves an instruction). On the 16-core Xeon (Emerald Rapids class,
+ *       2026-11-26) F16 tg128 27.7 against 23.3 t/s, with the halves first copied into an array; reading them
+ *       straight from the mapping (2026-11-27) left that copy and one of the two thread-local lookups a row out:
+ *       conversion 49 % of a generation's samples against 56 %. The scaled halves below took 29.5-30.3 t/s there
+ *       against the loop's 35.9-36.4 (2026-11-28).</li>
+ *   <li>Elsewhere, rows of a matrix with no infinity or NaN among its halves (the engine scans each F16 matrix once
+ *       at load): the halves' bits moved into floats in three integer steps, the activations scaled to match
+ *       ({@link F16Kernels#dotScaled}). On the 2-core Zen 5 workstation F16 tg128 17.9 and 14.9 t/s against 11.7 and
+ *       9.9 with the vector steps below, in alternating runs (2026-11-28).</li>
+ *   <li>Elsewhere, other rows: the Vector API's integer steps of {@link F16Kernels#toFloat}, fed straight from the
  *       mapped row. On AMD Zen 4 (2-core EPYC) the loop was 0.65x as fast (tg32 7.2 against 10.7 t/s): its stores
  *       and reloads cost more there than the eight vector steps they replace.</li>
  * </ul>
  *
- * The system property {@value #PROPERTY} ({@code scaled}, the default, or {@code loop} or {@code vector} for every
- * row) overrides the choice, logged once.
+ * The system property {@value #PROPERTY} ({@code scaled}: the scaled halves where all are finite, else the CPU's
+ * choice; {@code loop} or {@code vector} for every row) overrides the choice, logged once.
  */
 final class HalfConversion {
 
@@ -36,7 +37,7 @@ final class HalfConversion {
 
     static {
         String property = System.getProperty(PROPERTY);
-        SCALED = scaled(property);
+        SCALED = scaled(property, CpuInfo.VENDOR, CpuInfo.FLAGS);
         LOOP = loop(property, CpuInfo.VENDOR, CpuInfo.FLAGS);
         String other = LOOP ? "conversion loop" : "vector steps";
         System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu F16 rows: "
@@ -54,24 +55,30 @@ final class HalfConversion {
         float[] floats = new float[0];
     }
 
-    /** Whether a property value (null or blank: none) leaves finite rows to {@link F16Kernels#dotScaled}. */
-    static boolean scaled(String property) {
-        return property == null || property.isBlank() || property.trim().equals("scaled");
+    /**
+     * Whether rows of finite halves take {@link F16Kernels#dotScaled}, for a property value (null or blank: none) and
+     * the CPU's {@code vendor_id} and {@code flags}.
+     */
+    static boolean scaled(String property, String vendor, String flags) {
+        if (property == null || property.isBlank()) return !CpuInfo.intelAvx512(vendor, flags);
+        return way(property).equals("scaled");
     }
 
-    /**
-     * Whether the rows {@link #scaled} leaves take the loop, for a property value and the CPU's {@code vendor_id} and
-     * {@code flags}.
-     */
+    /** Whether the rows {@link #scaled} leaves take the loop, for the same. */
     static boolean loop(String property, String vendor, String flags) {
-        boolean otherwise = CpuInfo.intelAvx512(vendor, flags);
-        if (scaled(property)) return otherwise;
-        return switch (property.trim()) {
+        if (property == null || property.isBlank()) return CpuInfo.intelAvx512(vendor, flags);
+        return switch (way(property)) {
             case "loop" -> true;
             case "vector" -> false;
-            default -> throw new IllegalArgumentException(
-                    PROPERTY + "=" + property + ": expected scaled, loop or vector");
+            default -> CpuInfo.intelAvx512(vendor, flags);
         };
+    }
+
+    /** A property value trimmed, one of the three ways or an error naming them. */
+    private static String way(String property) {
+        String v = property.trim();
+        if (v.equals("scaled") || v.equals("loop") || v.equals("vector")) return v;
+        throw new IllegalArgumentException(PROPERTY + "=" + property + ": expected scaled, loop or vector");
     }
 
     /**

@@ -42,12 +42,14 @@ class HalfConversionTest {
     }
 
     @Test
-    void finiteRowsAreScaledUnlessAnotherWayIsNamed() {
-        assertTrue(HalfConversion.scaled(null));
-        assertTrue(HalfConversion.scaled(""));
-        assertTrue(HalfConversion.scaled("scaled "));
-        assertFalse(HalfConversion.scaled("loop"));
-        assertFalse(HalfConversion.scaled("vector"));
+    void finiteRowsAreScaledExceptOnIntelWithAvx512() {
+        assertTrue(HalfConversion.scaled(null, "AuthenticAMD", ZEN4_FLAGS));
+        assertTrue(HalfConversion.scaled("", "GenuineIntel", "fpu sse2 avx2 fma f16c"));
+        assertFalse(HalfConversion.scaled(null, "GenuineIntel", INTEL_FLAGS));
+        assertTrue(HalfConversion.scaled("scaled ", "GenuineIntel", INTEL_FLAGS));
+        assertFalse(HalfConversion.scaled("loop", "AuthenticAMD", ZEN4_FLAGS));
+        assertFalse(HalfConversion.scaled("vector", "AuthenticAMD", ZEN4_FLAGS));
+        assertThrows(IllegalArgumentException.class, () -> HalfConversion.scaled("fast", "AuthenticAMD", ZEN4_FLAGS));
     }
 
     /** Rows with and without a scalar tail and an odd vector, at an odd byte offset, activations at an offset. */
