@@ -101,7 +101,8 @@ public final class F16Kernels {
      * factor of the activations makes up for it, so each product is the half's times the activation's exactly and the
      * sums come out the same to the bit. Infinities and NaNs would read as finite floats here, hence the scan; an
      * activation of 2^16 or more would overflow ({@link Activation#halvesScaled} is null then). Faster than the
-     * vector steps on the 2-core Zen 5 workstation, slower than the conversion loop on the Xeon ({@link HalfConversion}).
+     * vector steps on the 2-core Zen 5 workstation, slower than the conversion loop on the Xeon
+     * ({@link HalfConversion}).
      */
     static float dotScaled(MemorySegment w, long wOffset, float[] xScaled, int n) {
         int lanes = FLOAT.length();

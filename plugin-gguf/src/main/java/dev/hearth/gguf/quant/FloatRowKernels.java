@@ -39,7 +39,7 @@ final class FloatRowKernels {
      */
     static void unpack(QuantType type, MemorySegment w, long wOffset, int n, float[] dst) {
         if (type == QuantType.F16) {
-            HalfConversion.convert(w, wOffset, n, dst);
+            HalfConversion.convert(w, wOffset, n, dst, 0);
             return;
         }
         int lanes = FLOAT.length();

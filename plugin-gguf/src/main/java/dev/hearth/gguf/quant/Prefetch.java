@@ -16,7 +16,8 @@ import java.lang.invoke.MethodHandle;
  * take over groups in the cache). On the 2-core Zen 5, TinyLlama generation in one process alternating every 32
  * tokens: Q4_K_M 44-45 tokens/s against 25, Q8_0 37.8 against 33.9 (docs/perf.md). On the 16-core Xeon, whose
  * cores each stream less, Q8_0 gained 10-15 % and Q4_K_M lost about 4 %. Fetching a whole row group ahead at once
- * instead gained less for Q4_K and cost Q8_0 a quarter.
+ * instead gained less for Q4_K and cost Q8_0 a quarter. F16 rows converted by the loop (Intel's choice,
+ * {@link HalfConversion#toFloats}) ask for the bytes 4 KB ahead every 2 KB: the Xeon's F16 generation gained 6-15 %.
  *
  * <p>Java has no prefetch. On Linux x86-64 this class writes a 21-byte function into a page of its own, makes the
  * page read-and-execute only, and calls it as a critical downcall (no thread state change: a few nanoseconds). A
