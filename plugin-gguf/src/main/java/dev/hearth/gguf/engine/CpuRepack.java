@@ -8,10 +8,10 @@ import dev.hearth.gguf.quant.F16Kernels;
 import dev.hearth.gguf.quant.Prefetch;
 
 /**
- * What the CPU engine prepares of the weights at load: each F16 matrix scanned once for infinities and NaNs where
- * matrices with none take a faster F16 product ({@link LlamaWeights#withHalvesChecked},
- * {@link F16Kernels#scalesFiniteRows}), and then what it repacks
- * ({@link LlamaWeights#repacked}), into memory of its own on huge pages ({@link HugePages}):
+ * What the CPU engine prepares of the weights at load. Where F16 matrices free of infinities and NaNs take a faster
+ * product ({@link F16Kernels#scalesFiniteRows}), each F16 matrix is scanned once for them
+ * ({@link LlamaWeights#withHalvesChecked}). Then it repacks ({@link LlamaWeights#repacked}), into memory of its own
+ * on huge pages ({@link HugePages}):
  *
  * <ul>
  *   <li>Q4_K, Q6_K and Q8_0 matrices in row groups, where the CPU has 512-bit vectors. The system property

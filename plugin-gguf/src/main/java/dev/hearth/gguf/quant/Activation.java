@@ -90,7 +90,7 @@ public final class Activation {
             float v = values[offset + i];
             halvesScaled[i] = v * 0x1p112f;
             // 2^16 and more overflow; infinities and NaNs stay what they were, as their products do
-            if (Math.abs(v) >= 0x1p16f && v != Float.POSITIVE_INFINITY && v != Float.NEGATIVE_INFINITY) exact = false;
+            if (Math.abs(v) >= 0x1p16f && !Float.isInfinite(v)) exact = false;
         }
         halvesScaledExact = exact;
         halvesScaledReady = true;
