@@ -90,9 +90,9 @@ final class HalfConversion {
     /**
      * The {@code n} halves at {@code w + offset} as floats, in this thread's scratch array (valid until its next
      * call on this thread), converted {@value #CHUNK} at a time, each chunk first asking for as many bytes
-     * {@value #PREFETCH_AHEAD} bytes further on ({@link Prefetch}): the next row's while this one converts. On the 16-core
-     * Xeon F16 tg128 31.84 and 33.61 t/s against 27.79 and 31.83 without (llama.cpp 28.30 and 29.78); 2 KB ahead, or
-     * chunks of 4 KB, were slower (2026-11-28, docs/perf.md).
+     * {@value #PREFETCH_AHEAD} bytes further on ({@link Prefetch}): the next row's while this one converts. On the
+     * 16-core Xeon F16 tg128 31.84 and 33.61 t/s against 27.79 and 31.83 without (llama.cpp 28.30 and 29.78); 2 KB
+     * ahead, or chunks of 4 KB, were slower (2026-11-28, docs/perf.md).
      */
     static float[] toFloats(MemorySegment w, long offset, int n) {
         Scratch s = SCRATCH.get();
