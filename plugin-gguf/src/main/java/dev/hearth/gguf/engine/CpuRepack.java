@@ -37,7 +37,7 @@ public final class CpuRepack {
      * {@code arena}, unless repacking is turned off.
      */
     public static LlamaWeights apply(LlamaWeights loaded, Arena arena, WorkerPool pool, int firstLayer) {
-        LlamaWeights weights = F16Kernels.scalesFiniteRows() ? loaded.withHalvesChecked(pool, firstLayer) : loaded;
+        LlamaWeights weights = loaded.withHalvesChecked(pool, firstLayer);
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())) return weights;
         boolean copyRows = copyRows(System.getProperty(COPY_PROPERTY), CpuInfo.vendor(), HugePages.offered());
         long start = System.nanoTime();

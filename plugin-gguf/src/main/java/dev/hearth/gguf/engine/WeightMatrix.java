@@ -102,10 +102,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     /**
      * This matrix with {@code finiteHalves} set where it is F16 and none of its halves is an infinity or NaN, found by
      * one pass over it on the pool; its single-token products then take {@link F16Kernels#dotFinite}. Itself
-     * otherwise.
+     * otherwise, and without a scan where this process does not take that product
+     * ({@link F16Kernels#scalesFiniteRows}).
      */
     public WeightMatrix withHalvesChecked(WorkerPool pool) {
-        if (type != QuantType.F16 || finiteHalves) return this;
+        if (type != QuantType.F16 || finiteHalves || !F16Kernels.scalesFiniteRows()) return this;
         long rowBytes = rowBytes();
         AtomicBoolean finite = new AtomicBoolean(true);
         pool.parallelFor(rows, GRAIN, (start, end) -> {
