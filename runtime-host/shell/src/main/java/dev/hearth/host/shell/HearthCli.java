@@ -123,6 +123,8 @@ public final class HearthCli {
             return f.getFile() + ": " + f.getReason();
         }
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        if (m != null && !m.isBlank()) return m.replace('\n', ' ');
+        // a class whose static setup refused a setting fails as an ExceptionInInitializerError without a message
+        return e.getCause() != null ? message(e.getCause()) : e.getClass().getSimpleName();
     }
 }

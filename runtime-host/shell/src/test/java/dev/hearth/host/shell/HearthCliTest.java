@@ -119,6 +119,14 @@ class HearthCliTest {
     }
 
     @Test
+    void anErrorWithoutMessageTellsItsCause() {
+        assertEquals("hearth.f16.convert=fast: expected scaled, loop or vector", HearthCli.message(
+                new ExceptionInInitializerError(new IllegalArgumentException(
+                        "hearth.f16.convert=fast: expected scaled, loop or vector"))));
+        assertEquals("ExceptionInInitializerError", HearthCli.message(new ExceptionInInitializerError((String) null)));
+    }
+
+    @Test
     void helpOptionRunsHelp() {
         Probe help = new Probe() {
             @Override
