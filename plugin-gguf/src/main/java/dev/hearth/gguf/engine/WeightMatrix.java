@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.ActivationFormat;
+import dev.hearth.gguf.quant.DecodedGroup;
 import dev.hearth.gguf.quant.F16Kernels;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.RowGroups;
@@ -86,8 +87,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * This matrix with its rows also repacked in groups of 16 ({@link RowGroups}) into {@code memory} (of
      * {@link #groupBytes} bytes, 64-byte aligned), on the pool; this matrix itself when there is nothing to repack.
      * Every product then reads the groups (Q4_K, one token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4;
-     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time; docs/perf.md), so the mapped rows' pages are given
-     * back; only row lookups (a tied token embedding) read them again.
+     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time, or Q8_0's decoded to floats for a token panel;
+     * docs/perf.md), so the mapped rows' pages are given back; only row lookups (a tied token embedding) read them
+     * again.
      */
     public WeightMatrix withRowGroups(MemorySegment memory, WorkerPool pool) {
         if (groupBytes() == 0) return this;
@@ -117,6 +119,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         return finite.get() ? new WeightMatrix(name, type, data, rows, cols, groups, true) : this;
     }
 
+    /** A group of Q8_0 rows decoded per thread for prompt batches ({@link DecodedGroup}), reused like {@link #SCRATCH}. */
+    private static final ThreadLocal<DecodedGroup> DECODED = ThreadLocal.withInitial(DecodedGroup::new);
+
     /**
      * {@code out[b][r] = row r · xs[b]} for every row and the activations {@code b} in {@code [from, to)}, on the
      * pool ({@link MatrixProduct}). Larger batches of supported types go over rows decoded once per thread and
@@ -124,8 +129,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * by 32 activations over a {@link TokenPanel}); every product then equals the single-token kernel's
      * ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it by float rounding (float
      * sums in another order). Row groups ({@link #withRowGroups}) take every batch through their own kernel, each
-     * product equal to the bit to the same token alone. Makes a product for this call; the engine reuses one
-     * {@link MatrixProduct} per state instead.
+     * product equal to the bit to the same token alone, except Q8_0 batches of a token panel, whose groups are decoded
+     * to floats ({@link DecodedGroup}) and give each product of the mapped rows' panel to the bit. Makes a product for
+     * this call; the engine reuses one {@link MatrixProduct} per state instead.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         new MatrixProduct().inSequence(new WeightMatrix[] {this}, ProductInput.shared(xs), from, to,
@@ -161,21 +167,39 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
             int endGroup = rowEnd / groupRows;
             if (firstGroup < endGroup) {
                 dotRows(xs, from, to, out, r, firstGroup * groupRows);
-                ActivationFormat format = type.activationFormat();
-                for (int g = firstGroup; g < endGroup; g++) {
-                    int b = from;
-                    for (; b + 1 < to; b += 2) {
-                        RowGroups.dot2(type, groups, g, xs[b].quantized(format), xs[b + 1].quantized(format), cols,
-                                out[b], out[b + 1], g * groupRows);
-                    }
-                    for (; b < to; b++) {
-                        RowGroups.dot(type, groups, g, xs[b].quantized(format), cols, out[b], g * groupRows);
-                    }
-                }
+                multiplyGroups(xs, panel, from, to, out, firstGroup, endGroup);
                 r = endGroup * groupRows;
             }
         }
         dotRows(xs, from, to, out, r, rowEnd);
+    }
+
+    /**
+     * Row groups {@code [firstGroup, endGroup)} times the activations {@code [from, to)}: decoded to floats for a
+     * {@code panel} where there is one, else through the groups' own kernels, two activations at a time.
+     */
+    private void multiplyGroups(Activation[] xs, TokenPanel panel, int from, int to, float[][] out, int firstGroup,
+                                int endGroup) {
+        int groupRows = RowGroups.ROWS;
+        if (panel != null) {
+            DecodedGroup decoded = DECODED.get();
+            for (int g = firstGroup; g < endGroup; g++) {
+                decoded.decode(groups, g, cols);
+                decoded.multiply(panel, out, g * groupRows);
+            }
+            return;
+        }
+        ActivationFormat format = type.activationFormat();
+        for (int g = firstGroup; g < endGroup; g++) {
+            int b = from;
+            for (; b + 1 < to; b += 2) {
+                RowGroups.dot2(type, groups, g, xs[b].quantized(format), xs[b + 1].quantized(format), cols,
+                        out[b], out[b + 1], g * groupRows);
+            }
+            for (; b < to; b++) {
+                RowGroups.dot(type, groups, g, xs[b].quantized(format), cols, out[b], g * groupRows);
+            }
+        }
     }
 
     /** Rows {@code [rowStart, rowEnd)} one at a time through the row kernel. */
@@ -203,9 +227,12 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         return unpacks(batch) ? UnpackedRow.tileRows(type) : grain();
     }
 
-    /** Whether a product over {@code batch} activations reads them from a {@link TokenPanel}. */
+    /**
+     * Whether a product over {@code batch} activations reads them from a {@link TokenPanel}: over unpacked rows, or
+     * over Q8_0 row groups decoded to floats ({@link DecodedGroup}).
+     */
     boolean takesPanel(int batch) {
-        return unpacks(batch) && TokenPanel.applies(type, batch);
+        return (unpacks(batch) || groups != null && type == QuantType.Q8_0) && TokenPanel.applies(type, batch);
     }
 
     /** Whether a product over {@code batch} activations goes over unpacked rows. */
@@ -218,7 +245,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * (once per {@link Activation#set}).
      */
     public void prepare(Activation x, int batch) {
-        x.prepare(type.activationFormat(), unpacks(batch));
+        x.prepare(type.activationFormat(), unpacks(batch) || takesPanel(batch));
         if (finiteHalves && !unpacks(batch)) x.prepareHalvesScaled();
     }
 

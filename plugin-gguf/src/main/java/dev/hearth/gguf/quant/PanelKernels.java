@@ -51,24 +51,51 @@ final class PanelKernels {
      * the panel meets the rows 8 at a time; the running sums stay in {@code r[0]}'s scratch between slices.
      */
     static void multiply(UnpackedRow[] r, int count, TokenPanel p, float[][] out, int row) {
-        int n = r[0].length();
-        if (p.n != n || (p.type == QuantType.Q8_0) != (r[0].type() == QuantType.Q8_0)) {
-            throw new IllegalArgumentException("a panel of " + p.type + " x " + p.n + " for rows of " + r[0].type()
-                    + " x " + n);
+        check(p, r[0].type(), r[0].length());
+        int sums = runningSums(count, p);
+        if (r[0].runningSums.length < sums) r[0].runningSums = new float[sums];
+        multiply(r, null, count, p, r[0].runningSums, out, row);
+    }
+
+    /** {@link #multiply} for the 16 rows of a decoded Q8_0 group, each product the same to the bit as its row's. */
+    static void multiply(DecodedGroup g, TokenPanel p, float[][] out, int row) {
+        check(p, QuantType.Q8_0, g.n);
+        int sums = runningSums(RowGroups.ROWS, p);
+        if (g.runningSums.length < sums) g.runningSums = new float[sums];
+        multiply(null, g.weights, RowGroups.ROWS, p, g.runningSums, out, row);
+    }
+
+    private static void check(TokenPanel p, QuantType type, int n) {
+        if (p.n != n || (p.type == QuantType.Q8_0) != (type == QuantType.Q8_0)) {
+            throw new IllegalArgumentException("a panel of " + p.type + " x " + p.n + " for rows of " + type + " x "
+                    + n);
         }
+    }
+
+    /** Running sums a product of {@code count} rows with panel {@code p} keeps: per tile and 8 rows 16 vectors. */
+    private static int runningSums(int count, TokenPanel p) {
+        return 16 * FLOAT.length() * ((count + 7) / 8) * TokenPanel.tiles(p.to - p.from);
+    }
+
+    /** The rows {@code r}, or where it is null those of {@code group} ({@link DecodedGroup#weights}). */
+    private static void multiply(UnpackedRow[] r, float[] group, int count, TokenPanel p, float[] acc, float[][] out,
+                                 int row) {
+        int n = p.n;
         int lanes = FLOAT.length();
         int tiles = TokenPanel.tiles(p.to - p.from);
         int eights = (count + 7) / 8;
         // per tile and 8 rows: 16 sums of L lanes, row i and token vector v at (2i + v) L
-        int sums = 16 * lanes * eights * tiles;
-        if (r[0].runningSums.length < sums) r[0].runningSums = new float[sums];
-        float[] acc = r[0].runningSums;
-        Arrays.fill(acc, 0, sums, 0f);
+        Arrays.fill(acc, 0, runningSums(count, p), 0f);
         for (int k0 = 0; k0 < n; k0 += SLICE) {
             int k1 = Math.min(n, k0 + SLICE);
             for (int tile = 0; tile < tiles; tile++) {
                 for (int e = 0; e < eights; e++) {
-                    panel8x2(r, 8 * e, count - 1, p.tiles[tile], k0, k1, acc, 16 * lanes * (eights * tile + e));
+                    int at = 16 * lanes * (eights * tile + e);
+                    if (group == null) {
+                        panel8x2(r, 8 * e, count - 1, p.tiles[tile], k0, k1, acc, at);
+                    } else {
+                        group8x2(group, 8 * e, p.tiles[tile], k0, k1, acc, at);
+                    }
                 }
             }
         }
@@ -128,6 +155,58 @@ final class PanelKernels {
             c70 = x0.fma(b7, c70); c71 = x1.fma(b7, c71);
         }
         // stored one by one: an array of vectors would box them
+        c00.intoArray(acc, at);
+        c01.intoArray(acc, at + lanes);
+        c10.intoArray(acc, at + 2 * lanes);
+        c11.intoArray(acc, at + 3 * lanes);
+        c20.intoArray(acc, at + 4 * lanes);
+        c21.intoArray(acc, at + 5 * lanes);
+        c30.intoArray(acc, at + 6 * lanes);
+        c31.intoArray(acc, at + 7 * lanes);
+        c40.intoArray(acc, at + 8 * lanes);
+        c41.intoArray(acc, at + 9 * lanes);
+        c50.intoArray(acc, at + 10 * lanes);
+        c51.intoArray(acc, at + 11 * lanes);
+        c60.intoArray(acc, at + 12 * lanes);
+        c61.intoArray(acc, at + 13 * lanes);
+        c70.intoArray(acc, at + 14 * lanes);
+        c71.intoArray(acc, at + 15 * lanes);
+    }
+
+    /**
+     * {@link #panel8x2} for rows {@code first .. first + 7} of a decoded group ({@link DecodedGroup#weights}: the 16
+     * rows' weights at a position side by side), so that one array and one index serve all eight broadcasts.
+     */
+    private static void group8x2(float[] g, int first, float[] p, int k0, int k1, float[] acc, int at) {
+        int lanes = FLOAT.length();
+        FloatVector c00 = sum(acc, at, 0), c01 = sum(acc, at, 1), c10 = sum(acc, at, 2);
+        FloatVector c11 = sum(acc, at, 3), c20 = sum(acc, at, 4), c21 = sum(acc, at, 5);
+        FloatVector c30 = sum(acc, at, 6), c31 = sum(acc, at, 7), c40 = sum(acc, at, 8);
+        FloatVector c41 = sum(acc, at, 9), c50 = sum(acc, at, 10), c51 = sum(acc, at, 11);
+        FloatVector c60 = sum(acc, at, 12), c61 = sum(acc, at, 13), c70 = sum(acc, at, 14);
+        FloatVector c71 = sum(acc, at, 15);
+        for (int k = k0; k < k1; k++) {
+            int i = 2 * lanes * k;
+            int w = RowGroups.ROWS * k + first;
+            FloatVector x0 = FloatVector.fromArray(FLOAT, p, i);
+            FloatVector x1 = FloatVector.fromArray(FLOAT, p, i + lanes);
+            FloatVector b0 = FloatVector.broadcast(FLOAT, g[w]);
+            c00 = x0.fma(b0, c00); c01 = x1.fma(b0, c01);
+            FloatVector b1 = FloatVector.broadcast(FLOAT, g[w + 1]);
+            c10 = x0.fma(b1, c10); c11 = x1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(FLOAT, g[w + 2]);
+            c20 = x0.fma(b2, c20); c21 = x1.fma(b2, c21);
+            FloatVector b3 = FloatVector.broadcast(FLOAT, g[w + 3]);
+            c30 = x0.fma(b3, c30); c31 = x1.fma(b3, c31);
+            FloatVector b4 = FloatVector.broadcast(FLOAT, g[w + 4]);
+            c40 = x0.fma(b4, c40); c41 = x1.fma(b4, c41);
+            FloatVector b5 = FloatVector.broadcast(FLOAT, g[w + 5]);
+            c50 = x0.fma(b5, c50); c51 = x1.fma(b5, c51);
+            FloatVector b6 = FloatVector.broadcast(FLOAT, g[w + 6]);
+            c60 = x0.fma(b6, c60); c61 = x1.fma(b6, c61);
+            FloatVector b7 = FloatVector.broadcast(FLOAT, g[w + 7]);
+            c70 = x0.fma(b7, c70); c71 = x1.fma(b7, c71);
+        }
         c00.intoArray(acc, at);
         c01.intoArray(acc, at + lanes);
         c10.intoArray(acc, at + 2 * lanes);

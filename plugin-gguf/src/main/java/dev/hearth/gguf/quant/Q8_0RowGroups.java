@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q8_0 rows repacked at load in groups of 16 ({@link RowGroups}), for the CPU's products (one token at a time,
- * {@link #dotGroup}, or two, {@link #dotGroup2}). A step widens 32 quants, two of each row, to 16-bit lanes, so that
+ * {@link #dotGroup}, or two, {@link #dotGroup2}; a prompt batch of a token panel or more decodes them to floats
+ * instead, {@link #decode}). A step widens 32 quants, two of each row, to 16-bit lanes, so that
  * an int lane is a row; one activation pair is broadcast to all 16 rows. The row kernel ({@link Q8_0Kernels#dotVector})
  * splits every block into even and odd quants and sums its 8 lanes per block of one row; this sums a block of 16 rows
  * with one scale multiply.
@@ -134,6 +135,30 @@ public final class Q8_0RowGroups {
         }
         acc0.intoArray(out0, outOff);
         acc1.intoArray(out1, outOff);
+    }
+
+    /**
+     * Decodes the 16 rows of the group at {@code offset} to floats ({@code d * q}) for {@link DecodedGroup}: per block
+     * {@code b}, position {@code p} of the order of {@link Q8Activation#laneFloats} (weight {@code 4 (p % 8) + p / 8}),
+     * row {@code r} at {@code out[16 (32 b + p) + r]}: each weight of a row is the float
+     * {@link UnpackedRow#unpack} gives it. A step's even quants (weights {@code 2s}) are the low 16-bit halves of its
+     * int lanes, its odd ones (weights {@code 2s + 1}) the high halves; both land on 16 consecutive floats.
+     */
+    static void decode(MemorySegment w, long offset, int n, float[] out) {
+        Bytes.checkBlocks(n, Q8_0Kernels.BLOCK_SIZE, "Q8_0");
+        for (int b = 0; b < n / Q8_0Kernels.BLOCK_SIZE; b++) {
+            long in = offset + (long) b * BLOCK_BYTES;
+            FloatVector d = FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE);
+            for (int s = 0; s < 16; s++) {
+                IntVector lanes = quants(w, in, s).reinterpretAsInts();
+                // weight 2s + u sits at position 8 (2 (s % 2) + u) + s / 2
+                int even = ROWS * (Q8_0Kernels.BLOCK_SIZE * b + 16 * (s % 2) + s / 2);
+                ((FloatVector) lanes.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .convert(VectorOperators.I2F, 0)).mul(d).intoArray(out, even);
+                ((FloatVector) lanes.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(d)
+                        .intoArray(out, even + 8 * ROWS);
+            }
+        }
     }
 
     /** Step {@code s} of the block at {@code in}: two quants of each row, sign-extended to 16-bit lanes. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 
+import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.RowGroups;
+import dev.hearth.gguf.quant.TokenPanel;
 import dev.hearth.gguf.testing.ModelLogits;
 import dev.hearth.gguf.testing.ReferenceLogits;
 import dev.hearth.gguf.testing.SharedData;
@@ -106,7 +108,10 @@ class LlamaForwardReferenceTest {
         assertTrue(sum > 0, "no position differs: the row groups were not used");
     }
 
-    /** Prompt batches over row groups run each token through the same kernel: the logits equal to the bit. */
+    /**
+     * Prompt batches over row groups smaller than a token panel ({@code TokenPanel}) run each token through the same
+     * kernel: the logits equal to the bit.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"llama-mini-Q4_K_M", "llama-mini-Q8_0"})
     void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime(String name) throws Exception {
@@ -116,6 +121,24 @@ class LlamaForwardReferenceTest {
         float[][] single = ModelLogits.of(model, ref.tokens(), 1, true);
         float[][] batched = ModelLogits.of(model, ref.tokens(), 7, true);
         for (int pos = 0; pos < single.length; pos++) assertArrayEquals(single[pos], batched[pos], "position " + pos);
+    }
+
+    /**
+     * A prompt in one batch over Q8_0 row groups goes through token panels, the groups decoded to floats: the logits of
+     * the mapped rows in one batch (which {@link #logitsMatchLlamaCpp} holds to llama.cpp's), to the bit.
+     */
+    @Test
+    void rowGroupsInOnePanelBatchGiveTheMappedRowsLogits() throws Exception {
+        ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q8_0.logits"));
+        Path model = SharedData.file("models/llama-mini/llama-mini-Q8_0.gguf");
+        int[] tokens = ref.tokens();
+        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, tokens.length),
+                "row groups and token panels need 512-bit vectors, which this CPU lacks");
+        float[][] mapped = ModelLogits.of(model, tokens, tokens.length);
+        float[][] grouped = ModelLogits.of(model, tokens, tokens.length, true);
+        for (int pos = 0; pos < tokens.length; pos++) {
+            assertArrayEquals(mapped[pos], grouped[pos], "position " + pos);
+        }
     }
 
     private static final int GROUPED_POSITIONS = 16;
