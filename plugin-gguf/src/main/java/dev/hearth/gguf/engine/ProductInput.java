@@ -27,40 +27,33 @@ public interface ProductInput {
     /** Activations made once and read by every thread, with the panels the matrices take. */
     static ProductInput shared(Activation[] xs) {
         return new ProductInput() {
-            /** Panels of the activations' floats (F16, BF16 rows) and of their Q8_0 lane floats (Q8_0 rows). */
-            private final TokenPanel floats = new TokenPanel();
-            private final TokenPanel q8_0 = new TokenPanel();
+            /**
+             * Panels of the activations' floats (F16, BF16 rows), their Q8_0 lane floats (Q8_0 rows) and their Q8_K
+             * quants (Q4_K row groups), by {@link #kind}.
+             */
+            private final TokenPanel[] panels = {new TokenPanel(), new TokenPanel(), new TokenPanel()};
             /** The pool's steps filling them, made once: a lambda made per product would be allocated each time. */
-            private final WorkerPool.RangeTask fillFloats = floats::fillBlocks;
-            private final WorkerPool.RangeTask fillQ8_0 = q8_0::fillBlocks;
-            private boolean floatsReady;
-            private boolean q8_0Ready;
+            private final WorkerPool.RangeTask[] fills = {panels[0]::fillBlocks, panels[1]::fillBlocks,
+                    panels[2]::fillBlocks};
+            private final boolean[] ready = new boolean[panels.length];
+
+            private static int kind(QuantType type) {
+                return type == QuantType.Q8_0 ? 1 : type == QuantType.Q4_K ? 2 : 0;
+            }
 
             @Override
             public void prepare(WeightMatrix[] ms, int from, int to, WorkerPool pool) {
-                floatsReady = false;
-                q8_0Ready = false;
+                java.util.Arrays.fill(ready, false);
                 for (WeightMatrix m : ms) {
                     for (int b = from; b < to; b++) m.prepare(xs[b], to - from);
-                    if (!m.takesPanel(to - from)) continue;
-                    if (m.type() == QuantType.Q8_0 && !q8_0Ready) {
-                        fill(q8_0, fillQ8_0, m.type(), from, to, pool);
-                        q8_0Ready = true;
-                    } else if (m.type() != QuantType.Q8_0 && !floatsReady) {
-                        fill(floats, fillFloats, m.type(), from, to, pool);
-                        floatsReady = true;
-                    }
+                    int kind = kind(m.type());
+                    if (!m.takesPanel(to - from) || ready[kind]) continue;
+                    // filled on the pool: on the calling thread alone 96 tokens of 2048 elements took 160 us (one
+                    // Zen 5 core), with every other thread waiting
+                    panels[kind].start(m.type(), xs, from, to);
+                    pool.parallelFor(panels[kind].blocks(), 1, fills[kind]);
+                    ready[kind] = true;
                 }
-            }
-
-            /**
-             * Fills a panel on the pool: on the calling thread alone it took 160 us for 96 tokens of 2048 elements
-             * (one Zen 5 core), with every other thread waiting.
-             */
-            private void fill(TokenPanel panel, WorkerPool.RangeTask step, QuantType type, int from, int to,
-                              WorkerPool pool) {
-                panel.start(type, xs, from, to);
-                pool.parallelFor(panel.blocks(), 1, step);
             }
 
             @Override
@@ -70,8 +63,8 @@ public interface ProductInput {
 
             @Override
             public TokenPanel panel(QuantType type) {
-                if (type == QuantType.Q8_0) return q8_0Ready ? q8_0 : null;
-                return floatsReady ? floats : null;
+                int kind = kind(type);
+                return ready[kind] ? panels[kind] : null;
             }
         };
     }

@@ -87,7 +87,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * This matrix with its rows also repacked in groups of 16 ({@link RowGroups}) into {@code memory} (of
      * {@link #groupBytes} bytes, 64-byte aligned), on the pool; this matrix itself when there is nothing to repack.
      * Every product then reads the groups (Q4_K, one token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4;
-     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time, or Q8_0's decoded to floats for a token panel;
+     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time, or Q8_0's and Q4_K's decoded to floats for a token
+     * panel;
      * docs/perf.md), so the mapped rows' pages are given back; only row lookups (a tied token embedding) read them
      * again.
      */
@@ -119,7 +120,7 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
         return finite.get() ? new WeightMatrix(name, type, data, rows, cols, groups, true) : this;
     }
 
-    /** A group of Q8_0 rows decoded per thread for prompt batches ({@link DecodedGroup}), reused like {@link #SCRATCH}. */
+    /** A row group decoded per thread for prompt batches ({@link DecodedGroup}), reused like {@link #SCRATCH}. */
     private static final ThreadLocal<DecodedGroup> DECODED = ThreadLocal.withInitial(DecodedGroup::new);
 
     /**
@@ -129,8 +130,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * by 32 activations over a {@link TokenPanel}); every product then equals the single-token kernel's
      * ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it by float rounding (float
      * sums in another order). Row groups ({@link #withRowGroups}) take every batch through their own kernel, each
-     * product equal to the bit to the same token alone, except Q8_0 batches of a token panel, whose groups are decoded
-     * to floats ({@link DecodedGroup}) and give each product of the mapped rows' panel to the bit. Makes a product for
+     * product equal to the bit to the same token alone (Q4_K's also through a token panel, {@link DecodedGroup}), except
+     * Q8_0 batches of a token panel, whose groups decoded to floats give the mapped rows' panel products to the bit. Makes a product for
      * this call; the engine reuses one {@link MatrixProduct} per state instead.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
@@ -181,10 +182,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     private void multiplyGroups(Activation[] xs, TokenPanel panel, int from, int to, float[][] out, int firstGroup,
                                 int endGroup) {
         int groupRows = RowGroups.ROWS;
-        if (panel != null) {
+        if (panel != null && takesPanel(to - from)) {
             DecodedGroup decoded = DECODED.get();
             for (int g = firstGroup; g < endGroup; g++) {
-                decoded.decode(groups, g, cols);
+                decoded.decode(type, groups, g, cols);
                 decoded.multiply(panel, out, g * groupRows);
             }
             return;
@@ -228,11 +229,11 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
     }
 
     /**
-     * Whether a product over {@code batch} activations reads them from a {@link TokenPanel}: over unpacked rows, or
-     * over Q8_0 row groups decoded to floats ({@link DecodedGroup}).
+     * Whether a product over {@code batch} activations reads them from a {@link TokenPanel}: over unpacked float rows,
+     * or over row groups decoded to floats ({@link DecodedGroup}).
      */
     boolean takesPanel(int batch) {
-        return (unpacks(batch) || groups != null && type == QuantType.Q8_0) && TokenPanel.applies(type, batch);
+        return (groups != null || unpacks(batch)) && TokenPanel.applies(type, batch, groups != null);
     }
 
     /** Whether a product over {@code batch} activations goes over unpacked rows. */
@@ -245,7 +246,8 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * (once per {@link Activation#set}).
      */
     public void prepare(Activation x, int batch) {
-        x.prepare(type.activationFormat(), unpacks(batch) || takesPanel(batch));
+        // lane floats: the unpacked rows' tiles and Q8_0's panels read them, Q4_K's panels the quants themselves
+        x.prepare(type.activationFormat(), unpacks(batch) || type == QuantType.Q8_0 && takesPanel(batch));
         if (finiteHalves && !unpacks(batch)) x.prepareHalvesScaled();
     }
 

@@ -57,16 +57,20 @@ final class PanelKernels {
         multiply(r, null, count, p, r[0].runningSums, out, row);
     }
 
-    /** {@link #multiply} for the 16 rows of a decoded Q8_0 group, each product the same to the bit as its row's. */
+    /** {@link #multiply} for the 16 rows of a decoded group ({@link DecodedGroup}). */
     static void multiply(DecodedGroup g, TokenPanel p, float[][] out, int row) {
-        check(p, QuantType.Q8_0, g.n);
+        check(p, g.type, g.n);
         int sums = runningSums(RowGroups.ROWS, p);
         if (g.runningSums.length < sums) g.runningSums = new float[sums];
-        multiply(null, g.weights, RowGroups.ROWS, p, g.runningSums, out, row);
+        if (g.type == QuantType.Q4_K) {
+            multiplyQ4_K(g, p, g.runningSums, out, row);
+        } else {
+            multiply(null, g.weights, RowGroups.ROWS, p, g.runningSums, out, row);
+        }
     }
 
     private static void check(TokenPanel p, QuantType type, int n) {
-        if (p.n != n || (p.type == QuantType.Q8_0) != (type == QuantType.Q8_0)) {
+        if (p.n != n || !p.holdsFor(type)) {
             throw new IllegalArgumentException("a panel of " + p.type + " x " + p.n + " for rows of " + type + " x "
                     + n);
         }
@@ -99,7 +103,65 @@ final class PanelKernels {
                 }
             }
         }
-        for (int tile = 0; tile < tiles; tile++) {
+        writeOut(acc, count, p, out, row);
+    }
+
+    /**
+     * Q4_K rows of a decoded group: per super-block and 8 rows, each half's 128 products summed in their own chains
+     * from zero (exact: every partial sum is an integer below 128 x 15 x 63 x 127 < 2^24), then
+     * {@link #finishQ4_K}. A super-block's rows stay in L1 while every tile of the panel meets them.
+     */
+    private static void multiplyQ4_K(DecodedGroup g, TokenPanel p, float[] acc, float[][] out, int row) {
+        int lanes = FLOAT.length();
+        int tiles = TokenPanel.tiles(p.to - p.from);
+        int half = Q4_KKernels.BLOCK_SIZE / 2;
+        Arrays.fill(acc, 0, runningSums(RowGroups.ROWS, p), 0f);
+        for (int sb = 0; sb < p.n / Q4_KKernels.BLOCK_SIZE; sb++) {
+            int k = sb * Q4_KKernels.BLOCK_SIZE;
+            for (int tile = 0; tile < tiles; tile++) {
+                for (int e = 0; e < 2; e++) {
+                    Arrays.fill(g.halves, 0f);
+                    group8x2(g.weights, 8 * e, p.tiles[tile], k, k + half, g.halves, 0);
+                    group8x2(g.weights, 8 * e, p.tiles[tile], k + half, k + 2 * half, g.halves, 16 * lanes);
+                    finishQ4_K(g, 8 * e, p, tile, sb, acc, 16 * lanes * (2 * tile + e));
+                }
+            }
+        }
+        writeOut(acc, RowGroups.ROWS, p, out, row);
+    }
+
+    /**
+     * Adds super-block {@code sb} of rows {@code first .. first + 7} to their running sums at {@code acc[at ..]} as
+     * {@link Q4_KRowGroups#dotGroup} adds it: the two halves' sum (the float of the exact integer sum), times
+     * {@code d dx}, then the min sum (exact) times {@code -dmin dx}.
+     */
+    private static void finishQ4_K(DecodedGroup g, int first, TokenPanel p, int tile, int sb, float[] acc, int at) {
+        int lanes = FLOAT.length();
+        float[] scales = p.blockScales[tile];
+        float[] pairSums = p.pairSums[tile];
+        for (int i = 0; i < 8; i++) {
+            int r = RowGroups.ROWS * sb + first + i;
+            for (int v = 0; v < 2; v++) {
+                int s = (2 * i + v) * lanes;
+                FloatVector isum = FloatVector.fromArray(FLOAT, g.halves, s)
+                        .add(FloatVector.fromArray(FLOAT, g.halves, 16 * lanes + s));
+                FloatVector dx = FloatVector.fromArray(FLOAT, scales, TokenPanel.TILE * sb + v * lanes);
+                FloatVector msum = FloatVector.zero(FLOAT);
+                for (int j = 0; j < 8; j++) {
+                    msum = FloatVector.fromArray(FLOAT, pairSums, TokenPanel.TILE * (8 * sb + j) + v * lanes)
+                            .fma(FloatVector.broadcast(FLOAT, g.mins[RowGroups.ROWS * (8 * sb + j) + first + i]), msum);
+                }
+                isum.fma(dx.mul(g.d[r]), sum(acc, at, 2 * i + v)).intoArray(acc, at + s);
+                msum.fma(dx.mul(-g.dmin[r]), sum(acc, at, 2 * i + v)).intoArray(acc, at + s);
+            }
+        }
+    }
+
+    /** The running sums of {@code count} rows into their outputs, for the panel's tokens. */
+    private static void writeOut(float[] acc, int count, TokenPanel p, float[][] out, int row) {
+        int lanes = FLOAT.length();
+        int eights = (count + 7) / 8;
+        for (int tile = 0; tile < TokenPanel.tiles(p.to - p.from); tile++) {
             for (int i = 0; i < count; i++) {
                 int at = 16 * lanes * (eights * tile + i / 8) + 2 * lanes * (i % 8);
                 for (int j = 0; j < TokenPanel.TILE; j++) {

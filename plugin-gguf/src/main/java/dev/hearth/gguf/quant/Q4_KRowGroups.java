@@ -120,6 +120,42 @@ public final class Q4_KRowGroups {
     }
 
     /**
+     * Decodes the 16 rows of the group at {@code offset} for {@link DecodedGroup}: weight {@code k} of row {@code r}
+     * as the integer {@code q sc} of its sub-block (at most 15 x 63) at {@code out[16 k + r]}; per super-block
+     * {@code b} each row's {@code d} and {@code dmin} at {@code 16 b + r} and its 8 mins at {@code mins[16 (8 b + j) + r]}.
+     * A step's low 16-bit half in an int lane holds the row's even weights, the high half its odd ones.
+     */
+    static void decode(MemorySegment w, long offset, int n, float[] out, float[] d, float[] dmin, float[] mins) {
+        Bytes.checkBlocks(n, Q4_KKernels.BLOCK_SIZE, "Q4_K");
+        for (int b = 0; b < n / Q4_KKernels.BLOCK_SIZE; b++) {
+            long in = offset + (long) b * BLOCK_BYTES;
+            FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in, LE).intoArray(d, ROWS * b);
+            FloatVector.fromMemorySegment(GgmlLanes.FLOAT_WIDE, w, in + 64, LE).intoArray(dmin, ROWS * b);
+            for (int j = 0; j < 8; j++) {
+                rowBytes(w, in + MINS + 16 * j).intoArray(mins, ROWS * (8 * b + j));
+                FloatVector scales = rowBytes(w, in + SCALES + 16 * j);
+                for (int z = 0; z < 4; z++) {
+                    IntVector lanes = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, in + QS + 256 * j + 64 * z, LE)
+                            .reinterpretAsInts();
+                    for (int t = 0; t < 4; t++) {
+                        int k = Q4_KKernels.BLOCK_SIZE * b + 32 * j + 8 * z + 2 * t;
+                        ((FloatVector) lanes.lanewise(VectorOperators.LSHR, 4 * t).and(0xF)
+                                .convert(VectorOperators.I2F, 0)).mul(scales).intoArray(out, ROWS * k);
+                        ((FloatVector) lanes.lanewise(VectorOperators.LSHR, 16 + 4 * t).and(0xF)
+                                .convert(VectorOperators.I2F, 0)).mul(scales).intoArray(out, ROWS * (k + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The 16 bytes at {@code at} (scales or mins, below 64), one a row, as floats. */
+    private static FloatVector rowBytes(MemorySegment w, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, at, LE)
+                .convertShape(VectorOperators.B2I, GgmlLanes.INT_WIDE, 0).convert(VectorOperators.I2F, 0);
+    }
+
+    /**
      * {@code out[outOff + r] = row r · x} for the 16 rows of the group at {@code offset}. Per sub-block, 16
      * broadcast activation pairs times the 4-bit quants in 16-bit lanes (at most 16 products of 15 x 128 a lane,
      * so no overflow), the row's two lanes widened and added into its int lane (their sum, up to 32 x 15 x 128,

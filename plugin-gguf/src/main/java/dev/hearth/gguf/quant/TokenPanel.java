@@ -28,6 +28,13 @@ public final class TokenPanel {
     private static final int FILL_BLOCK = 64;
 
     float[][] tiles = new float[0][];
+    /**
+     * Q4_K rows: per tile, super-block {@code b}'s Q8_K scale of token {@code j} at {@code T b + j}, and the sums of its
+     * quants by sub-block {@code s} ({@code sums[16 b + 2 s] + sums[16 b + 2 s + 1]}) at {@code T (8 b + s) + j};
+     * zeros for missing tokens.
+     */
+    float[][] blockScales = new float[0][];
+    float[][] pairSums = new float[0][];
     /** The activations of the last {@link #start}, which {@link #fillBlocks} reads. */
     private Activation[] xs;
     QuantType type;
@@ -65,20 +72,32 @@ public final class TokenPanel {
     }
 
     /**
-     * Whether a product of {@code batch} tokens with rows of {@code type} goes through a panel in this process: where
-     * {@link #ON} and a panel {@link #fits}.
+     * Whether a product of {@code batch} tokens with rows of {@code type}, repacked in row groups where
+     * {@code grouped}, goes through a panel in this process: where {@link #ON} and a panel {@link #fits}.
      */
-    public static boolean applies(QuantType type, int batch) {
-        return ON && fits(type, batch);
+    public static boolean applies(QuantType type, int batch, boolean grouped) {
+        return ON && fits(type, batch) && (grouped ? DecodedGroup.decodes(type) : UnpackedRow.floatRows(type));
     }
 
     /**
      * Whether a panel holds {@code batch} tokens for rows of {@code type} here: float rows ({@link UnpackedRow}: F16,
-     * BF16, Q8_0), 512-bit vectors and at least a tile of tokens; smaller batches keep
-     * {@link FloatRowKernels#dotTiles}, which waste no lanes on missing tokens.
+     * BF16, Q8_0) or Q4_K row groups ({@link DecodedGroup}), 512-bit vectors and at least a tile of tokens; smaller
+     * batches keep {@link FloatRowKernels#dotTiles} and the groups' own kernels, which waste no lanes on missing
+     * tokens.
      */
     static boolean fits(QuantType type, int batch) {
-        return Simd.BITS == 512 && UnpackedRow.supports(type) && UnpackedRow.floatRows(type) && batch >= TILE;
+        boolean rows = UnpackedRow.supports(type) && UnpackedRow.floatRows(type)
+                || type == QuantType.Q4_K && RowGroups.supported();
+        return Simd.BITS == 512 && rows && batch >= TILE;
+    }
+
+    /**
+     * Whether this panel holds what rows of {@code rows} multiply: the same type's for Q8_0 (lane floats) and Q4_K
+     * (Q8_K quants), the activations' floats for F16 and BF16 alike.
+     */
+    boolean holdsFor(QuantType rows) {
+        boolean own = rows == QuantType.Q8_0 || rows == QuantType.Q4_K;
+        return own || type == QuantType.Q8_0 || type == QuantType.Q4_K ? rows == type : true;
     }
 
     /**
@@ -118,6 +137,33 @@ public final class TokenPanel {
         this.n = n;
         this.from = from;
         this.to = to;
+        if (type == QuantType.Q4_K) fillBlockSums(count);
+    }
+
+    /** Fills {@link #blockScales} and {@link #pairSums} of the Q8_K activations for {@code count} tiles. */
+    private void fillBlockSums(int count) {
+        int blocks = n / Q4_KKernels.BLOCK_SIZE;
+        if (blockScales.length < count) {
+            blockScales = Arrays.copyOf(blockScales, count);
+            pairSums = Arrays.copyOf(pairSums, count);
+        }
+        for (int tile = 0; tile < count; tile++) {
+            if (blockScales[tile] == null || blockScales[tile].length < TILE * blocks) {
+                blockScales[tile] = new float[TILE * blocks];
+                pairSums[tile] = new float[8 * TILE * blocks];
+            }
+            for (int j = 0; j < TILE; j++) {
+                int t = from + tile * TILE + j;
+                Q8Activation q = t < to ? xs[t].q8_K() : null;
+                for (int b = 0; b < blocks; b++) {
+                    blockScales[tile][TILE * b + j] = q == null ? 0f : q.scales()[b];
+                    for (int s = 0; s < 8; s++) {
+                        pairSums[tile][TILE * (8 * b + s) + j] =
+                                q == null ? 0f : q.sums()[16 * b + 2 * s] + q.sums()[16 * b + 2 * s + 1];
+                    }
+                }
+            }
+        }
     }
 
     /** Blocks of elements {@link #fillBlocks} takes. */
@@ -145,7 +191,10 @@ public final class TokenPanel {
             int ke = Math.min(k1, kb + FILL_BLOCK);
             for (int j = 0; j < TILE; j++) {
                 int t = first + j;
-                if (t < to) {
+                if (t < to && type == QuantType.Q4_K) {
+                    byte[] quants = xs[t].q8_K().quants();
+                    for (int k = kb; k < ke; k++) tile[j + k * TILE] = quants[k];
+                } else if (t < to) {
                     float[] src = UnpackedRow.floats(type, xs[t], n);
                     int off = UnpackedRow.offset(type, xs[t]);
                     for (int k = kb; k < ke; k++) tile[j + k * TILE] = src[off + k];

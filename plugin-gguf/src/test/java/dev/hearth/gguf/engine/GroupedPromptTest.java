@@ -2,6 +2,7 @@ package dev.hearth.gguf.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,9 +22,9 @@ import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.TokenPanel;
 
 /**
- * Q8_0 row groups times prompt batches of a panel or more: the groups decoded to floats ({@code DecodedGroup}) give
- * each product the same float, to the bit, as the mapped rows unpacked through the same panel, and both lie within
- * float rounding of the exact integer sums.
+ * Row groups times prompt batches of a panel or more, decoded to floats ({@code DecodedGroup}): Q8_0's give each
+ * product the same float, to the bit, as the mapped rows unpacked through the same panel, and both lie within float
+ * rounding of the exact integer sums; Q4_K's the float each token gets alone from the group.
  */
 class GroupedPromptTest {
 
@@ -34,7 +35,7 @@ class GroupedPromptTest {
     @ParameterizedTest
     @ValueSource(ints = {32, 37, 96})
     void groupsGiveTheUnpackedRowsProducts(int batch) {
-        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, batch),
+        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, batch, true),
                 "Q8_0 row groups and token panels need 512-bit vectors, which this CPU lacks");
         Random rnd = new Random(7L + batch);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(3)) {
@@ -61,6 +62,56 @@ class GroupedPromptTest {
                 }
             }
         }
+    }
+
+    /**
+     * Q4_K groups decoded for a panel sum each super-block's integer products exactly in floats, then scale it as the
+     * group kernel does: every product equals the one the same token gets alone, to the bit.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {32, 37, 96})
+    void q4_KGroupsGiveEachTokenItsOwnProducts(int batch) {
+        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q4_K, batch, true),
+                "Q4_K row groups and token panels need 512-bit vectors, which this CPU lacks");
+        Random rnd = new Random(11L + batch);
+        int cols = 2304;
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(3)) {
+            WeightMatrix mapped = new WeightMatrix("w", QuantType.Q4_K, q4_KRows(arena, rnd, cols), ROWS, cols);
+            WeightMatrix grouped = mapped.withRowGroups(arena.allocate(mapped.groupBytes(), 64), pool);
+            assertTrue(grouped.takesPanel(batch), "grouped Q4_K rows take the panel");
+            assertFalse(mapped.takesPanel(batch), "unpacked Q4_K rows keep their integer tiles");
+            Activation[] xs = new Activation[batch];
+            for (int b = 0; b < batch; b++) {
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) x[i] = (float) (rnd.nextGaussian() * (1 + b % 5));
+                xs[b] = new Activation(cols).set(x, 0, cols);
+            }
+            float[][] together = new float[batch][ROWS];
+            float[][] alone = new float[batch][ROWS];
+            float[][] rows = new float[batch][ROWS];
+            grouped.matMul(xs, 0, batch, together, pool);
+            mapped.matMul(xs, 0, batch, rows, pool);
+            for (int b = 0; b < batch; b++) {
+                grouped.matMul(xs, b, b + 1, alone, pool);
+                assertArrayEquals(alone[b], together[b], "activation " + b);
+                for (int r = 0; r < ROWS; r++) {
+                    assertEquals(rows[b][r], together[b][r], 1e-3 * (1 + Math.abs(rows[b][r])),
+                            "activation " + b + ", row " + r + " against the mapped rows (float order only)");
+                }
+            }
+        }
+    }
+
+    /** Q4_K rows of random bytes, each block's {@code d} and {@code dmin} small positive halves. */
+    private static MemorySegment q4_KRows(Arena arena, Random rnd, int cols) {
+        int blocks = ROWS * cols / 256;
+        MemorySegment w = arena.allocate((long) blocks * 144);
+        for (int k = 0; k < blocks; k++) {
+            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 144L * k, Float.floatToFloat16((float) (rnd.nextDouble() / 64)));
+            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 144L * k + 2, Float.floatToFloat16((float) (rnd.nextDouble() / 64)));
+            for (int j = 4; j < 144; j++) w.set(ValueLayout.JAVA_BYTE, 144L * k + j, (byte) rnd.nextInt(256));
+        }
+        return w;
     }
 
     /** Row {@code r} times the activation's Q8_0 form, summed in doubles. */

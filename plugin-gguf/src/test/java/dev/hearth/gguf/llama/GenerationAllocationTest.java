@@ -17,7 +17,6 @@ import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.RowGroups;
 import dev.hearth.gguf.quant.TokenPanel;
 import dev.hearth.gguf.testing.SharedData;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,16 +74,17 @@ class GenerationAllocationTest {
     @ParameterizedTest
     @ValueSource(strings = {F16, Q8_0})
     void aPromptBatchThroughTokenPanelsAllocatesNothingOnceCompiled(String model) throws Exception {
-        assumeTrue(TokenPanel.applies(QuantType.F16, 32), "token panels need 512-bit vectors, which this CPU lacks");
+        assumeTrue(TokenPanel.applies(QuantType.F16, 32, false), "token panels need 512-bit vectors, which this CPU lacks");
         assertSomeJvmAllocatesNothing(model, 32, false);
     }
 
-    /** Q8_0 row groups decoded to floats for a batch of a token panel ({@code DecodedGroup}). */
-    @Test
-    void aPanelBatchOverQ8_0RowGroupsAllocatesNothingOnceCompiled() throws Exception {
-        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, 32),
+    /** Q8_0 and Q4_K row groups decoded to floats for a batch of a token panel ({@code DecodedGroup}). */
+    @ParameterizedTest
+    @ValueSource(strings = {Q4_K_M, Q8_0})
+    void aPanelBatchOverRowGroupsAllocatesNothingOnceCompiled(String model) throws Exception {
+        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, 32, true),
                 "row groups and token panels need 512-bit vectors, which this CPU lacks");
-        assertSomeJvmAllocatesNothing(Q8_0, 32, true);
+        assertSomeJvmAllocatesNothing(model, 32, true);
     }
 
     @ParameterizedTest

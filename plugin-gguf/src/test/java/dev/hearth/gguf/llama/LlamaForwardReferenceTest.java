@@ -109,17 +109,18 @@ class LlamaForwardReferenceTest {
     }
 
     /**
-     * Prompt batches over row groups smaller than a token panel ({@code TokenPanel}) run each token through the same
-     * kernel: the logits equal to the bit.
+     * Prompt batches over row groups run each token through the same kernel, or for Q4_K through a token panel that
+     * sums each product as that kernel does: the logits equal to the bit. Batches of 7, and Q4_K_M's whole prompt in
+     * one batch (0), which takes the panel where it runs.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"llama-mini-Q4_K_M", "llama-mini-Q8_0"})
-    void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime(String name) throws Exception {
+    @CsvSource({"llama-mini-Q4_K_M, 7", "llama-mini-Q8_0, 7", "llama-mini-Q4_K_M, 0"})
+    void rowGroupsGiveBatchesTheLogitsOfOneTokenAtATime(String name, int batch) throws Exception {
         assumeTrue(RowGroups.supported(), "row groups need 512-bit vectors, which this CPU lacks");
         ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/" + name + ".logits"));
         Path model = SharedData.file("models/llama-mini/" + name + ".gguf");
         float[][] single = ModelLogits.of(model, ref.tokens(), 1, true);
-        float[][] batched = ModelLogits.of(model, ref.tokens(), 7, true);
+        float[][] batched = ModelLogits.of(model, ref.tokens(), batch == 0 ? ref.tokens().length : batch, true);
         for (int pos = 0; pos < single.length; pos++) assertArrayEquals(single[pos], batched[pos], "position " + pos);
     }
 
@@ -132,7 +133,7 @@ class LlamaForwardReferenceTest {
         ReferenceLogits ref = ReferenceLogits.read(SharedData.file("reference/llama-mini-Q8_0.logits"));
         Path model = SharedData.file("models/llama-mini/llama-mini-Q8_0.gguf");
         int[] tokens = ref.tokens();
-        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, tokens.length),
+        assumeTrue(RowGroups.supported() && TokenPanel.applies(QuantType.Q8_0, tokens.length, true),
                 "row groups and token panels need 512-bit vectors, which this CPU lacks");
         float[][] mapped = ModelLogits.of(model, tokens, tokens.length);
         float[][] grouped = ModelLogits.of(model, tokens, tokens.length, true);

@@ -109,7 +109,9 @@ class PanelKernelsTest {
         QuantType type = QuantType.F16;
         assumeTrue(TokenPanel.fits(type, TokenPanel.TILE), "no 512-bit vectors here");
         assertFalse(TokenPanel.fits(type, TokenPanel.TILE - 1));
-        assertFalse(TokenPanel.fits(QuantType.Q4_K, 96));
+        assertFalse(TokenPanel.fits(QuantType.Q6_K, 96), "Q6_K rows keep their integer kernels");
+        assertEquals(RowGroups.supported(), TokenPanel.applies(QuantType.Q4_K, 96, true), "Q4_K groups decode");
+        assertFalse(TokenPanel.applies(QuantType.Q4_K, 96, false), "unpacked Q4_K rows keep their integer tiles");
         int n = 64;
         Random rnd = new Random(3);
         Activation[] xs = new Activation[40];
