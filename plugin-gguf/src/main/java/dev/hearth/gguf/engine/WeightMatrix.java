@@ -87,10 +87,9 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * This matrix with its rows also repacked in groups of 16 ({@link RowGroups}) into {@code memory} (of
      * {@link #groupBytes} bytes, 64-byte aligned), on the pool; this matrix itself when there is nothing to repack.
      * Every product then reads the groups (Q4_K, one token: 3x as fast as row by row on a Xeon core, 1.9x on Zen 4;
-     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time, or Q8_0's and Q4_K's decoded to floats for a token
-     * panel;
-     * docs/perf.md), so the mapped rows' pages are given back; only row lookups (a tied token embedding) read them
-     * again.
+     * Q6_K 2.65x on Zen 4; prompt batches two tokens at a time, Q8_0's and Q4_K's from 32 tokens decoded to floats
+     * for a token panel; docs/perf.md), so the mapped rows' pages are given back; only row lookups (a tied token
+     * embedding) read them again.
      */
     public WeightMatrix withRowGroups(MemorySegment memory, WorkerPool pool) {
         if (groupBytes() == 0) return this;
@@ -129,10 +128,10 @@ public record WeightMatrix(String name, QuantType type, MemorySegment data, int 
      * multiplied four rows by four activations at a time ({@link UnpackedRow}; float rows from 32 activations on 8 rows
      * by 32 activations over a {@link TokenPanel}); every product then equals the single-token kernel's
      * ({@link QuantType#dot}) to the bit for K-quants; Q8_0's, F16's and BF16's differ from it by float rounding (float
-     * sums in another order). Row groups ({@link #withRowGroups}) take every batch through their own kernel, each
-     * product equal to the bit to the same token alone (Q4_K's also through a token panel, {@link DecodedGroup}), except
-     * Q8_0 batches of a token panel, whose groups decoded to floats give the mapped rows' panel products to the bit. Makes a product for
-     * this call; the engine reuses one {@link MatrixProduct} per state instead.
+     * sums in another order). Row groups ({@link #withRowGroups}) give each product the same token alone gets, to
+     * the bit (Q4_K's also through a token panel, {@link DecodedGroup}); Q8_0 groups through a token panel give the
+     * mapped rows' panel products instead, to the bit. Makes a product for this call; the engine reuses one
+     * {@link MatrixProduct} per state instead.
      */
     public void matMul(Activation[] xs, int from, int to, float[][] out, WorkerPool pool) {
         new MatrixProduct().inSequence(new WeightMatrix[] {this}, ProductInput.shared(xs), from, to,

@@ -122,7 +122,8 @@ public final class Q4_KRowGroups {
     /**
      * Decodes the 16 rows of the group at {@code offset} for {@link DecodedGroup}: weight {@code k} of row {@code r}
      * as the integer {@code q sc} of its sub-block (at most 15 x 63) at {@code out[16 k + r]}; per super-block
-     * {@code b} each row's {@code d} and {@code dmin} at {@code 16 b + r} and its 8 mins at {@code mins[16 (8 b + j) + r]}.
+     * {@code b} each row's {@code d} and {@code dmin} at {@code 16 b + r} and its 8 mins at
+     * {@code mins[16 (8 b + j) + r]}.
      * A step's low 16-bit half in an int lane holds the row's even weights, the high half its odd ones.
      */
     static void decode(MemorySegment w, long offset, int n, float[] out, float[] d, float[] dmin, float[] mins) {
@@ -135,7 +136,8 @@ public final class Q4_KRowGroups {
                 rowBytes(w, in + MINS + 16 * j).intoArray(mins, ROWS * (8 * b + j));
                 FloatVector scales = rowBytes(w, in + SCALES + 16 * j);
                 for (int z = 0; z < 4; z++) {
-                    IntVector lanes = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, in + QS + 256 * j + 64 * z, LE)
+                    long step = in + QS + 256 * j + 64 * z;
+                    IntVector lanes = ByteVector.fromMemorySegment(GgmlLanes.BYTE_WIDE, w, step, LE)
                             .reinterpretAsInts();
                     for (int t = 0; t < 4; t++) {
                         int k = Q4_KKernels.BLOCK_SIZE * b + 32 * j + 8 * z + 2 * t;

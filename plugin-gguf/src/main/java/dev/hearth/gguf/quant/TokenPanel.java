@@ -7,7 +7,9 @@ import java.util.Arrays;
 /**
  * A prompt batch's activations turned on their side for {@link PanelKernels}: one vector holds element {@code k} of
  * {@code L} tokens ({@code L} = {@link Simd#FLOAT}'s lanes), so that a weight, broadcast, multiplies {@code L} tokens
- * in one multiply-add and no product ends in a sum across lanes.
+ * in one multiply-add and no product ends in a sum across lanes. What an element is depends on the rows: the
+ * activation's float (F16, BF16), its Q8_0 lane float (Q8_0), or its Q8_K quant (Q4_K row groups, whose exact sums
+ * also need each token's scale and sub-block sums: {@link #blockScales}, {@link #pairSums}).
  *
  * <p>Layout: the tokens {@code [from, to)} in tiles of {@link #TILE} ({@code 2 L}), the last one filled up with
  * zeros, each tile an array of its own that holds element {@code k} of its tokens side by side: token
@@ -29,8 +31,8 @@ public final class TokenPanel {
 
     float[][] tiles = new float[0][];
     /**
-     * Q4_K rows: per tile, super-block {@code b}'s Q8_K scale of token {@code j} at {@code T b + j}, and the sums of its
-     * quants by sub-block {@code s} ({@code sums[16 b + 2 s] + sums[16 b + 2 s + 1]}) at {@code T (8 b + s) + j};
+     * Q4_K rows: per tile, super-block {@code b}'s Q8_K scale of token {@code j} at {@code T b + j}, and the sums of
+     * its quants by sub-block {@code s} ({@code sums[16 b + 2 s] + sums[16 b + 2 s + 1]}) at {@code T (8 b + s) + j};
      * zeros for missing tokens.
      */
     float[][] blockScales = new float[0][];
@@ -96,8 +98,11 @@ public final class TokenPanel {
      * (Q8_K quants), the activations' floats for F16 and BF16 alike.
      */
     boolean holdsFor(QuantType rows) {
-        boolean own = rows == QuantType.Q8_0 || rows == QuantType.Q4_K;
-        return own || type == QuantType.Q8_0 || type == QuantType.Q4_K ? rows == type : true;
+        return rows == type || !quantized(rows) && !quantized(type);
+    }
+
+    private static boolean quantized(QuantType rows) {
+        return rows == QuantType.Q8_0 || rows == QuantType.Q4_K;
     }
 
     /**

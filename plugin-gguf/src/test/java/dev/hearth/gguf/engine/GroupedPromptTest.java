@@ -58,7 +58,8 @@ class GroupedPromptTest {
                 assertArrayEquals(expected[b], actual[b], "activation " + b);
                 for (int r = 0; r < ROWS; r++) {
                     double exact = exactDot(rows, r, xs[b]);
-                    assertEquals(exact, actual[b][r], 1e-5 * magnitude(rows, r, xs[b]), "activation " + b + ", row " + r);
+                    assertEquals(exact, actual[b][r], 1e-5 * magnitude(rows, r, xs[b]),
+                            "activation " + b + ", row " + r);
                 }
             }
         }
@@ -107,8 +108,10 @@ class GroupedPromptTest {
         int blocks = ROWS * cols / 256;
         MemorySegment w = arena.allocate((long) blocks * 144);
         for (int k = 0; k < blocks; k++) {
-            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 144L * k, Float.floatToFloat16((float) (rnd.nextDouble() / 64)));
-            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 144L * k + 2, Float.floatToFloat16((float) (rnd.nextDouble() / 64)));
+            for (int half = 0; half < 2; half++) { // d, dmin
+                w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 144L * k + 2 * half,
+                        Float.floatToFloat16((float) (rnd.nextDouble() / 64)));
+            }
             for (int j = 4; j < 144; j++) w.set(ValueLayout.JAVA_BYTE, 144L * k + j, (byte) rnd.nextInt(256));
         }
         return w;
@@ -141,7 +144,8 @@ class GroupedPromptTest {
         int blocks = ROWS * COLS / 32;
         MemorySegment w = arena.allocate((long) blocks * 34);
         for (int k = 0; k < blocks; k++) {
-            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 34L * k, Float.floatToFloat16((float) (0.01 + rnd.nextDouble() / 16)));
+            float d = (float) (0.01 + rnd.nextDouble() / 16);
+            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 34L * k, Float.floatToFloat16(d));
             for (int j = 0; j < 32; j++) w.set(ValueLayout.JAVA_BYTE, 34L * k + 2 + j, (byte) (rnd.nextInt(256) - 128));
         }
         return w;

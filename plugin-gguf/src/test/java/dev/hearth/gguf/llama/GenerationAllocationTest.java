@@ -74,7 +74,8 @@ class GenerationAllocationTest {
     @ParameterizedTest
     @ValueSource(strings = {F16, Q8_0})
     void aPromptBatchThroughTokenPanelsAllocatesNothingOnceCompiled(String model) throws Exception {
-        assumeTrue(TokenPanel.applies(QuantType.F16, 32, false), "token panels need 512-bit vectors, which this CPU lacks");
+        assumeTrue(TokenPanel.applies(QuantType.F16, 32, false),
+                "token panels need 512-bit vectors, which this CPU lacks");
         assertSomeJvmAllocatesNothing(model, 32, false);
     }
 
