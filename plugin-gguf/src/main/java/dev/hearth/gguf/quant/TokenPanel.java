@@ -45,22 +45,23 @@ public final class TokenPanel {
     int to;
 
     /**
-     * System property: {@code false} keeps prompts over float rows on {@link FloatRowKernels#dotTiles} ({@code true}
-     * by default where panels {@link #fits}). With panels, one Zen 5 thread ran 16-row groups of F16 rows by 96 tokens
+     * System property: {@code false} keeps prompts over float rows on {@link FloatRowKernels#dotTiles} and over Q8_0
+     * and Q4_K row groups on their 16-bit kernels ({@code true} by default where panels {@link #fits}). With panels, one Zen 5 thread ran 16-row groups of F16 rows by 96 tokens
      * at 130-137 GFLOP/s against 91-95, and one 16-core Xeon thread at 81-87 against 59-64. F16 pp512 (2026-11-27,
      * docs/perf.md): the 2-core Zen 5 106-118 against 77-81 tokens/s; the Xeon 304-351 against 214-248 with the tiles
      * of the same build, 296 against 309 with those of {@code 0935018}.
      */
     public static final String PROPERTY = "hearth.cpu.panels";
-    /** Whether prompts over float rows take panels in this process ({@link #PROPERTY}). */
+    /** Whether prompts over float rows and decoded row groups take panels in this process ({@link #PROPERTY}). */
     private static final boolean ON = choose();
 
     private static boolean choose() {
         String property = System.getProperty(PROPERTY);
         boolean on = chosen(property, Simd.BITS == 512);
-        System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu float rows in prompts: "
-                + (on ? "token panels" : "dot tiles") + " (" + (property == null ? "default" : PROPERTY + "="
-                + property) + ", " + Simd.BITS + "-bit vectors)");
+        String way = on ? "token panels" : "dot tiles and 16-bit group kernels";
+        String why = property == null ? "default" : PROPERTY + "=" + property;
+        System.getLogger("dev.hearth.gguf").log(System.Logger.Level.INFO, "gguf-cpu prompts over float rows and"
+                + " Q8_0 / Q4_K row groups: " + way + " (" + why + ", " + Simd.BITS + "-bit vectors)");
         return on;
     }
 
