@@ -1,5 +1,7 @@
 package dev.hearth.gguf.engine;
 
+import java.util.Arrays;
+
 import dev.hearth.gguf.quant.Activation;
 import dev.hearth.gguf.quant.QuantType;
 import dev.hearth.gguf.quant.TokenPanel;
@@ -43,7 +45,7 @@ public interface ProductInput {
 
             @Override
             public void prepare(WeightMatrix[] ms, int from, int to, WorkerPool pool) {
-                java.util.Arrays.fill(ready, false);
+                Arrays.fill(ready, false);
                 for (WeightMatrix m : ms) {
                     for (int b = from; b < to; b++) m.prepare(xs[b], to - from);
                     int kind = kind(m.type());
