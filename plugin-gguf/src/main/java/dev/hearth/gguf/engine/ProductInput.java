@@ -29,18 +29,17 @@ public interface ProductInput {
     /** Activations made once and read by every thread, with the panels the matrices take. */
     static ProductInput shared(Activation[] xs) {
         return new ProductInput() {
-            /**
-             * Panels of the activations' floats (F16, BF16 rows), their Q8_0 lane floats (Q8_0 rows) and their Q8_K
-             * quants (Q4_K row groups), by {@link #kind}.
-             */
-            private final TokenPanel[] panels = {new TokenPanel(), new TokenPanel(), new TokenPanel()};
+            /** A panel of each kind ({@link TokenPanel#kind}). */
+            private final TokenPanel[] panels = new TokenPanel[TokenPanel.KINDS];
             /** The pool's steps filling them, made once: a lambda made per product would be allocated each time. */
-            private final WorkerPool.RangeTask[] fills = {panels[0]::fillBlocks, panels[1]::fillBlocks,
-                    panels[2]::fillBlocks};
-            private final boolean[] ready = new boolean[panels.length];
+            private final WorkerPool.RangeTask[] fills = new WorkerPool.RangeTask[TokenPanel.KINDS];
+            private final boolean[] ready = new boolean[TokenPanel.KINDS];
 
-            private static int kind(QuantType type) {
-                return type == QuantType.Q8_0 ? 1 : type == QuantType.Q4_K ? 2 : 0;
+            {
+                for (int k = 0; k < TokenPanel.KINDS; k++) {
+                    panels[k] = new TokenPanel();
+                    fills[k] = panels[k]::fillBlocks;
+                }
             }
 
             @Override
@@ -48,7 +47,7 @@ public interface ProductInput {
                 Arrays.fill(ready, false);
                 for (WeightMatrix m : ms) {
                     for (int b = from; b < to; b++) m.prepare(xs[b], to - from);
-                    int kind = kind(m.type());
+                    int kind = TokenPanel.kind(m.type());
                     if (!m.takesPanel(to - from) || ready[kind]) continue;
                     // filled on the pool: on the calling thread alone 96 tokens of 2048 elements took 160 us (one
                     // Zen 5 core), with every other thread waiting
@@ -65,7 +64,7 @@ public interface ProductInput {
 
             @Override
             public TokenPanel panel(QuantType type) {
-                int kind = kind(type);
+                int kind = TokenPanel.kind(type);
                 return ready[kind] ? panels[kind] : null;
             }
         };

@@ -94,16 +94,20 @@ public final class TokenPanel {
         return Simd.BITS == 512 && rows && batch >= TILE;
     }
 
+    /** Kinds of panel ({@link #kind}): what one holds differs from kind to kind. */
+    public static final int KINDS = 3;
+
     /**
-     * Whether this panel holds what rows of {@code rows} multiply: the same type's for Q8_0 (lane floats) and Q4_K
-     * (Q8_K quants), the activations' floats for F16 and BF16 alike.
+     * The kind of panel rows of {@code rows} multiply: 0 the activations' floats (F16 and BF16 alike), 1 their Q8_0
+     * lane floats (Q8_0), 2 their Q8_K quants (Q4_K).
      */
-    boolean holdsFor(QuantType rows) {
-        return rows == type || !quantized(rows) && !quantized(type);
+    public static int kind(QuantType rows) {
+        return rows == QuantType.Q8_0 ? 1 : rows == QuantType.Q4_K ? 2 : 0;
     }
 
-    private static boolean quantized(QuantType rows) {
-        return rows == QuantType.Q8_0 || rows == QuantType.Q4_K;
+    /** Whether this panel holds what rows of {@code rows} multiply ({@link #kind}). */
+    boolean holdsFor(QuantType rows) {
+        return kind(rows) == kind(type);
     }
 
     /**
